@@ -1,0 +1,361 @@
+package io.trafficmirror.filter;
+
+import com.google.common.net.InetAddresses;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * An IPv4 or IPv6 CIDR block, parsed once into numbers so that matching never touches text or objects.
+ * <p>
+ * The network address is held as a 128-bit number in {@link #high()} and {@link #low()}. For IPv4 the
+ * 32-bit address sits unsigned in the low 32 bits of {@link #low()} and {@link #high()} is zero.
+ * A block whose address has bits set past its prefix ({@code 10.0.0.1/8}) is refused, naming the block
+ * that was probably meant ({@code 10.0.0.0/8}), as the EC2 API does not silently widen a rule.
+ */
+public final class Cidr
+{
+    /** Any IPv4 address. */
+    public static final Cidr ANY_IPV4 = new Cidr(false, 0, 0, 0);
+
+    /** Any IPv6 address. */
+    public static final Cidr ANY_IPV6 = new Cidr(true, 0, 0, 0);
+
+    private final boolean ipv6;
+    private final long high;
+    private final long low;
+    private final int prefixLength;
+
+    private Cidr(final boolean ipv6, final long high, final long low, final int prefixLength)
+    {
+        this.ipv6 = ipv6;
+        this.high = high;
+        this.low = low;
+        this.prefixLength = prefixLength;
+    }
+
+    /**
+     * Parses {@code a.b.c.d/n} (n 0..32) or an IPv6 address in any RFC 4291 text form followed by
+     * {@code /n} (n 0..128). Host names are never resolved.
+     *
+     * @param text the block.
+     * @return the parsed block.
+     * @throws IllegalArgumentException naming the text and the problem, with the normalized block when
+     *                                  host bits are set.
+     */
+    public static Cidr parse(final String text)
+    {
+        if (text == null)
+        {
+            throw new IllegalArgumentException("CIDR block is missing");
+        }
+        final int slash = text.indexOf('/');
+        if (slash < 0)
+        {
+            throw new IllegalArgumentException("\"" + text + "\" is not a CIDR block: no /prefix-length");
+        }
+        final String addressText = text.substring(0, slash);
+        final String prefixText = text.substring(slash + 1);
+        final boolean ipv6 = addressText.indexOf(':') >= 0;
+        final int maxPrefix = ipv6 ? 128 : 32;
+        final int prefix = parsePrefix(text, prefixText, maxPrefix);
+        final byte[] bytes = addressBytes(text, addressText, ipv6);
+
+        long high = 0;
+        long low = 0;
+        if (ipv6)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                high = (high << 8) | (bytes[i] & 0xFFL);
+                low = (low << 8) | (bytes[i + 8] & 0xFFL);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                low = (low << 8) | (bytes[i] & 0xFFL);
+            }
+        }
+
+        final Cidr normalized = ipv6 ?
+            new Cidr(true, high & highMask(prefix), low & lowMask(prefix), prefix) :
+            new Cidr(false, 0, low & ipv4Mask(prefix) & 0xFFFF_FFFFL, prefix);
+        if (normalized.high != high || normalized.low != low)
+        {
+            throw new IllegalArgumentException("\"" + text + "\" has host bits set past /" + prefix +
+                "; the block is " + normalized);
+        }
+        return normalized;
+    }
+
+    /**
+     * A block holding one address, {@code /32} or {@code /128}.
+     *
+     * @param address the address.
+     * @return the single-address block.
+     */
+    public static Cidr ofAddress(final InetAddress address)
+    {
+        final byte[] bytes = address.getAddress();
+        if (bytes.length == 4)
+        {
+            long low = 0;
+            for (final byte b : bytes)
+            {
+                low = (low << 8) | (b & 0xFFL);
+            }
+            return new Cidr(false, 0, low, 32);
+        }
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            high = (high << 8) | (bytes[i] & 0xFFL);
+            low = (low << 8) | (bytes[i + 8] & 0xFFL);
+        }
+        return new Cidr(true, high, low, 128);
+    }
+
+    /**
+     * @return true for an IPv4 block.
+     */
+    public boolean isIpv4()
+    {
+        return !ipv6;
+    }
+
+    /**
+     * @return true for an IPv6 block.
+     */
+    public boolean isIpv6()
+    {
+        return ipv6;
+    }
+
+    /**
+     * @return the prefix length, 0..32 or 0..128.
+     */
+    public int prefixLength()
+    {
+        return prefixLength;
+    }
+
+    /**
+     * @return the upper 64 bits of an IPv6 network address; 0 for IPv4.
+     */
+    public long high()
+    {
+        return high;
+    }
+
+    /**
+     * @return the lower 64 bits of an IPv6 network address, or the IPv4 address unsigned.
+     */
+    public long low()
+    {
+        return low;
+    }
+
+    /**
+     * @return the IPv4 network address as a (signed) int, as packets carry it.
+     */
+    public int ipv4Address()
+    {
+        return (int)low;
+    }
+
+    /**
+     * @return the IPv4 netmask as an int.
+     */
+    public int ipv4Mask()
+    {
+        return (int)ipv4Mask(prefixLength);
+    }
+
+    /**
+     * @param address IPv4 address as an int.
+     * @return true when this is an IPv4 block that holds the address.
+     */
+    public boolean containsIpv4(final int address)
+    {
+        return !ipv6 && ((address ^ (int)low) & (int)ipv4Mask(prefixLength)) == 0;
+    }
+
+    /**
+     * @param addressHigh upper 64 bits of an IPv6 address.
+     * @param addressLow  lower 64 bits of an IPv6 address.
+     * @return true when this is an IPv6 block that holds the address.
+     */
+    public boolean containsIpv6(final long addressHigh, final long addressLow)
+    {
+        return ipv6 &&
+            ((addressHigh ^ high) & highMask(prefixLength)) == 0 &&
+            ((addressLow ^ low) & lowMask(prefixLength)) == 0;
+    }
+
+    /**
+     * @param address an address.
+     * @return true when the block holds it (and is of its family).
+     */
+    public boolean contains(final InetAddress address)
+    {
+        final Cidr single = ofAddress(address);
+        return single.ipv6 ? containsIpv6(single.high, single.low) : containsIpv4((int)single.low);
+    }
+
+    /**
+     * @return the first address of the block.
+     */
+    public InetAddress networkAddress()
+    {
+        final byte[] bytes = new byte[ipv6 ? 16 : 4];
+        if (ipv6)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                bytes[i] = (byte)(high >>> (56 - 8 * i));
+                bytes[i + 8] = (byte)(low >>> (56 - 8 * i));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                bytes[i] = (byte)(low >>> (24 - 8 * i));
+            }
+        }
+        return toInetAddress(bytes);
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        if (this == o)
+        {
+            return true;
+        }
+        if (!(o instanceof Cidr))
+        {
+            return false;
+        }
+        final Cidr that = (Cidr)o;
+        return ipv6 == that.ipv6 && high == that.high && low == that.low && prefixLength == that.prefixLength;
+    }
+
+    @Override
+    public int hashCode()
+    {
+        int result = Boolean.hashCode(ipv6);
+        result = 31 * result + Long.hashCode(high);
+        result = 31 * result + Long.hashCode(low);
+        return 31 * result + prefixLength;
+    }
+
+    /**
+     * @return the canonical text: dotted quad, or RFC 5952 IPv6, then {@code /prefix}.
+     */
+    @Override
+    public String toString()
+    {
+        if (!ipv6)
+        {
+            return (low >>> 24 & 0xFF) + "." + (low >>> 16 & 0xFF) + "." + (low >>> 8 & 0xFF) + "." + (low & 0xFF) +
+                "/" + prefixLength;
+        }
+        return InetAddresses.toAddrString(networkAddress()) + "/" + prefixLength;
+    }
+
+    private static int parsePrefix(final String text, final String prefixText, final int maxPrefix)
+    {
+        final int length = prefixText.length();
+        if (length == 0 || length > 3)
+        {
+            throw new IllegalArgumentException("\"" + text + "\" has a bad prefix length; allowed: 0.." + maxPrefix);
+        }
+        int prefix = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final char c = prefixText.charAt(i);
+            if (c < '0' || c > '9')
+            {
+                throw new IllegalArgumentException(
+                    "\"" + text + "\" has a bad prefix length; allowed: 0.." + maxPrefix);
+            }
+            prefix = prefix * 10 + (c - '0');
+        }
+        if (prefix > maxPrefix)
+        {
+            throw new IllegalArgumentException(
+                "\"" + text + "\" has prefix length " + prefix + "; allowed: 0.." + maxPrefix);
+        }
+        return prefix;
+    }
+
+    private static byte[] addressBytes(final String text, final String addressText, final boolean ipv6)
+    {
+        if (addressText.indexOf('%') >= 0 || addressText.indexOf('[') >= 0)
+        {
+            throw new IllegalArgumentException("\"" + text + "\" is not a CIDR block: zone ids and brackets are not allowed");
+        }
+        final InetAddress address;
+        try
+        {
+            address = InetAddresses.forString(addressText);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("\"" + text + "\" is not a CIDR block: \"" + addressText +
+                "\" is not an " + (ipv6 ? "IPv6" : "IPv4") + " address", ex);
+        }
+        if (ipv6 && !(address instanceof Inet6Address))
+        {
+            // ::ffff:a.b.c.d comes back as an IPv4 address; keep it in the IPv6 family it was written in.
+            final byte[] v4 = address.getAddress();
+            final byte[] mapped = new byte[16];
+            mapped[10] = (byte)0xFF;
+            mapped[11] = (byte)0xFF;
+            System.arraycopy(v4, 0, mapped, 12, 4);
+            return mapped;
+        }
+        return address.getAddress();
+    }
+
+    private static long ipv4Mask(final int prefix)
+    {
+        return prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
+    }
+
+    private static long highMask(final int prefix)
+    {
+        if (prefix >= 64)
+        {
+            return -1L;
+        }
+        return prefix == 0 ? 0 : -1L << (64 - prefix);
+    }
+
+    private static long lowMask(final int prefix)
+    {
+        if (prefix <= 64)
+        {
+            return 0;
+        }
+        return -1L << (128 - prefix);
+    }
+
+    private static InetAddress toInetAddress(final byte[] bytes)
+    {
+        try
+        {
+            // Inet6Address.getByAddress keeps IPv4-mapped addresses IPv6; InetAddress.getByAddress would not.
+            return bytes.length == 16 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalStateException("address of " + bytes.length + " bytes", ex);
+        }
+    }
+}
