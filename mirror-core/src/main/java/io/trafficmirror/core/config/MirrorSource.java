@@ -1,0 +1,395 @@
+package io.trafficmirror.core.config;
+
+import com.google.common.base.MoreObjects;
+import com.google.common.net.InetAddresses;
+import io.trafficmirror.filter.Cidr;
+import io.trafficmirror.filter.InvalidConfigurationException;
+import io.trafficmirror.filter.Violations;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A mirror source: the network interface whose traffic sessions mirror, as {@code describe-network-interfaces}
+ * shows it, with the CIDR blocks of its VPC.
+ * <p>
+ * The addresses decide direction (a packet to one of them is ingress, from one of them egress); the MAC
+ * decides it for non-IP frames; the VPC's primary IPv4 block locates the Amazon DNS resolver (base + 2).
+ * An interface needs at least one IP address. Immutable; build with {@link #builder()}.
+ */
+public final class MirrorSource
+{
+    private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+
+    private final String networkInterfaceId;
+    private final String macAddress;
+    private final InetAddress privateIpAddress;
+    private final List<InetAddress> privateIpAddresses;
+    private final List<InetAddress> ipv6Addresses;
+    private final String vpcId;
+    private final List<Cidr> vpcCidrBlocks;
+
+    private MirrorSource(final Builder builder, final Parsed parsed)
+    {
+        this.networkInterfaceId = builder.networkInterfaceId;
+        this.macAddress = parsed.macAddress;
+        this.privateIpAddress = parsed.privateIpAddress;
+        this.privateIpAddresses = List.copyOf(parsed.privateIpAddresses);
+        this.ipv6Addresses = List.copyOf(parsed.ipv6Addresses);
+        this.vpcId = builder.vpcId;
+        this.vpcCidrBlocks = List.copyOf(parsed.vpcCidrBlocks);
+    }
+
+    /**
+     * @return a builder with nothing set.
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /**
+     * @return a builder holding this source's values.
+     */
+    public Builder toBuilder()
+    {
+        final Builder builder = new Builder()
+            .networkInterfaceId(networkInterfaceId)
+            .macAddress(macAddress)
+            .vpcId(vpcId);
+        if (privateIpAddress != null)
+        {
+            builder.privateIpAddress(InetAddresses.toAddrString(privateIpAddress));
+        }
+        privateIpAddresses.forEach(a -> builder.addPrivateIpAddress(InetAddresses.toAddrString(a)));
+        ipv6Addresses.forEach(a -> builder.addIpv6Address(InetAddresses.toAddrString(a)));
+        vpcCidrBlocks.forEach(c -> builder.addVpcCidrBlock(c.toString()));
+        return builder;
+    }
+
+    /**
+     * @return the interface id ({@code NetworkInterfaceId}).
+     */
+    public String networkInterfaceId()
+    {
+        return networkInterfaceId;
+    }
+
+    /**
+     * @return the MAC address in lower-case colon form, when known.
+     */
+    public Optional<String> macAddress()
+    {
+        return Optional.ofNullable(macAddress);
+    }
+
+    /**
+     * @return the primary private IPv4 address, when the interface has one.
+     */
+    public Optional<InetAddress> privateIpAddress()
+    {
+        return Optional.ofNullable(privateIpAddress);
+    }
+
+    /**
+     * @return every private IPv4 address, the primary first.
+     */
+    public List<InetAddress> privateIpAddresses()
+    {
+        return privateIpAddresses;
+    }
+
+    /**
+     * @return every IPv6 address.
+     */
+    public List<InetAddress> ipv6Addresses()
+    {
+        return ipv6Addresses;
+    }
+
+    /**
+     * @return the VPC id, when known.
+     */
+    public Optional<String> vpcId()
+    {
+        return Optional.ofNullable(vpcId);
+    }
+
+    /**
+     * @return the VPC's CIDR blocks, the primary IPv4 block first among the IPv4 ones.
+     */
+    public List<Cidr> vpcCidrBlocks()
+    {
+        return vpcCidrBlocks;
+    }
+
+    /**
+     * @return the VPC's primary IPv4 block, whose base + 2 is the Amazon DNS resolver.
+     */
+    public Optional<Cidr> primaryVpcIpv4CidrBlock()
+    {
+        return vpcCidrBlocks.stream().filter(Cidr::isIpv4).findFirst();
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        if (this == o)
+        {
+            return true;
+        }
+        if (!(o instanceof MirrorSource))
+        {
+            return false;
+        }
+        final MirrorSource that = (MirrorSource)o;
+        return Objects.equals(networkInterfaceId, that.networkInterfaceId) &&
+            Objects.equals(macAddress, that.macAddress) &&
+            Objects.equals(privateIpAddress, that.privateIpAddress) &&
+            Objects.equals(privateIpAddresses, that.privateIpAddresses) &&
+            Objects.equals(ipv6Addresses, that.ipv6Addresses) &&
+            Objects.equals(vpcId, that.vpcId) &&
+            Objects.equals(vpcCidrBlocks, that.vpcCidrBlocks);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Objects.hash(
+            networkInterfaceId, macAddress, privateIpAddress, privateIpAddresses, ipv6Addresses, vpcId, vpcCidrBlocks);
+    }
+
+    @Override
+    public String toString()
+    {
+        return MoreObjects.toStringHelper("MirrorSource").omitNullValues()
+            .add("networkInterfaceId", networkInterfaceId)
+            .add("macAddress", macAddress)
+            .add("privateIpAddress", privateIpAddress == null ? null : InetAddresses.toAddrString(privateIpAddress))
+            .add("privateIpAddresses", texts(privateIpAddresses))
+            .add("ipv6Addresses", texts(ipv6Addresses))
+            .add("vpcId", vpcId)
+            .add("vpcCidrBlocks", vpcCidrBlocks)
+            .toString();
+    }
+
+    private static List<String> texts(final List<InetAddress> addresses)
+    {
+        final List<String> texts = new ArrayList<>(addresses.size());
+        addresses.forEach(a -> texts.add(InetAddresses.toAddrString(a)));
+        return texts;
+    }
+
+    private static final class Parsed
+    {
+        String macAddress;
+        InetAddress privateIpAddress;
+        final List<InetAddress> privateIpAddresses = new ArrayList<>();
+        final List<InetAddress> ipv6Addresses = new ArrayList<>();
+        final List<Cidr> vpcCidrBlocks = new ArrayList<>();
+    }
+
+    /**
+     * Builds a {@link MirrorSource}; {@link #build()} reports every problem at once. Addresses are given
+     * as literals and never resolved through DNS.
+     */
+    public static final class Builder
+    {
+        private String networkInterfaceId;
+        private String macAddress;
+        private String privateIpAddress;
+        private final List<String> privateIpAddresses = new ArrayList<>();
+        private final List<String> ipv6Addresses = new ArrayList<>();
+        private String vpcId;
+        private final List<String> vpcCidrBlocks = new ArrayList<>();
+
+        private Builder()
+        {
+        }
+
+        /**
+         * @param networkInterfaceId the interface id, e.g. {@code eni-0123456789abcdef0}; required.
+         * @return this.
+         */
+        public Builder networkInterfaceId(final String networkInterfaceId)
+        {
+            this.networkInterfaceId = networkInterfaceId;
+            return this;
+        }
+
+        /**
+         * @param macAddress six hex octets separated by {@code :} or {@code -}; optional.
+         * @return this.
+         */
+        public Builder macAddress(final String macAddress)
+        {
+            this.macAddress = macAddress;
+            return this;
+        }
+
+        /**
+         * @param address the primary private IPv4 address; it is added to the private addresses too.
+         * @return this.
+         */
+        public Builder privateIpAddress(final String address)
+        {
+            this.privateIpAddress = address;
+            return this;
+        }
+
+        /**
+         * @param address another private IPv4 address.
+         * @return this.
+         */
+        public Builder addPrivateIpAddress(final String address)
+        {
+            privateIpAddresses.add(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /**
+         * @param address an IPv6 address of the interface.
+         * @return this.
+         */
+        public Builder addIpv6Address(final String address)
+        {
+            ipv6Addresses.add(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /**
+         * @param vpcId the VPC of the interface; required when VPC blocks are given.
+         * @return this.
+         */
+        public Builder vpcId(final String vpcId)
+        {
+            this.vpcId = vpcId;
+            return this;
+        }
+
+        /**
+         * @param cidrBlock a CIDR block of the VPC; give the primary IPv4 block first.
+         * @return this.
+         */
+        public Builder addVpcCidrBlock(final String cidrBlock)
+        {
+            vpcCidrBlocks.add(Objects.requireNonNull(cidrBlock, "cidrBlock"));
+            return this;
+        }
+
+        /**
+         * @return the source.
+         * @throws InvalidConfigurationException listing every problem found.
+         */
+        public MirrorSource build()
+        {
+            final Violations violations = new Violations();
+            final String name = networkInterfaceId == null ? "network interface" : networkInterfaceId;
+            final Parsed parsed = new Parsed();
+            violations.checkId(name, "NetworkInterfaceId", networkInterfaceId);
+            if (macAddress != null)
+            {
+                final String mac = macAddress.toLowerCase(Locale.ROOT).replace('-', ':');
+                if (MAC.matcher(mac).matches())
+                {
+                    parsed.macAddress = mac;
+                }
+                else
+                {
+                    violations.add(name, "MacAddress", '"' + Violations.abbreviate(macAddress) + '"',
+                        "six hex octets, e.g. 0e:1a:2b:3c:4d:5e");
+                }
+            }
+            if (privateIpAddress != null)
+            {
+                parsed.privateIpAddress = parseAddress(violations, name, "PrivateIpAddress", privateIpAddress, false);
+                if (parsed.privateIpAddress != null)
+                {
+                    parsed.privateIpAddresses.add(parsed.privateIpAddress);
+                }
+            }
+            final Set<InetAddress> seen = new HashSet<>(parsed.privateIpAddresses);
+            for (int i = 0; i < privateIpAddresses.size(); i++)
+            {
+                final InetAddress address = parseAddress(violations, name,
+                    "PrivateIpAddresses[" + i + "].PrivateIpAddress", privateIpAddresses.get(i), false);
+                if (address != null && seen.add(address))
+                {
+                    parsed.privateIpAddresses.add(address);
+                }
+            }
+            for (int i = 0; i < ipv6Addresses.size(); i++)
+            {
+                final InetAddress address = parseAddress(violations, name,
+                    "Ipv6Addresses[" + i + "].Ipv6Address", ipv6Addresses.get(i), true);
+                if (address != null)
+                {
+                    if (seen.add(address))
+                    {
+                        parsed.ipv6Addresses.add(address);
+                    }
+                    else
+                    {
+                        violations.add(name, "Ipv6Addresses[" + i + "].Ipv6Address", ipv6Addresses.get(i),
+                            "an address not listed twice");
+                    }
+                }
+            }
+            if (privateIpAddress == null && privateIpAddresses.isEmpty() && ipv6Addresses.isEmpty())
+            {
+                violations.add(name, "PrivateIpAddress", null, "at least one IPv4 or IPv6 address of the interface");
+            }
+            if (vpcId != null)
+            {
+                violations.checkId(name, "VpcId", vpcId);
+            }
+            for (int i = 0; i < vpcCidrBlocks.size(); i++)
+            {
+                try
+                {
+                    final Cidr block = Cidr.parse(vpcCidrBlocks.get(i));
+                    if (!parsed.vpcCidrBlocks.contains(block))
+                    {
+                        parsed.vpcCidrBlocks.add(block);
+                    }
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    violations.add(name, "VpcCidrBlocks[" + i + "]",
+                        '"' + Violations.abbreviate(vpcCidrBlocks.get(i)) + '"', ex.getMessage());
+                }
+            }
+            if (!vpcCidrBlocks.isEmpty() && vpcId == null)
+            {
+                violations.add(name, "VpcId", null, "the VPC id, required when VPC CIDR blocks are given");
+            }
+            violations.throwIfAny();
+            return new MirrorSource(this, parsed);
+        }
+
+        private static InetAddress parseAddress(
+            final Violations violations, final String name, final String field, final String text, final boolean ipv6)
+        {
+            final String family = ipv6 ? "an IPv6 address literal" : "an IPv4 address literal";
+            if (text.indexOf('%') < 0 && (text.indexOf(':') >= 0) == ipv6 && InetAddresses.isInetAddress(text))
+            {
+                final InetAddress address = InetAddresses.forString(text);
+                if (ipv6 ? address instanceof Inet6Address : address instanceof Inet4Address)
+                {
+                    return address;
+                }
+            }
+            violations.add(name, field, '"' + Violations.abbreviate(text) + '"', family);
+            return null;
+        }
+    }
+}
