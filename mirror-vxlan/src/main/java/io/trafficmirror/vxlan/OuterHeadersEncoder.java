@@ -1,0 +1,602 @@
+package io.trafficmirror.vxlan;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Writes the outer Ethernet, IPv4 or IPv6, UDP and VXLAN headers of a mirrored packet in front of an inner
+ * Ethernet frame, as AWS Traffic Mirroring sends them, without ever copying the inner frame.
+ *
+ * <pre>
+ *  IPv4 (HEADER_LENGTH_IPV4 = 50)              IPv6 (HEADER_LENGTH_IPV6 = 70)
+ *   0 +--------------------------------+         0 +--------------------------------+
+ *     | Ethernet: dst MAC, src MAC,    |           | Ethernet: dst MAC, src MAC,    |
+ *     | type 0x0800                    |           | type 0x86DD                    |
+ *  14 +--------------------------------+        14 +--------------------------------+
+ *     | IPv4: 0x45, TOS, total length, |           | IPv6: version 6, traffic class,|
+ *     | ID, flags+fragment offset, TTL,|           | flow label 0, payload length,  |
+ *     | protocol 17, header checksum,  |           | next header 17, hop limit,     |
+ *     | source, destination            |           | source, destination            |
+ *  34 +--------------------------------+        54 +--------------------------------+
+ *     | UDP: source port (flow hash),  |           | UDP: source port (flow hash),  |
+ *     | 4789, length, checksum         |           | 4789, length, checksum         |
+ *  42 +--------------------------------+        62 +--------------------------------+
+ *     | VXLAN: 0x08, 0, VNI, 0         |           | VXLAN: 0x08, 0, VNI, 0         |
+ *  50 +--------------------------------+        70 +--------------------------------+
+ *     | inner frame, maybe truncated   |           | inner frame, maybe truncated   |
+ *     +--------------------------------+           +--------------------------------+
+ * </pre>
+ *
+ * <p>Two ways to use it:
+ * <ul>
+ *   <li>{@link #encodeInHeadroom(ByteBuffer, int, int)}: the caller received or built the frame at least
+ *       {@link #headerLength()} bytes into its buffer; the headers go into that headroom and the whole
+ *       packet is one contiguous slice;</li>
+ *   <li>{@link #encodeHeaders(ByteBuffer, int, ByteBuffer, int, int)}: the headers go into a separate small
+ *       buffer, and the caller sends header buffer and frame together with a gathering write.</li>
+ * </ul>
+ *
+ * <p>Defaults are what AWS sends: IPv4 TOS 0, identification 0, DF clear, TTL 255, UDP checksum 0,
+ * destination port 4789, source port from {@link FlowHash}. Over IPv6 the UDP checksum is always computed,
+ * as RFC 8200 asks. The packet is cut so that the inner frame holds at most {@link #packetLength(int)} bytes
+ * and the outer IP packet fits the {@link #mtu(int)}; lengths and checksums describe the cut packet, and the
+ * inner bytes themselves are never changed.
+ *
+ * <p>Configuration methods validate and throw {@link IllegalArgumentException}: they run once per session,
+ * off the packet path. They precompute a header template and partial checksums, so that encoding a packet is
+ * one small copy, a handful of field writes and, when a UDP checksum is due, one pass over the inner bytes.
+ * Encode methods never throw on bad input and never allocate. Not thread-safe: one instance per sending thread.
+ */
+public final class OuterHeadersEncoder
+{
+    /** Offset of the destination MAC in the outer Ethernet header. */
+    public static final int ETHERNET_DESTINATION_OFFSET = 0;
+    /** Offset of the source MAC in the outer Ethernet header. */
+    public static final int ETHERNET_SOURCE_OFFSET = 6;
+    /** Offset of the Ethernet type in the outer Ethernet header. */
+    public static final int ETHERNET_TYPE_OFFSET = 12;
+    /** Length of the outer Ethernet header, which also is the offset of the outer IP header. */
+    public static final int ETHERNET_HEADER_LENGTH = 14;
+
+    /** IPv4: offset of version and header length, relative to the IP header. */
+    public static final int IPV4_VERSION_IHL_OFFSET = 0;
+    /** IPv4: offset of the type of service byte. */
+    public static final int IPV4_TOS_OFFSET = 1;
+    /** IPv4: offset of the total length. */
+    public static final int IPV4_TOTAL_LENGTH_OFFSET = 2;
+    /** IPv4: offset of the identification. */
+    public static final int IPV4_IDENTIFICATION_OFFSET = 4;
+    /** IPv4: offset of the flags and fragment offset. */
+    public static final int IPV4_FLAGS_FRAGMENT_OFFSET = 6;
+    /** IPv4: offset of the time to live. */
+    public static final int IPV4_TTL_OFFSET = 8;
+    /** IPv4: offset of the protocol. */
+    public static final int IPV4_PROTOCOL_OFFSET = 9;
+    /** IPv4: offset of the header checksum. */
+    public static final int IPV4_CHECKSUM_OFFSET = 10;
+    /** IPv4: offset of the source address. */
+    public static final int IPV4_SOURCE_OFFSET = 12;
+    /** IPv4: offset of the destination address. */
+    public static final int IPV4_DESTINATION_OFFSET = 16;
+    /** IPv4: header length; the encoder writes no options. */
+    public static final int IPV4_HEADER_LENGTH = 20;
+
+    /** IPv6: offset of version, traffic class and flow label. */
+    public static final int IPV6_VERSION_CLASS_FLOW_OFFSET = 0;
+    /** IPv6: offset of the payload length. */
+    public static final int IPV6_PAYLOAD_LENGTH_OFFSET = 4;
+    /** IPv6: offset of the next header. */
+    public static final int IPV6_NEXT_HEADER_OFFSET = 6;
+    /** IPv6: offset of the hop limit. */
+    public static final int IPV6_HOP_LIMIT_OFFSET = 7;
+    /** IPv6: offset of the source address. */
+    public static final int IPV6_SOURCE_OFFSET = 8;
+    /** IPv6: offset of the destination address. */
+    public static final int IPV6_DESTINATION_OFFSET = 24;
+    /** IPv6: header length. */
+    public static final int IPV6_HEADER_LENGTH = 40;
+
+    /** UDP: offset of the source port, relative to the UDP header. */
+    public static final int UDP_SOURCE_PORT_OFFSET = 0;
+    /** UDP: offset of the destination port. */
+    public static final int UDP_DESTINATION_PORT_OFFSET = 2;
+    /** UDP: offset of the length. */
+    public static final int UDP_LENGTH_OFFSET = 4;
+    /** UDP: offset of the checksum. */
+    public static final int UDP_CHECKSUM_OFFSET = 6;
+    /** UDP: header length. */
+    public static final int UDP_HEADER_LENGTH = 8;
+
+    /** Outer headers over IPv4: 14 + 20 + 8 + 8. */
+    public static final int HEADER_LENGTH_IPV4 =
+        ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH + UDP_HEADER_LENGTH + VxlanHeaderEncoder.HEADER_LENGTH;
+    /** Outer headers over IPv6: 14 + 40 + 8 + 8. */
+    public static final int HEADER_LENGTH_IPV6 =
+        ETHERNET_HEADER_LENGTH + IPV6_HEADER_LENGTH + UDP_HEADER_LENGTH + VxlanHeaderEncoder.HEADER_LENGTH;
+
+    /** IANA's VXLAN port. */
+    public static final int VXLAN_PORT = 4789;
+    /** The MTU of an AWS network interface, and the default target MTU. */
+    public static final int DEFAULT_MTU = 9001;
+    /** Smallest MTU accepted: IPv4's minimum (RFC 791). */
+    public static final int MIN_MTU = 68;
+    /** Largest MTU accepted: an IP packet's length field is 16 bits. */
+    public static final int MAX_MTU = 65535;
+    /** Largest AWS PacketLength. */
+    public static final int MAX_PACKET_LENGTH = 8500;
+    /** {@link #packetLength(int)} value that mirrors the whole frame (still cut to the MTU). */
+    public static final int WHOLE_PACKET = Integer.MAX_VALUE;
+    /** {@link #sourcePort(int)} value that derives the source port from the inner flow (the default). */
+    public static final int SOURCE_PORT_FROM_FLOW = -1;
+
+    private static final int ETHER_TYPE_IPV4 = 0x0800;
+    private static final int ETHER_TYPE_IPV6 = 0x86DD;
+    private static final int PROTOCOL_UDP = 17;
+    private static final int DONT_FRAGMENT = 0x4000;
+    private static final int VXLAN_AND_UDP_LENGTH = UDP_HEADER_LENGTH + VxlanHeaderEncoder.HEADER_LENGTH;
+
+    private final byte[] template = new byte[HEADER_LENGTH_IPV6];
+    private final ByteBuffer templateBuffer = ByteBuffer.wrap(template);
+    private final ArrayView frameArrayView = new ArrayView();
+    private final ArrayView headerArrayView = new ArrayView();
+
+    private final byte[] destinationMac = new byte[6];
+    private final byte[] sourceMac = new byte[6];
+    private byte[] sourceAddress;
+    private byte[] destinationAddress;
+    private int destinationPort = VXLAN_PORT;
+    private int sourcePort = SOURCE_PORT_FROM_FLOW;
+    private int vni;
+    private int ttl = 255;
+    private int tos;
+    private int identification;
+    private boolean dontFragment;
+    private boolean ipv4UdpChecksum;
+    private int packetLength = WHOLE_PACKET;
+    private int mtu = DEFAULT_MTU;
+
+    // Derived by rebuild(): what the packet path reads.
+    private boolean ipv6;
+    private int headerLength;
+    private int udpOffset;
+    private int maxInnerLength;
+    private boolean computeUdpChecksum;
+    private long ipv4HeaderPartialSum;
+    private long udpPartialSum;
+
+    /**
+     * Makes an encoder with AWS's defaults; it needs {@link #addresses(InetAddress, InetAddress)} (or
+     * {@link #ipv4Addresses(int, int)}) before it encodes anything.
+     */
+    public OuterHeadersEncoder()
+    {
+        rebuild();
+    }
+
+    /**
+     * Sets the outer MAC addresses, normally the target's (or next hop's) and the sender's.
+     *
+     * @param destination six bytes.
+     * @param source six bytes.
+     * @return this.
+     */
+    public OuterHeadersEncoder macAddresses(final byte[] destination, final byte[] source)
+    {
+        checkLength("destination MAC", destination, 6);
+        checkLength("source MAC", source, 6);
+        System.arraycopy(destination, 0, destinationMac, 0, 6);
+        System.arraycopy(source, 0, sourceMac, 0, 6);
+        return rebuild();
+    }
+
+    /**
+     * Sets the outer IP addresses: the mirror source's primary address and the target's. Both IPv4 or both IPv6;
+     * the family decides the header layout.
+     *
+     * @param source the sender.
+     * @param destination the mirror target.
+     * @return this.
+     */
+    public OuterHeadersEncoder addresses(final InetAddress source, final InetAddress destination)
+    {
+        final boolean bothV4 = source instanceof Inet4Address && destination instanceof Inet4Address;
+        final boolean bothV6 = source instanceof Inet6Address && destination instanceof Inet6Address;
+        if (!bothV4 && !bothV6)
+        {
+            throw new IllegalArgumentException(
+                "outer addresses: source " + source + " and destination " + destination + " must be both IPv4 or both IPv6");
+        }
+        sourceAddress = source.getAddress();
+        destinationAddress = destination.getAddress();
+        return rebuild();
+    }
+
+    /**
+     * Sets IPv4 outer addresses from their 32-bit values, most significant byte first on the wire.
+     *
+     * @param source the sender.
+     * @param destination the mirror target.
+     * @return this.
+     */
+    public OuterHeadersEncoder ipv4Addresses(final int source, final int destination)
+    {
+        sourceAddress = new byte[] {(byte)(source >>> 24), (byte)(source >>> 16), (byte)(source >>> 8), (byte)source};
+        destinationAddress = new byte[] {
+            (byte)(destination >>> 24), (byte)(destination >>> 16), (byte)(destination >>> 8), (byte)destination};
+        return rebuild();
+    }
+
+    /**
+     * Sets the VXLAN Network Identifier, the session's {@code VirtualNetworkId}.
+     *
+     * @param vni 0..16777215.
+     * @return this.
+     */
+    public OuterHeadersEncoder vni(final int vni)
+    {
+        checkRange("VNI", vni, 0, VxlanHeaderDecoder.MAX_VNI);
+        this.vni = vni;
+        return rebuild();
+    }
+
+    /**
+     * Sets the outer UDP destination port; 4789 unless the target listens elsewhere.
+     *
+     * @param port 1..65535.
+     * @return this.
+     */
+    public OuterHeadersEncoder destinationPort(final int port)
+    {
+        checkRange("destination port", port, 1, 65535);
+        this.destinationPort = port;
+        return rebuild();
+    }
+
+    /**
+     * Fixes the outer UDP source port, or with {@link #SOURCE_PORT_FROM_FLOW} derives it per packet from the
+     * inner flow ({@link FlowHash}), as AWS does.
+     *
+     * @param port 0..65535 or {@link #SOURCE_PORT_FROM_FLOW}.
+     * @return this.
+     */
+    public OuterHeadersEncoder sourcePort(final int port)
+    {
+        if (port != SOURCE_PORT_FROM_FLOW)
+        {
+            checkRange("source port", port, 0, 65535);
+        }
+        this.sourcePort = port;
+        return this;
+    }
+
+    /**
+     * Sets the IPv4 TTL or IPv6 hop limit; AWS sends 255.
+     *
+     * @param ttl 1..255.
+     * @return this.
+     */
+    public OuterHeadersEncoder ttl(final int ttl)
+    {
+        checkRange("TTL", ttl, 1, 255);
+        this.ttl = ttl;
+        return rebuild();
+    }
+
+    /**
+     * Sets the IPv4 type of service byte or IPv6 traffic class (DSCP and ECN); AWS sends 0.
+     *
+     * @param tos 0..255.
+     * @return this.
+     */
+    public OuterHeadersEncoder tos(final int tos)
+    {
+        checkRange("TOS", tos, 0, 255);
+        this.tos = tos;
+        return rebuild();
+    }
+
+    /**
+     * Sets the IPv4 identification written in every packet; AWS sends 0 (the packets are never fragmented
+     * on the way, RFC 6864 allows a constant).
+     *
+     * @param identification 0..65535.
+     * @return this.
+     */
+    public OuterHeadersEncoder identification(final int identification)
+    {
+        checkRange("IPv4 identification", identification, 0, 65535);
+        this.identification = identification;
+        return rebuild();
+    }
+
+    /**
+     * Sets or clears the IPv4 don't-fragment flag; AWS leaves it clear.
+     *
+     * @param dontFragment true to set DF.
+     * @return this.
+     */
+    public OuterHeadersEncoder dontFragment(final boolean dontFragment)
+    {
+        this.dontFragment = dontFragment;
+        return rebuild();
+    }
+
+    /**
+     * Computes the UDP checksum over IPv4 instead of sending 0 as AWS does. IPv6 always gets a checksum.
+     *
+     * @param enabled true to compute it; this costs one read pass over the inner bytes.
+     * @return this.
+     */
+    public OuterHeadersEncoder udpChecksum(final boolean enabled)
+    {
+        this.ipv4UdpChecksum = enabled;
+        return rebuild();
+    }
+
+    /**
+     * Sets the session's PacketLength: how many bytes of the inner frame, counted after the VXLAN header,
+     * are mirrored at most.
+     *
+     * @param packetLength 1..{@link #MAX_PACKET_LENGTH}, or {@link #WHOLE_PACKET}.
+     * @return this.
+     */
+    public OuterHeadersEncoder packetLength(final int packetLength)
+    {
+        if (packetLength != WHOLE_PACKET)
+        {
+            checkRange("packet length", packetLength, 1, MAX_PACKET_LENGTH);
+        }
+        this.packetLength = packetLength;
+        return rebuild();
+    }
+
+    /**
+     * Sets the target's MTU: the largest outer IP packet (IP + UDP + VXLAN + inner frame, not the outer
+     * Ethernet header). Frames that would not fit are cut.
+     *
+     * @param mtu {@link #MIN_MTU}..{@link #MAX_MTU}; default {@link #DEFAULT_MTU}.
+     * @return this.
+     */
+    public OuterHeadersEncoder mtu(final int mtu)
+    {
+        checkRange("MTU", mtu, MIN_MTU, MAX_MTU);
+        this.mtu = mtu;
+        return rebuild();
+    }
+
+    /**
+     * Length of the outer headers this encoder writes: {@link #HEADER_LENGTH_IPV4} or {@link #HEADER_LENGTH_IPV6}.
+     *
+     * @return the headroom a frame needs for {@link #encodeInHeadroom(ByteBuffer, int, int)}.
+     */
+    public int headerLength()
+    {
+        return headerLength;
+    }
+
+    /**
+     * How many bytes of a frame are mirrored: the frame cut to the packet length and to what the MTU leaves.
+     * A sender using a UDP socket sends this many inner bytes after the VXLAN header.
+     *
+     * @param frameLength bytes in the original frame.
+     * @return 0..frameLength.
+     */
+    public int innerLength(final int frameLength)
+    {
+        final int limit = Math.min(packetLength, maxInnerLength());
+        return Math.max(0, Math.min(frameLength, limit));
+    }
+
+    /**
+     * Writes the outer headers into the {@link #headerLength()} bytes in front of the frame.
+     *
+     * @param buffer holds the frame with headroom before it; must be writable.
+     * @param frameOffset absolute index of the inner frame's first byte.
+     * @param frameLength bytes in the inner frame.
+     * @return the length of the finished packet, which starts at {@code frameOffset - headerLength()};
+     *     or a negative {@link ResultCode}: {@code NOT_CONFIGURED}, {@code OUT_OF_BOUNDS}, {@code NO_HEADROOM},
+     *     {@code READ_ONLY_BUFFER}. Nothing is written on failure.
+     */
+    public int encodeInHeadroom(final ByteBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        if (sourceAddress == null)
+        {
+            return ResultCode.NOT_CONFIGURED;
+        }
+        if (!Bytes.inBounds(frameOffset, frameLength, buffer.limit()))
+        {
+            return ResultCode.OUT_OF_BOUNDS;
+        }
+        if (frameOffset < headerLength)
+        {
+            return ResultCode.NO_HEADROOM;
+        }
+        if (buffer.isReadOnly())
+        {
+            return ResultCode.READ_ONLY_BUFFER;
+        }
+        return headerLength + write(buffer, frameOffset - headerLength, buffer, frameOffset, frameLength);
+    }
+
+    /**
+     * Array form of {@link #encodeInHeadroom(ByteBuffer, int, int)}.
+     *
+     * @param array holds the frame with headroom before it; re-using the same array allocates nothing.
+     * @param frameOffset index of the inner frame's first byte.
+     * @param frameLength bytes in the inner frame.
+     * @return the packet length, starting at {@code frameOffset - headerLength()}, or a negative {@link ResultCode}.
+     */
+    public int encodeInHeadroom(final byte[] array, final int frameOffset, final int frameLength)
+    {
+        return encodeInHeadroom(frameArrayView.of(array), frameOffset, frameLength);
+    }
+
+    /**
+     * Writes the outer headers into their own buffer, for a gathering write of headers then frame.
+     *
+     * @param headers where the {@link #headerLength()} header bytes go; must be writable.
+     * @param headersOffset absolute index in {@code headers}.
+     * @param frame the inner frame; only read, and only when a UDP checksum is due.
+     * @param frameOffset absolute index of the inner frame's first byte.
+     * @param frameLength bytes in the inner frame.
+     * @return how many inner bytes to send after the headers (the frame may be cut), or a negative
+     *     {@link ResultCode}: {@code NOT_CONFIGURED}, {@code OUT_OF_BOUNDS}, {@code BUFFER_TOO_SMALL},
+     *     {@code READ_ONLY_BUFFER}. Nothing is written on failure.
+     */
+    public int encodeHeaders(
+        final ByteBuffer headers,
+        final int headersOffset,
+        final ByteBuffer frame,
+        final int frameOffset,
+        final int frameLength)
+    {
+        if (sourceAddress == null)
+        {
+            return ResultCode.NOT_CONFIGURED;
+        }
+        if (!Bytes.inBounds(frameOffset, frameLength, frame.limit()))
+        {
+            return ResultCode.OUT_OF_BOUNDS;
+        }
+        if (!Bytes.inBounds(headersOffset, headerLength, headers.limit()))
+        {
+            return ResultCode.BUFFER_TOO_SMALL;
+        }
+        if (headers.isReadOnly())
+        {
+            return ResultCode.READ_ONLY_BUFFER;
+        }
+        return write(headers, headersOffset, frame, frameOffset, frameLength);
+    }
+
+    /**
+     * Array form of {@link #encodeHeaders(ByteBuffer, int, ByteBuffer, int, int)}.
+     *
+     * @param headers where the header bytes go.
+     * @param headersOffset index in {@code headers}.
+     * @param frame the inner frame.
+     * @param frameOffset index of the inner frame's first byte.
+     * @param frameLength bytes in the inner frame.
+     * @return inner bytes to send after the headers, or a negative {@link ResultCode}.
+     */
+    public int encodeHeaders(
+        final byte[] headers,
+        final int headersOffset,
+        final byte[] frame,
+        final int frameOffset,
+        final int frameLength)
+    {
+        return encodeHeaders(
+            headerArrayView.of(headers), headersOffset, frameArrayView.of(frame), frameOffset, frameLength);
+    }
+
+    private int write(
+        final ByteBuffer out, final int start, final ByteBuffer frame, final int frameOffset, final int frameLength)
+    {
+        final int inner = Math.min(frameLength, maxInnerLength);
+        final int port = sourcePort >= 0 ? sourcePort : FlowHash.sourcePort(frame, frameOffset, frameLength);
+        final int udpLength = VXLAN_AND_UDP_LENGTH + inner;
+        final int ip = start + ETHERNET_HEADER_LENGTH;
+        final int udp = start + udpOffset;
+
+        out.put(start, template, 0, headerLength);
+        if (ipv6)
+        {
+            Bytes.put16(out, ip + IPV6_PAYLOAD_LENGTH_OFFSET, udpLength);
+        }
+        else
+        {
+            final int totalLength = IPV4_HEADER_LENGTH + udpLength;
+            Bytes.put16(out, ip + IPV4_TOTAL_LENGTH_OFFSET, totalLength);
+            Bytes.put16(out, ip + IPV4_CHECKSUM_OFFSET, Bytes.foldChecksum(ipv4HeaderPartialSum + totalLength));
+        }
+        Bytes.put16(out, udp + UDP_SOURCE_PORT_OFFSET, port);
+        Bytes.put16(out, udp + UDP_LENGTH_OFFSET, udpLength);
+        if (computeUdpChecksum)
+        {
+            // Pseudo-header length and UDP length field are the same value, hence twice.
+            final long sum = Bytes.addToChecksum(frame, frameOffset, inner, udpPartialSum + 2L * udpLength + port);
+            final int checksum = Bytes.foldChecksum(sum);
+            Bytes.put16(out, udp + UDP_CHECKSUM_OFFSET, checksum == 0 ? 0xFFFF : checksum);
+        }
+        return inner;
+    }
+
+    private int maxInnerLength()
+    {
+        final int ipHeaderLength = ipv6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH;
+        return Math.min(packetLength, mtu - ipHeaderLength - VXLAN_AND_UDP_LENGTH);
+    }
+
+    private OuterHeadersEncoder rebuild()
+    {
+        ipv6 = sourceAddress != null && sourceAddress.length == 16;
+        headerLength = ipv6 ? HEADER_LENGTH_IPV6 : HEADER_LENGTH_IPV4;
+        maxInnerLength = maxInnerLength();
+        computeUdpChecksum = ipv6 || ipv4UdpChecksum;
+
+        final ByteBuffer t = templateBuffer;
+        Arrays.fill(template, (byte)0);
+        t.put(ETHERNET_DESTINATION_OFFSET, destinationMac);
+        t.put(ETHERNET_SOURCE_OFFSET, sourceMac);
+        Bytes.put16(t, ETHERNET_TYPE_OFFSET, ipv6 ? ETHER_TYPE_IPV6 : ETHER_TYPE_IPV4);
+        final int ip = ETHERNET_HEADER_LENGTH;
+        final byte[] source = sourceAddress != null ? sourceAddress : new byte[4];
+        final byte[] destination = destinationAddress != null ? destinationAddress : new byte[4];
+        if (ipv6)
+        {
+            Bytes.put32(t, ip + IPV6_VERSION_CLASS_FLOW_OFFSET, 6 << 28 | tos << 20);
+            Bytes.put8(t, ip + IPV6_NEXT_HEADER_OFFSET, PROTOCOL_UDP);
+            Bytes.put8(t, ip + IPV6_HOP_LIMIT_OFFSET, ttl);
+            t.put(ip + IPV6_SOURCE_OFFSET, source);
+            t.put(ip + IPV6_DESTINATION_OFFSET, destination);
+            udpOffset = ip + IPV6_HEADER_LENGTH;
+        }
+        else
+        {
+            Bytes.put8(t, ip + IPV4_VERSION_IHL_OFFSET, 0x45);
+            Bytes.put8(t, ip + IPV4_TOS_OFFSET, tos);
+            Bytes.put16(t, ip + IPV4_IDENTIFICATION_OFFSET, identification);
+            Bytes.put16(t, ip + IPV4_FLAGS_FRAGMENT_OFFSET, dontFragment ? DONT_FRAGMENT : 0);
+            Bytes.put8(t, ip + IPV4_TTL_OFFSET, ttl);
+            Bytes.put8(t, ip + IPV4_PROTOCOL_OFFSET, PROTOCOL_UDP);
+            t.put(ip + IPV4_SOURCE_OFFSET, source);
+            t.put(ip + IPV4_DESTINATION_OFFSET, destination);
+            udpOffset = ip + IPV4_HEADER_LENGTH;
+        }
+        Bytes.put16(t, udpOffset + UDP_DESTINATION_PORT_OFFSET, destinationPort);
+        final int vxlan = udpOffset + UDP_HEADER_LENGTH;
+        Bytes.put8(t, vxlan + VxlanHeaderEncoder.FLAGS_OFFSET, VxlanHeaderEncoder.FLAGS);
+        Bytes.put32(t, vxlan + VxlanHeaderEncoder.VNI_OFFSET, vni << 8);
+
+        // Everything in the IPv4 header but total length and checksum, which are zero in the template.
+        ipv4HeaderPartialSum = ipv6 ? 0 : Bytes.addToChecksum(t, ip, IPV4_HEADER_LENGTH, 0);
+        // Pseudo-header addresses and protocol, UDP destination port, VXLAN header; the packet adds the rest.
+        udpPartialSum = Bytes.addToChecksum(t, ip + (ipv6 ? IPV6_SOURCE_OFFSET : IPV4_SOURCE_OFFSET), 2 * source.length, 0)
+            + PROTOCOL_UDP
+            + destinationPort
+            + Bytes.addToChecksum(t, vxlan, VxlanHeaderEncoder.HEADER_LENGTH, 0);
+        return this;
+    }
+
+    private static void checkRange(final String field, final int value, final int min, final int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new IllegalArgumentException(
+                "outer headers: " + field + " " + value + " is outside " + min + ".." + max);
+        }
+    }
+
+    private static void checkLength(final String field, final byte[] value, final int length)
+    {
+        if (value == null || value.length != length)
+        {
+            throw new IllegalArgumentException(
+                "outer headers: " + field + " must be " + length + " bytes, got " + (value == null ? "null" : value.length));
+        }
+    }
+}
