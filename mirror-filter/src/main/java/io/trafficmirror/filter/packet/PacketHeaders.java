@@ -1,0 +1,746 @@
+package io.trafficmirror.filter.packet;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reusable, mutable flyweight holding the header fields a mirror filter needs, parsed in place from an
+ * Ethernet frame or a raw IP packet without copying or allocating. Keep one instance per thread and call
+ * a {@code parse*} method per packet; every call overwrites all fields.
+ *
+ * <pre>
+ * Ethernet II        dst MAC(6) src MAC(6) EtherType(2)
+ * VLAN tag (any)     TPID 0x8100 or 0x88a8 | TCI(2) EtherType(2)   repeated, at most MAX_VLAN_TAGS
+ * IPv4               ver/IHL, total length, flags + fragment offset, protocol, src(4), dst(4), options
+ * IPv6               payload length, next header, src(16), dst(16), then extension headers
+ *                    0 hop-by-hop, 43 routing, 60 destination options: (len + 1) * 8 bytes
+ *                    51 AH: (len + 2) * 4 bytes; 44 fragment: 8 bytes; at most MAX_IPV6_EXTENSION_HEADERS
+ * TCP / UDP          src port(2) dst port(2)
+ * ICMP / ICMPv6      type(1) code(1)   protocol 1 or 58, whatever the IP version, as other decoders do
+ * </pre>
+ *
+ * <p>Decisions, following the project's SEMANTICS.md:
+ * <ul>
+ *   <li>VLAN tags, 802.1Q (0x8100) and 802.1ad (0x88a8), are skipped in any order and number up to
+ *   {@link #MAX_VLAN_TAGS}, a cap that only bounds work: real frames carry one or two.</li>
+ *   <li>Ports are present only when the first 4 bytes of the TCP or UDP header lie within the captured bytes
+ *   and within the IP packet's own length (Ethernet padding is not a header), in an unfragmented packet or in
+ *   a fragment with offset 0. A frame cut short by its capture is parsed as far as it goes.</li>
+ *   <li>An IPv4 fragment with a non-zero offset has no transport header; an IPv6 fragment with a non-zero
+ *   offset ends the extension header walk and its protocol is the fragment header's next header.</li>
+ *   <li>ESP (50) and every protocol other than the extension headers above end the IPv6 walk. IPv4 AH is not
+ *   walked: IPv4's protocol is the header's protocol field.</li>
+ *   <li>An IPv4 total length of 0 or an IPv6 payload length of 0 (a capture of a segmentation-offloaded packet,
+ *   or an IPv6 jumbogram) means the captured bytes are the packet, as Pcap4J and Wireshark read it.</li>
+ * </ul>
+ *
+ * <p>Bounds: every read is checked against the end of the given slice first (sums computed in {@code long}),
+ * so a malformed packet yields a {@link ParseResult} code and never an exception or a read outside the slice.
+ * Bytes are read absolutely in network byte order; the caller's buffer position, limit and order are neither
+ * used nor changed. Not thread-safe by design.
+ */
+public final class PacketHeaders
+{
+    /** Most VLAN tags skipped before giving up with {@link ParseResult#TOO_MANY_VLAN_TAGS}. */
+    public static final int MAX_VLAN_TAGS = 8;
+    /** Most IPv6 extension headers walked before giving up with {@link ParseResult#TOO_MANY_EXTENSION_HEADERS}. */
+    public static final int MAX_IPV6_EXTENSION_HEADERS = 8;
+    /** {@link #protocol()} when the upper-layer protocol could not be determined. */
+    public static final int PROTOCOL_UNKNOWN = -1;
+
+    /** Ethernet II header length. */
+    public static final int ETHERNET_HEADER_LENGTH = 14;
+    /** Length of one VLAN tag. */
+    public static final int VLAN_TAG_LENGTH = 4;
+    /** Fixed IPv4 header length (IHL 5). */
+    public static final int IPV4_MIN_HEADER_LENGTH = 20;
+    /** Fixed IPv6 header length. */
+    public static final int IPV6_HEADER_LENGTH = 40;
+
+    /** EtherType of IPv4. */
+    public static final int ETHERTYPE_IPV4 = 0x0800;
+    /** EtherType of ARP. */
+    public static final int ETHERTYPE_ARP = 0x0806;
+    /** EtherType of IPv6. */
+    public static final int ETHERTYPE_IPV6 = 0x86DD;
+    /** TPID of an 802.1Q VLAN tag. */
+    public static final int ETHERTYPE_VLAN = 0x8100;
+    /** TPID of an 802.1ad (QinQ service) VLAN tag. */
+    public static final int ETHERTYPE_QINQ = 0x88A8;
+
+    /** IP protocol number of ICMP. */
+    public static final int PROTOCOL_ICMP = 1;
+    /** IP protocol number of TCP. */
+    public static final int PROTOCOL_TCP = 6;
+    /** IP protocol number of UDP. */
+    public static final int PROTOCOL_UDP = 17;
+    /** IP protocol number of ICMPv6. */
+    public static final int PROTOCOL_ICMPV6 = 58;
+
+    private static final int HOP_BY_HOP = 0;
+    private static final int ROUTING = 43;
+    private static final int FRAGMENT = 44;
+    private static final int AUTHENTICATION_HEADER = 51;
+    private static final int DESTINATION_OPTIONS = 60;
+
+    private static final VarHandle ARRAY_SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle ARRAY_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BUFFER_SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BUFFER_INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BUFFER_LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    // The bytes being parsed: exactly one of array and buffer is non-null during a parse call, both null after,
+    // so that the flyweight never keeps a caller's buffer alive. Indices below are absolute in array/buffer.
+    private byte[] array;
+    private ByteBuffer buffer;
+    private int end;
+
+    private int result;
+    private int frameOffset;
+    private int capturedLength;
+    private boolean hasLinkHeader;
+    private long destinationMac;
+    private long sourceMac;
+    private int etherType;
+    private int vlanTagCount;
+    private int outerVlanId;
+    private int ipOffset;
+    private int ipVersion;
+    private int ipHeaderLength;
+    private int ipDeclaredLength;
+    private int sourceIpv4;
+    private int destinationIpv4;
+    private long sourceIpv6High;
+    private long sourceIpv6Low;
+    private long destinationIpv6High;
+    private long destinationIpv6Low;
+    private int protocol;
+    private int extensionHeaderCount;
+    private boolean fragment;
+    private int fragmentOffset;
+    private boolean moreFragments;
+    private boolean dontFragment;
+    private int transportOffset;
+    private boolean hasPorts;
+    private int sourcePort;
+    private int destinationPort;
+    private boolean hasIcmp;
+    private int icmpType;
+    private int icmpCode;
+
+    /**
+     * Parses an Ethernet frame held in {@code buffer} between absolute indices {@code offset} and
+     * {@code offset + length}. Heap, direct and read-only buffers all work; position, limit and byte order are
+     * ignored, except that the slice must lie within {@code [0, limit)}.
+     *
+     * @param buffer the frame's buffer
+     * @param offset absolute index of the frame's first byte
+     * @param length captured length of the frame
+     * @return a {@link ParseResult} code, also available as {@link #result()}
+     */
+    public int parseEthernet(final ByteBuffer buffer, final int offset, final int length)
+    {
+        if (buffer == null || !sliceWithin(offset, length, buffer.limit()))
+        {
+            return invalidArguments(offset, length);
+        }
+        this.buffer = buffer;
+        try
+        {
+            return parseEthernetAt(offset, length);
+        }
+        finally
+        {
+            this.buffer = null;
+        }
+    }
+
+    /**
+     * Parses an Ethernet frame in {@code array[offset, offset + length)}.
+     *
+     * @param array the frame's bytes
+     * @param offset index of the frame's first byte
+     * @param length captured length of the frame
+     * @return a {@link ParseResult} code, also available as {@link #result()}
+     */
+    public int parseEthernet(final byte[] array, final int offset, final int length)
+    {
+        if (array == null || !sliceWithin(offset, length, array.length))
+        {
+            return invalidArguments(offset, length);
+        }
+        this.array = array;
+        try
+        {
+            return parseEthernetAt(offset, length);
+        }
+        finally
+        {
+            this.array = null;
+        }
+    }
+
+    /**
+     * Parses a raw IPv4 or IPv6 packet (no link header; the version nibble decides) held in {@code buffer}
+     * between absolute indices {@code offset} and {@code offset + length}. MAC fields are 0 and
+     * {@link #etherType()} is the EtherType the version implies.
+     *
+     * @param buffer the packet's buffer
+     * @param offset absolute index of the IP header's first byte
+     * @param length captured length of the packet
+     * @return a {@link ParseResult} code
+     */
+    public int parseIp(final ByteBuffer buffer, final int offset, final int length)
+    {
+        if (buffer == null || !sliceWithin(offset, length, buffer.limit()))
+        {
+            return invalidArguments(offset, length);
+        }
+        this.buffer = buffer;
+        try
+        {
+            return parseIpAt(offset, length);
+        }
+        finally
+        {
+            this.buffer = null;
+        }
+    }
+
+    /**
+     * Parses a raw IPv4 or IPv6 packet in {@code array[offset, offset + length)}.
+     *
+     * @param array the packet's bytes
+     * @param offset index of the IP header's first byte
+     * @param length captured length of the packet
+     * @return a {@link ParseResult} code
+     */
+    public int parseIp(final byte[] array, final int offset, final int length)
+    {
+        if (array == null || !sliceWithin(offset, length, array.length))
+        {
+            return invalidArguments(offset, length);
+        }
+        this.array = array;
+        try
+        {
+            return parseIpAt(offset, length);
+        }
+        finally
+        {
+            this.array = null;
+        }
+    }
+
+    private static boolean sliceWithin(final int offset, final int length, final int limit)
+    {
+        return offset >= 0 && length >= 0 && (long) offset + length <= limit;
+    }
+
+    private int invalidArguments(final int offset, final int length)
+    {
+        reset(offset, length);
+        return result = ParseResult.INVALID_ARGUMENTS;
+    }
+
+    private void reset(final int offset, final int length)
+    {
+        end = offset + length;
+        frameOffset = offset;
+        capturedLength = length;
+        hasLinkHeader = false;
+        destinationMac = 0;
+        sourceMac = 0;
+        etherType = -1;
+        vlanTagCount = 0;
+        outerVlanId = -1;
+        ipOffset = -1;
+        ipVersion = 0;
+        ipHeaderLength = 0;
+        ipDeclaredLength = 0;
+        sourceIpv4 = 0;
+        destinationIpv4 = 0;
+        sourceIpv6High = 0;
+        sourceIpv6Low = 0;
+        destinationIpv6High = 0;
+        destinationIpv6Low = 0;
+        protocol = PROTOCOL_UNKNOWN;
+        extensionHeaderCount = 0;
+        fragment = false;
+        fragmentOffset = 0;
+        moreFragments = false;
+        dontFragment = false;
+        transportOffset = -1;
+        hasPorts = false;
+        sourcePort = 0;
+        destinationPort = 0;
+        hasIcmp = false;
+        icmpType = 0;
+        icmpCode = 0;
+    }
+
+    private int parseEthernetAt(final int offset, final int length)
+    {
+        reset(offset, length);
+        if (length < ETHERNET_HEADER_LENGTH)
+        {
+            return result = ParseResult.TRUNCATED_LINK_HEADER;
+        }
+        hasLinkHeader = true;
+        destinationMac = u48(offset);
+        sourceMac = u48(offset + 6);
+        int type = u16(offset + 12);
+        int index = offset + ETHERNET_HEADER_LENGTH;
+        while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ)
+        {
+            if (vlanTagCount == MAX_VLAN_TAGS)
+            {
+                etherType = type;
+                return result = ParseResult.TOO_MANY_VLAN_TAGS;
+            }
+            if (end - index < VLAN_TAG_LENGTH)
+            {
+                etherType = type;
+                return result = ParseResult.TRUNCATED_LINK_HEADER;
+            }
+            if (vlanTagCount == 0)
+            {
+                outerVlanId = u16(index) & 0x0FFF;
+            }
+            type = u16(index + 2);
+            index += VLAN_TAG_LENGTH;
+            vlanTagCount++;
+        }
+        etherType = type;
+        if (type == ETHERTYPE_IPV4)
+        {
+            return result = parseIpv4(index);
+        }
+        if (type == ETHERTYPE_IPV6)
+        {
+            return result = parseIpv6(index);
+        }
+        return result = ParseResult.NOT_IP;
+    }
+
+    private int parseIpAt(final int offset, final int length)
+    {
+        reset(offset, length);
+        if (length < 1)
+        {
+            return result = ParseResult.TRUNCATED_IP_HEADER;
+        }
+        final int version = u8(offset) >>> 4;
+        if (version == 4)
+        {
+            etherType = ETHERTYPE_IPV4;
+            return result = parseIpv4(offset);
+        }
+        if (version == 6)
+        {
+            etherType = ETHERTYPE_IPV6;
+            return result = parseIpv6(offset);
+        }
+        ipOffset = offset;
+        return result = ParseResult.MALFORMED_IP_HEADER;
+    }
+
+    private int parseIpv4(final int start)
+    {
+        ipOffset = start;
+        if (end - start < IPV4_MIN_HEADER_LENGTH)
+        {
+            return ParseResult.TRUNCATED_IP_HEADER;
+        }
+        final int versionAndIhl = u8(start);
+        final int headerLength = (versionAndIhl & 0x0F) << 2;
+        final int lengthField = u16(start + 2);
+        // Total length 0 is a capture of a segmentation-offloaded packet: the captured bytes are the packet.
+        final int totalLength = lengthField == 0 ? end - start : lengthField;
+        if (versionAndIhl >>> 4 != 4 || headerLength < IPV4_MIN_HEADER_LENGTH || (lengthField != 0 && totalLength < headerLength))
+        {
+            return ParseResult.MALFORMED_IP_HEADER;
+        }
+        ipVersion = 4;
+        ipHeaderLength = headerLength;
+        ipDeclaredLength = totalLength;
+        final int flagsAndOffset = u16(start + 6);
+        dontFragment = (flagsAndOffset & 0x4000) != 0;
+        moreFragments = (flagsAndOffset & 0x2000) != 0;
+        fragmentOffset = (flagsAndOffset & 0x1FFF) << 3;
+        fragment = moreFragments || fragmentOffset != 0;
+        protocol = u8(start + 9);
+        sourceIpv4 = s32(start + 12);
+        destinationIpv4 = s32(start + 16);
+        if (end - start < headerLength)
+        {
+            return ParseResult.TRUNCATED_IP_OPTIONS;
+        }
+        if (fragmentOffset != 0)
+        {
+            return ParseResult.OK;
+        }
+        final int packetEnd = (int) Math.min(end, (long) start + totalLength);
+        return parseTransport(start + headerLength, packetEnd);
+    }
+
+    private int parseIpv6(final int start)
+    {
+        ipOffset = start;
+        if (end - start < IPV6_HEADER_LENGTH)
+        {
+            return ParseResult.TRUNCATED_IP_HEADER;
+        }
+        if (u8(start) >>> 4 != 6)
+        {
+            return ParseResult.MALFORMED_IP_HEADER;
+        }
+        ipVersion = 6;
+        ipHeaderLength = IPV6_HEADER_LENGTH;
+        final int payloadLength = u16(start + 4);
+        // Payload length 0 is a jumbogram (RFC 2675) or a segmentation-offloaded capture: the bytes are the packet.
+        final int declaredLength = payloadLength == 0 ? end - start : IPV6_HEADER_LENGTH + payloadLength;
+        ipDeclaredLength = declaredLength;
+        sourceIpv6High = s64(start + 8);
+        sourceIpv6Low = s64(start + 16);
+        destinationIpv6High = s64(start + 24);
+        destinationIpv6Low = s64(start + 32);
+        final boolean capturedWhole = (long) start + declaredLength <= end;
+        final int packetEnd = capturedWhole ? start + declaredLength : end;
+        final int cutResult = capturedWhole ? ParseResult.MALFORMED_EXTENSION_HEADER : ParseResult.TRUNCATED_IP_OPTIONS;
+
+        int next = u8(start + 6);
+        int index = start + IPV6_HEADER_LENGTH;
+        while (true)
+        {
+            final int headerLength;
+            if (next == HOP_BY_HOP || next == ROUTING || next == DESTINATION_OPTIONS)
+            {
+                if (packetEnd - index < 2)
+                {
+                    return cutResult;
+                }
+                headerLength = (u8(index + 1) + 1) << 3;
+            }
+            else if (next == AUTHENTICATION_HEADER)
+            {
+                if (packetEnd - index < 2)
+                {
+                    return cutResult;
+                }
+                headerLength = (u8(index + 1) + 2) << 2;
+            }
+            else if (next == FRAGMENT)
+            {
+                headerLength = 8;
+            }
+            else
+            {
+                break;
+            }
+            if (extensionHeaderCount == MAX_IPV6_EXTENSION_HEADERS)
+            {
+                return ParseResult.TOO_MANY_EXTENSION_HEADERS;
+            }
+            if (packetEnd - index < headerLength)
+            {
+                return cutResult;
+            }
+            extensionHeaderCount++;
+            final int following = u8(index);
+            if (next == FRAGMENT)
+            {
+                final int offsetAndFlags = u16(index + 2);
+                fragment = true;
+                fragmentOffset = offsetAndFlags & 0xFFF8;
+                moreFragments = (offsetAndFlags & 1) != 0;
+                if (fragmentOffset != 0)
+                {
+                    protocol = following;
+                    return ParseResult.OK;
+                }
+            }
+            next = following;
+            index += headerLength;
+        }
+        protocol = next;
+        return parseTransport(index, packetEnd);
+    }
+
+    /** Reads ports or ICMP type and code from the header at {@code start}, which must end by {@code packetEnd}. */
+    private int parseTransport(final int start, final int packetEnd)
+    {
+        final int proto = protocol;
+        if (proto == PROTOCOL_TCP || proto == PROTOCOL_UDP)
+        {
+            transportOffset = start;
+            if (packetEnd - start < 4)
+            {
+                return ParseResult.TRUNCATED_TRANSPORT;
+            }
+            final int ports = s32(start);
+            sourcePort = ports >>> 16;
+            destinationPort = ports & 0xFFFF;
+            hasPorts = true;
+        }
+        else if (proto == PROTOCOL_ICMP || proto == PROTOCOL_ICMPV6)
+        {
+            transportOffset = start;
+            if (packetEnd - start < 2)
+            {
+                return ParseResult.TRUNCATED_TRANSPORT;
+            }
+            icmpType = u8(start);
+            icmpCode = u8(start + 1);
+            hasIcmp = true;
+        }
+        else if (start <= packetEnd)
+        {
+            transportOffset = start;
+        }
+        return ParseResult.OK;
+    }
+
+    private int u8(final int index)
+    {
+        final byte[] bytes = array;
+        return (bytes != null ? bytes[index] : buffer.get(index)) & 0xFF;
+    }
+
+    private int u16(final int index)
+    {
+        final byte[] bytes = array;
+        return (bytes != null ? (short) ARRAY_SHORT.get(bytes, index) : (short) BUFFER_SHORT.get(buffer, index)) & 0xFFFF;
+    }
+
+    private int s32(final int index)
+    {
+        final byte[] bytes = array;
+        return bytes != null ? (int) ARRAY_INT.get(bytes, index) : (int) BUFFER_INT.get(buffer, index);
+    }
+
+    private long s64(final int index)
+    {
+        final byte[] bytes = array;
+        return bytes != null ? (long) ARRAY_LONG.get(bytes, index) : (long) BUFFER_LONG.get(buffer, index);
+    }
+
+    private long u48(final int index)
+    {
+        return ((long) u16(index) << 32) | (s32(index + 2) & 0xFFFF_FFFFL);
+    }
+
+    /** @return the {@link ParseResult} code of the last parse */
+    public int result()
+    {
+        return result;
+    }
+
+    /** @return absolute index of the frame's (or raw packet's) first byte in the last parsed buffer */
+    public int frameOffset()
+    {
+        return frameOffset;
+    }
+
+    /** @return bytes captured, as given to the last parse */
+    public int capturedLength()
+    {
+        return capturedLength;
+    }
+
+    /** @return whether the input was an Ethernet frame whose 14-byte header was present */
+    public boolean hasLinkHeader()
+    {
+        return hasLinkHeader;
+    }
+
+    /** @return destination MAC in the low 48 bits, 0 without a link header */
+    public long destinationMac()
+    {
+        return destinationMac;
+    }
+
+    /** @return source MAC in the low 48 bits, 0 without a link header */
+    public long sourceMac()
+    {
+        return sourceMac;
+    }
+
+    /** @return the EtherType after any VLAN tags (the TPID if tags were cut short or too many), -1 if unknown */
+    public int etherType()
+    {
+        return etherType;
+    }
+
+    /** @return number of VLAN tags skipped */
+    public int vlanTagCount()
+    {
+        return vlanTagCount;
+    }
+
+    /** @return VLAN id (12 bits) of the outermost tag, -1 without tags */
+    public int outerVlanId()
+    {
+        return outerVlanId;
+    }
+
+    /** @return absolute index of the IP header, -1 if none was reached */
+    public int ipOffset()
+    {
+        return ipOffset;
+    }
+
+    /** @return 4 or 6 when the fixed IP header is present and valid (addresses known), else 0 */
+    public int ipVersion()
+    {
+        return ipVersion;
+    }
+
+    /** @return IPv4 header length including options (IHL * 4), 40 for IPv6, 0 without IP */
+    public int ipHeaderLength()
+    {
+        return ipHeaderLength;
+    }
+
+    /**
+     * @return the IP packet's own length: IPv4 total length, or 40 + IPv6 payload length (the captured length
+     *     from the IP header on when the payload length is 0); 0 without IP
+     */
+    public int ipDeclaredLength()
+    {
+        return ipDeclaredLength;
+    }
+
+    /** @return IPv4 source address, 0 unless {@code ipVersion() == 4} */
+    public int sourceIpv4()
+    {
+        return sourceIpv4;
+    }
+
+    /** @return IPv4 destination address, 0 unless {@code ipVersion() == 4} */
+    public int destinationIpv4()
+    {
+        return destinationIpv4;
+    }
+
+    /** @return high 64 bits of the IPv6 source address */
+    public long sourceIpv6High()
+    {
+        return sourceIpv6High;
+    }
+
+    /** @return low 64 bits of the IPv6 source address */
+    public long sourceIpv6Low()
+    {
+        return sourceIpv6Low;
+    }
+
+    /** @return high 64 bits of the IPv6 destination address */
+    public long destinationIpv6High()
+    {
+        return destinationIpv6High;
+    }
+
+    /** @return low 64 bits of the IPv6 destination address */
+    public long destinationIpv6Low()
+    {
+        return destinationIpv6Low;
+    }
+
+    /**
+     * @return the upper-layer protocol: IPv4's protocol field, or the IPv6 next header after the extension
+     *     headers; {@link #PROTOCOL_UNKNOWN} when it could not be determined
+     */
+    public int protocol()
+    {
+        return protocol;
+    }
+
+    /** @return IPv6 extension headers walked */
+    public int extensionHeaderCount()
+    {
+        return extensionHeaderCount;
+    }
+
+    /** @return whether the packet is a fragment (IPv4 MF or offset, or an IPv6 fragment header) */
+    public boolean isFragment()
+    {
+        return fragment;
+    }
+
+    /** @return fragment offset in bytes, 0 when not a fragment */
+    public int fragmentOffset()
+    {
+        return fragmentOffset;
+    }
+
+    /** @return the more-fragments flag */
+    public boolean moreFragments()
+    {
+        return moreFragments;
+    }
+
+    /** @return IPv4 don't-fragment flag */
+    public boolean dontFragment()
+    {
+        return dontFragment;
+    }
+
+    /** @return absolute index of the upper-layer header, -1 if there is none (later fragment, cut short) */
+    public int transportOffset()
+    {
+        return transportOffset;
+    }
+
+    /** @return whether {@link #sourcePort()} and {@link #destinationPort()} hold a TCP or UDP packet's ports */
+    public boolean hasPorts()
+    {
+        return hasPorts;
+    }
+
+    /** @return TCP or UDP source port, 0 unless {@link #hasPorts()} */
+    public int sourcePort()
+    {
+        return sourcePort;
+    }
+
+    /** @return TCP or UDP destination port, 0 unless {@link #hasPorts()} */
+    public int destinationPort()
+    {
+        return destinationPort;
+    }
+
+    /** @return whether {@link #icmpType()} and {@link #icmpCode()} hold an ICMP (1) or ICMPv6 (58) header */
+    public boolean hasIcmp()
+    {
+        return hasIcmp;
+    }
+
+    /** @return ICMP or ICMPv6 type, 0 unless {@link #hasIcmp()} */
+    public int icmpType()
+    {
+        return icmpType;
+    }
+
+    /** @return ICMP or ICMPv6 code, 0 unless {@link #hasIcmp()} */
+    public int icmpCode()
+    {
+        return icmpCode;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PacketHeaders{result=" + ParseResult.name(result)
+            + ", etherType=0x" + Integer.toHexString(etherType)
+            + ", vlanTags=" + vlanTagCount
+            + ", ipVersion=" + ipVersion
+            + ", protocol=" + protocol
+            + ", fragment=" + fragment + "@" + fragmentOffset
+            + ", ports=" + (hasPorts ? sourcePort + "->" + destinationPort : "none")
+            + '}';
+    }
+}

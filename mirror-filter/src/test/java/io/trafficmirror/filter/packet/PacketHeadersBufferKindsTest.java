@@ -1,0 +1,210 @@
+package io.trafficmirror.filter.packet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One contract over every way a frame can be handed over: every buffer kind gives the same fields as a plain
+ * array, reads nothing outside the slice (each slice ends exactly at the buffer's limit or array's end, so an
+ * overread throws) and leaves the caller's position, limit and byte order alone.
+ */
+class PacketHeadersBufferKindsTest
+{
+    private static final int OFFSET = 13;
+
+    enum BufferKind
+    {
+        ARRAY_AT_ZERO, ARRAY_SLICE, HEAP_BUFFER, HEAP_BUFFER_LITTLE_ENDIAN_WITH_POSITION, DIRECT_BUFFER,
+        READ_ONLY_HEAP_BUFFER, READ_ONLY_DIRECT_BUFFER, SLICED_BUFFER
+    }
+
+    private final PacketHeaders reference = new PacketHeaders();
+    private final PacketHeaders headers = new PacketHeaders();
+
+    @ParameterizedTest
+    @EnumSource(BufferKind.class)
+    void shouldParseTheSameFieldsFromEveryBufferKind(final BufferKind kind) throws IOException
+    {
+        for (final byte[] frame : frames())
+        {
+            reference.parseEthernet(frame, 0, frame.length);
+            final HeaderSnapshot expected = HeaderSnapshot.of(reference);
+            parse(kind, frame, false);
+            assertThat(HeaderSnapshot.of(headers)).as(kind + " " + PacketHeadersPcap4jOracleTest.hex(frame)).isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BufferKind.class)
+    void shouldParseRawIpPacketsLikeTheSamePacketBehindAnEthernetHeader(final BufferKind kind) throws IOException
+    {
+        int compared = 0;
+        for (final byte[] frame : frames())
+        {
+            reference.parseEthernet(frame, 0, frame.length);
+            final int version = reference.etherType() == PacketHeaders.ETHERTYPE_IPV4 ? 4 : 6;
+            if (reference.ipOffset() < 0 || reference.vlanTagCount() != 0
+                || frame.length <= PacketHeaders.ETHERNET_HEADER_LENGTH
+                || (frame[PacketHeaders.ETHERNET_HEADER_LENGTH] & 0xFF) >>> 4 != version)
+            {
+                // Without a link header only the version nibble says the family: skip frames where it lies.
+                continue;
+            }
+            final byte[] packet = new byte[frame.length - PacketHeaders.ETHERNET_HEADER_LENGTH];
+            System.arraycopy(frame, PacketHeaders.ETHERNET_HEADER_LENGTH, packet, 0, packet.length);
+            parse(kind, packet, true);
+            compared++;
+            assertThat(headers.hasLinkHeader()).isFalse();
+            assertThat(headers.result()).isEqualTo(reference.result());
+            assertThat(headers.ipVersion()).isEqualTo(reference.ipVersion());
+            assertThat(headers.etherType()).isEqualTo(reference.etherType());
+            assertThat(headers.protocol()).isEqualTo(reference.protocol());
+            assertThat(headers.sourceIpv4()).isEqualTo(reference.sourceIpv4());
+            assertThat(headers.sourceIpv6Low()).isEqualTo(reference.sourceIpv6Low());
+            assertThat(headers.hasPorts()).isEqualTo(reference.hasPorts());
+            assertThat(headers.sourcePort()).isEqualTo(reference.sourcePort());
+            assertThat(headers.destinationPort()).isEqualTo(reference.destinationPort());
+            if (reference.transportOffset() >= 0)
+            {
+                assertThat(headers.transportOffset() - headers.frameOffset() + PacketHeaders.ETHERNET_HEADER_LENGTH)
+                    .isEqualTo(reference.transportOffset());
+            }
+        }
+        assertThat(compared).isGreaterThan(500);
+    }
+
+    @Test
+    void shouldReturnInvalidArgumentsWithoutReadingWhenTheSliceLeavesTheBuffer()
+    {
+        final byte[] array = new byte[64];
+        final ByteBuffer buffer = ByteBuffer.allocate(64).limit(40);
+        assertThat(headers.parseEthernet(array, -1, 10)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
+        assertThat(headers.parseEthernet(array, 60, 5)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
+        assertThat(headers.parseEthernet(array, 1, Integer.MAX_VALUE)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
+        assertThat(headers.parseEthernet(array, 0, -1)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
+        assertThat(headers.parseEthernet((byte[])null, 0, 0)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
+        assertThat(headers.parseEthernet(buffer, 30, 11)).as("past the limit, within capacity").isEqualTo(ParseResult.INVALID_ARGUMENTS);
+        assertThat(headers.parseIp(buffer, Integer.MAX_VALUE, 1)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
+        assertThat(headers.parseIp((ByteBuffer)null, 0, 0)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
+        assertThat(headers.ipVersion()).isZero();
+    }
+
+    @Test
+    void shouldReportTruncatedLinkHeaderForAnEmptyFrame()
+    {
+        assertThat(headers.parseEthernet(new byte[0], 0, 0)).isEqualTo(ParseResult.TRUNCATED_LINK_HEADER);
+        assertThat(headers.parseIp(ByteBuffer.allocateDirect(0), 0, 0)).isEqualTo(ParseResult.TRUNCATED_IP_HEADER);
+    }
+
+    private void parse(final BufferKind kind, final byte[] frame, final boolean rawIp)
+    {
+        final int length = frame.length;
+        switch (kind)
+        {
+            case ARRAY_AT_ZERO -> parse(frame, 0, length, rawIp);
+            case ARRAY_SLICE ->
+            {
+                final byte[] array = new byte[OFFSET + length];
+                System.arraycopy(frame, 0, array, OFFSET, length);
+                parse(array, OFFSET, length, rawIp);
+            }
+            case HEAP_BUFFER -> parseChecked(ByteBuffer.allocate(OFFSET + length), frame, rawIp);
+            case HEAP_BUFFER_LITTLE_ENDIAN_WITH_POSITION ->
+                parseChecked(ByteBuffer.allocate(OFFSET + length).order(ByteOrder.LITTLE_ENDIAN), frame, rawIp);
+            case DIRECT_BUFFER -> parseChecked(ByteBuffer.allocateDirect(OFFSET + length), frame, rawIp);
+            case READ_ONLY_HEAP_BUFFER -> parseReadOnly(ByteBuffer.allocate(OFFSET + length), frame, rawIp);
+            case READ_ONLY_DIRECT_BUFFER -> parseReadOnly(ByteBuffer.allocateDirect(OFFSET + length), frame, rawIp);
+            case SLICED_BUFFER ->
+            {
+                final ByteBuffer whole = ByteBuffer.allocate(OFFSET + length + 9);
+                whole.put(OFFSET, frame);
+                final ByteBuffer slice = whole.slice(OFFSET, length);
+                if (rawIp)
+                {
+                    headers.parseIp(slice, 0, length);
+                }
+                else
+                {
+                    headers.parseEthernet(slice, 0, length);
+                }
+                // Offsets are relative to the slice: make the snapshot comparable to the array at 0.
+            }
+            default -> throw new AssertionError(kind);
+        }
+    }
+
+    private void parse(final byte[] array, final int offset, final int length, final boolean rawIp)
+    {
+        if (rawIp)
+        {
+            headers.parseIp(array, offset, length);
+        }
+        else
+        {
+            headers.parseEthernet(array, offset, length);
+        }
+    }
+
+    private void parseReadOnly(final ByteBuffer buffer, final byte[] frame, final boolean rawIp)
+    {
+        buffer.put(OFFSET, frame);
+        parseChecked(buffer.asReadOnlyBuffer(), null, rawIp);
+    }
+
+    private void parseChecked(final ByteBuffer buffer, final byte[] frame, final boolean rawIp)
+    {
+        if (frame != null)
+        {
+            buffer.put(OFFSET, frame);
+        }
+        final int length = buffer.capacity() - OFFSET;
+        buffer.position(5).limit(OFFSET + length);
+        final ByteOrder order = buffer.order();
+        if (rawIp)
+        {
+            headers.parseIp(buffer, OFFSET, length);
+        }
+        else
+        {
+            headers.parseEthernet(buffer, OFFSET, length);
+        }
+        assertThat(buffer.position()).isEqualTo(5);
+        assertThat(buffer.limit()).isEqualTo(OFFSET + length);
+        assertThat(buffer.order()).isEqualTo(order);
+    }
+
+    static List<byte[]> frames() throws IOException
+    {
+        final List<byte[]> frames = new ArrayList<>();
+        for (final Path capture : PcapFile.sharedVxlanCaptures())
+        {
+            for (final PcapFile.Frame frame : PcapFile.read(capture))
+            {
+                frames.add(frame.bytes());
+                final byte[] inner = PacketHeadersPcap4jOracleTest.innerFrame(frame.bytes());
+                if (inner != null)
+                {
+                    frames.add(inner);
+                }
+            }
+        }
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 2000; i++)
+        {
+            frames.add(RandomFrames.next(random, RandomFrames.Shape.ANY).build());
+        }
+        return Stream.concat(frames.stream(), Stream.of(new byte[0], new byte[13], new byte[14])).toList();
+    }
+}
