@@ -5,6 +5,7 @@ import com.google.common.net.InetAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 
 /**
  * An IPv4 or IPv6 CIDR block, parsed once into numbers so that matching never touches text or objects.
@@ -41,26 +42,58 @@ public final class Cidr
      *
      * @param text the block.
      * @return the parsed block.
-     * @throws IllegalArgumentException naming the text and the problem, with the normalized block when
+     * @throws IllegalArgumentException naming the text and what is allowed, with the normalized block when
      *                                  host bits are set.
      */
     public static Cidr parse(final String text)
     {
+        final Object parsed = parseOrProblem(text);
+        if (parsed instanceof Cidr)
+        {
+            return (Cidr)parsed;
+        }
+        throw new IllegalArgumentException("\"" + text + "\" is not a valid CIDR block; allowed: " + parsed);
+    }
+
+    /**
+     * Checks a block without throwing, for validation that reports every problem at once.
+     *
+     * @param text the block.
+     * @return empty when {@link #parse(String)} accepts the text, else what would be allowed, e.g.
+     *         {@code no host bits set past /8: the block is 10.0.0.0/8}.
+     */
+    public static Optional<String> problem(final String text)
+    {
+        final Object parsed = parseOrProblem(text);
+        return parsed instanceof Cidr ? Optional.empty() : Optional.of((String)parsed);
+    }
+
+    /**
+     * @return the block, or a String saying what is allowed.
+     */
+    private static Object parseOrProblem(final String text)
+    {
         if (text == null)
         {
-            throw new IllegalArgumentException("CIDR block is missing");
+            return "a CIDR block, e.g. 10.0.0.0/8 or ::/0";
         }
         final int slash = text.indexOf('/');
         if (slash < 0)
         {
-            throw new IllegalArgumentException("\"" + text + "\" is not a CIDR block: no /prefix-length");
+            return "a CIDR block with a /prefix-length, e.g. 10.0.0.0/8 or ::/0";
         }
         final String addressText = text.substring(0, slash);
-        final String prefixText = text.substring(slash + 1);
         final boolean ipv6 = addressText.indexOf(':') >= 0;
-        final int maxPrefix = ipv6 ? 128 : 32;
-        final int prefix = parsePrefix(text, prefixText, maxPrefix);
-        final byte[] bytes = addressBytes(text, addressText, ipv6);
+        final int prefix = parsePrefix(text.substring(slash + 1), ipv6 ? 128 : 32);
+        if (prefix < 0)
+        {
+            return "a prefix length of 0.." + (ipv6 ? 128 : 32) + " after the /";
+        }
+        final byte[] bytes = addressBytes(addressText, ipv6);
+        if (bytes == null)
+        {
+            return "an " + (ipv6 ? "IPv6" : "IPv4") + " address literal before the / (no zone id, no host name)";
+        }
 
         long high = 0;
         long low = 0;
@@ -85,8 +118,7 @@ public final class Cidr
             new Cidr(false, 0, low & ipv4Mask(prefix) & 0xFFFF_FFFFL, prefix);
         if (normalized.high != high || normalized.low != low)
         {
-            throw new IllegalArgumentException("\"" + text + "\" has host bits set past /" + prefix +
-                "; the block is " + normalized);
+            return "no host bits set past /" + prefix + ": the block is " + normalized;
         }
         return normalized;
     }
@@ -268,12 +300,15 @@ public final class Cidr
         return InetAddresses.toAddrString(networkAddress()) + "/" + prefixLength;
     }
 
-    private static int parsePrefix(final String text, final String prefixText, final int maxPrefix)
+    /**
+     * @return the prefix length, or -1 when the text is not a decimal number in 0..maxPrefix.
+     */
+    private static int parsePrefix(final String prefixText, final int maxPrefix)
     {
         final int length = prefixText.length();
         if (length == 0 || length > 3)
         {
-            throw new IllegalArgumentException("\"" + text + "\" has a bad prefix length; allowed: 0.." + maxPrefix);
+            return -1;
         }
         int prefix = 0;
         for (int i = 0; i < length; i++)
@@ -281,35 +316,23 @@ public final class Cidr
             final char c = prefixText.charAt(i);
             if (c < '0' || c > '9')
             {
-                throw new IllegalArgumentException(
-                    "\"" + text + "\" has a bad prefix length; allowed: 0.." + maxPrefix);
+                return -1;
             }
             prefix = prefix * 10 + (c - '0');
         }
-        if (prefix > maxPrefix)
-        {
-            throw new IllegalArgumentException(
-                "\"" + text + "\" has prefix length " + prefix + "; allowed: 0.." + maxPrefix);
-        }
-        return prefix;
+        return prefix > maxPrefix ? -1 : prefix;
     }
 
-    private static byte[] addressBytes(final String text, final String addressText, final boolean ipv6)
+    /**
+     * @return the address's bytes, 4 or 16 by the family it is written in, or null when it is not a literal.
+     */
+    private static byte[] addressBytes(final String addressText, final boolean ipv6)
     {
-        if (addressText.indexOf('%') >= 0 || addressText.indexOf('[') >= 0)
+        if (addressText.indexOf('%') >= 0 || !InetAddresses.isInetAddress(addressText))
         {
-            throw new IllegalArgumentException("\"" + text + "\" is not a CIDR block: zone ids and brackets are not allowed");
+            return null;
         }
-        final InetAddress address;
-        try
-        {
-            address = InetAddresses.forString(addressText);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new IllegalArgumentException("\"" + text + "\" is not a CIDR block: \"" + addressText +
-                "\" is not an " + (ipv6 ? "IPv6" : "IPv4") + " address", ex);
-        }
+        final InetAddress address = InetAddresses.forString(addressText);
         if (ipv6 && !(address instanceof Inet6Address))
         {
             // ::ffff:a.b.c.d comes back as an IPv4 address; keep it in the IPv6 family it was written in.

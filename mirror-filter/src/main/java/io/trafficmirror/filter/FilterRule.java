@@ -514,15 +514,13 @@ public final class FilterRule
             {
                 return null;
             }
-            try
+            final Optional<String> problem = Cidr.problem(text);
+            if (problem.isPresent())
             {
-                return Cidr.parse(text);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                violations.add(name, field, '"' + Violations.abbreviate(text) + '"', ex.getMessage());
+                violations.add(name, field, '"' + Violations.abbreviate(text) + '"', problem.get());
                 return null;
             }
+            return Cidr.parse(text);
         }
     }
 }

@@ -82,11 +82,12 @@ public final class Violation
     }
 
     /**
-     * @return one line: {@code objectId: field = value; allowed: allowed}.
+     * @return one line: {@code objectId: field = value; allowed: allowed}, without the object id when the
+     *         field's path already starts with it.
      */
     public String message()
     {
-        return objectId + ": " + field + " = " + value + "; allowed: " + allowed;
+        return (field.startsWith(objectId) ? "" : objectId + ": ") + field + " = " + value + "; allowed: " + allowed;
     }
 
     @Override

@@ -118,6 +118,30 @@ public final class Violations
     }
 
     /**
+     * @return how many violations were found so far.
+     */
+    public int size()
+    {
+        return violations.size();
+    }
+
+    /**
+     * @param field a field name or path.
+     * @return true when a violation of that field was found already.
+     */
+    public boolean hasField(final String field)
+    {
+        for (final Violation violation : violations)
+        {
+            if (violation.field().equals(field))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * @return true when nothing was found.
      */
     public boolean isEmpty()

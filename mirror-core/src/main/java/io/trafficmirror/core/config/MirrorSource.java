@@ -10,6 +10,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,10 @@ public final class MirrorSource
         this.privateIpAddresses = List.copyOf(parsed.privateIpAddresses);
         this.ipv6Addresses = List.copyOf(parsed.ipv6Addresses);
         this.vpcId = builder.vpcId;
-        this.vpcCidrBlocks = List.copyOf(parsed.vpcCidrBlocks);
+        // IPv4 blocks first, each family in the order given: the first IPv4 block is the VPC's primary.
+        final List<Cidr> blocks = new ArrayList<>(parsed.vpcCidrBlocks);
+        blocks.sort(Comparator.comparing(Cidr::isIpv6));
+        this.vpcCidrBlocks = List.copyOf(blocks);
     }
 
     /**
@@ -125,7 +129,7 @@ public final class MirrorSource
     }
 
     /**
-     * @return the VPC's CIDR blocks, the primary IPv4 block first among the IPv4 ones.
+     * @return the VPC's CIDR blocks: the IPv4 ones first, the primary IPv4 block leading, then the IPv6 ones.
      */
     public List<Cidr> vpcCidrBlocks()
     {
@@ -354,18 +358,18 @@ public final class MirrorSource
             }
             for (int i = 0; i < vpcCidrBlocks.size(); i++)
             {
-                try
+                final String text = vpcCidrBlocks.get(i);
+                final Optional<String> problem = Cidr.problem(text);
+                if (problem.isPresent())
                 {
-                    final Cidr block = Cidr.parse(vpcCidrBlocks.get(i));
-                    if (!parsed.vpcCidrBlocks.contains(block))
-                    {
-                        parsed.vpcCidrBlocks.add(block);
-                    }
+                    violations.add(name, "VpcCidrBlocks[" + i + "]", '"' + Violations.abbreviate(text) + '"',
+                        problem.get());
+                    continue;
                 }
-                catch (final IllegalArgumentException ex)
+                final Cidr block = Cidr.parse(text);
+                if (!parsed.vpcCidrBlocks.contains(block))
                 {
-                    violations.add(name, "VpcCidrBlocks[" + i + "]",
-                        '"' + Violations.abbreviate(vpcCidrBlocks.get(i)) + '"', ex.getMessage());
+                    parsed.vpcCidrBlocks.add(block);
                 }
             }
             if (!vpcCidrBlocks.isEmpty() && vpcId == null)

@@ -1,0 +1,71 @@
+package io.trafficmirror.examples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code mirror} command line: {@code java -jar examples/target/mirror.jar <subcommand>}.
+ * Exit codes: 0 success, 1 a runtime failure (such as an invalid configuration), 2 bad arguments.
+ */
+@Command(
+    name = "mirror",
+    mixinStandardHelpOptions = true,
+    versionProvider = MirrorCommand.Version.class,
+    description = "Amazon VPC Traffic Mirroring in the JVM: check configurations, mirror packets, receive VXLAN.",
+    subcommands = {ValidateCommand.class, CommandLine.HelpCommand.class})
+public final class MirrorCommand implements Runnable
+{
+    /** Exit code of a runtime failure. */
+    static final int EXIT_FAILURE = 1;
+
+    /** Exit code of bad arguments. */
+    static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the command line.
+     *
+     * @param args the arguments.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * @return the command line, ready to execute; exit codes as documented on the class.
+     */
+    public static CommandLine commandLine()
+    {
+        return new CommandLine(new MirrorCommand())
+            .setExitCodeExceptionMapper(ex -> EXIT_FAILURE)
+            .setParameterExceptionHandler((ex, args) ->
+            {
+                ex.getCommandLine().getErr().println("mirror: " + ex.getMessage());
+                ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() +
+                    " --help' for more information.");
+                return EXIT_USAGE;
+            });
+    }
+
+    @Override
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    /**
+     * Reports the library version from the jar manifest.
+     */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String version = MirrorCommand.class.getPackage().getImplementationVersion();
+            return new String[]{"mirror " + (version == null ? "(development build)" : version)};
+        }
+    }
+}
