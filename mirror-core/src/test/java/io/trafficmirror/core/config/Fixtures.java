@@ -7,6 +7,8 @@ import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.Violation;
 
+import org.assertj.core.api.ThrowableAssert;
+
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -68,8 +70,13 @@ public final class Fixtures
             .addSession(session("tms-1", "eni-1", "tmt-1", "tmf-1", 1).build());
     }
 
-    public static List<Violation> violationsOf(final Runnable action)
+    public static List<Violation> violationsOf(final ThrowableAssert.ThrowingCallable action)
     {
-        return catchThrowableOfType(InvalidConfigurationException.class, action::run).violations();
+        final InvalidConfigurationException thrown = catchThrowableOfType(InvalidConfigurationException.class, action);
+        if (thrown == null)
+        {
+            throw new AssertionError("expected an InvalidConfigurationException, but nothing was thrown");
+        }
+        return thrown.violations();
     }
 }

@@ -154,10 +154,12 @@ final class AwsJsonReader
         final Integer to = integer(range, rangePath, TO_PORT);
         if (from == null || to == null)
         {
-            if (range.has(FROM_PORT) != range.has(TO_PORT))
+            for (final String port : new String[]{FROM_PORT, TO_PORT})
             {
-                final String missing = range.has(FROM_PORT) ? TO_PORT : FROM_PORT;
-                violations.add(rangePath, rangePath + "." + missing, null, "a port, 0..65535");
+                if (!range.hasNonNull(port))
+                {
+                    violations.add(rangePath, rangePath + "." + port, null, "a port, 0..65535");
+                }
             }
             return;
         }
