@@ -1,0 +1,39 @@
+package io.trafficmirror.core.engine;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A target whose copies go to a {@link MirroredPacketConsumer} in this process.
+ */
+final class ConsumerTarget extends TargetRuntime
+{
+    private final TargetBinding binding;
+    private final int mtu;
+
+    ConsumerTarget(final String targetId, final TargetBinding binding, final int mtu, final int slots, final int block)
+    {
+        super(targetId, mtu - UdpTarget.IPV4_OVERHEAD, slots, block);
+        this.binding = binding;
+        this.mtu = mtu;
+    }
+
+    @Override
+    boolean send(final Slot slot)
+    {
+        final ByteBuffer view = slot.readOnlyView;
+        view.limit(Slot.HEADROOM + slot.innerLength).position(Slot.HEADROOM);
+        binding.consumer().onPacket(slot.sessionId, slot.vni, view, slot.originalLength);
+        return true;
+    }
+
+    @Override
+    boolean matches(final TargetBinding other, final int otherMtu)
+    {
+        return binding == other && mtu == otherMtu;
+    }
+
+    @Override
+    public void close()
+    {
+    }
+}

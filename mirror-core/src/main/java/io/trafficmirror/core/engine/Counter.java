@@ -1,0 +1,50 @@
+package io.trafficmirror.core.engine;
+
+/**
+ * The layout of each metered object's block of counters: offsets within the block, and the block widths.
+ * Packets and bytes sit side by side where both are kept.
+ */
+final class Counter
+{
+    // A source interface: every packet handed to it is offered, then either mirrored by one session or not.
+    static final int SOURCE_OFFERED_PACKETS = 0;
+    static final int SOURCE_OFFERED_BYTES = 1;
+    static final int SOURCE_NOT_MIRRORED_PACKETS = 2;
+    static final int SOURCE_NOT_MIRRORED_BYTES = 3;
+    /** Not mirrored, by reason: the first of {@link NotMirroredReason#count()} packet counters. */
+    static final int SOURCE_NOT_MIRRORED_BY_REASON = 4;
+    static final int SOURCE_WIDTH = SOURCE_NOT_MIRRORED_BY_REASON + NotMirroredReason.count();
+
+    // A session: packets it judged, and what became of the copies it accepted.
+    static final int SESSION_OFFERED_PACKETS = 0;
+    static final int SESSION_OFFERED_BYTES = 1;
+    static final int SESSION_ACCEPTED_PACKETS = 2;
+    static final int SESSION_ACCEPTED_BYTES = 3;
+    static final int SESSION_REJECTED_PACKETS = 4;
+    static final int SESSION_REJECTED_BYTES = 5;
+    static final int SESSION_UNMATCHED_PACKETS = 6;
+    static final int SESSION_UNMATCHED_BYTES = 7;
+    static final int SESSION_EXCLUDED_PACKETS = 8;
+    static final int SESSION_EXCLUDED_BYTES = 9;
+    static final int SESSION_WIDTH = 10;
+
+    // A copy on its way to a target (kept per session and per target): the same layout in both.
+    static final int COPY_MIRRORED_PACKETS = 0;
+    static final int COPY_MIRRORED_BYTES = 1;
+    static final int COPY_TRUNCATED_PACKETS = 2;
+    static final int COPY_DROPPED_QUEUE_FULL = 3;
+    static final int COPY_DROPPED_SEND_ERROR = 4;
+    static final int COPY_DROPPED_SHUTDOWN = 5;
+    static final int COPY_ACCEPTED_PACKETS = 6;
+    static final int COPY_ACCEPTED_BYTES = 7;
+    static final int COPY_WIDTH = 8;
+
+    // A rule of one session's filter in one direction.
+    static final int RULE_HIT_PACKETS = 0;
+    static final int RULE_HIT_BYTES = 1;
+    static final int RULE_WIDTH = 2;
+
+    private Counter()
+    {
+    }
+}

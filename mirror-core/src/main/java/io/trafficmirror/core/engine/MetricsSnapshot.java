@@ -1,0 +1,492 @@
+package io.trafficmirror.core.engine;
+
+import io.trafficmirror.filter.TrafficDirection;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+
+/**
+ * An immutable snapshot of the engine's counters, per source interface, session, target and rule. Objects that a
+ * configuration update removed keep their counts. Taking one sums each counter over the threads that wrote it, so
+ * it is cheap enough to take every second; counts that producers are writing at that moment may be a packet behind.
+ */
+public final class MetricsSnapshot
+{
+    private final Map<String, SourceMetrics> sources;
+    private final Map<String, SessionMetrics> sessions;
+    private final Map<String, CopyMetrics> targets;
+    private final List<RuleMetrics> rules;
+
+    private MetricsSnapshot(
+        final Map<String, SourceMetrics> sources,
+        final Map<String, SessionMetrics> sessions,
+        final Map<String, CopyMetrics> targets,
+        final List<RuleMetrics> rules)
+    {
+        this.sources = Collections.unmodifiableMap(sources);
+        this.sessions = Collections.unmodifiableMap(sessions);
+        this.targets = Collections.unmodifiableMap(targets);
+        this.rules = Collections.unmodifiableList(rules);
+    }
+
+    static MetricsSnapshot take(
+        final CounterRegistry registry,
+        final Set<String> sourceIds,
+        final Map<String, int[]> sessionBlocks,
+        final Map<String, Integer> targetBlocks,
+        final Map<String, MirrorEngine.RuleKey> ruleBlocks,
+        final ToIntFunction<String> sourceBlock)
+    {
+        final Map<String, SourceMetrics> sources = new LinkedHashMap<>();
+        for (final String id : sourceIds)
+        {
+            sources.put(id, new SourceMetrics(id, registry, sourceBlock.applyAsInt(id)));
+        }
+        final Map<String, SessionMetrics> sessions = new LinkedHashMap<>();
+        sessionBlocks.forEach((id, blocks) -> sessions.put(id, new SessionMetrics(id, registry, blocks[0], blocks[1])));
+        final Map<String, CopyMetrics> targets = new LinkedHashMap<>();
+        targetBlocks.forEach((id, block) -> targets.merge(id, new CopyMetrics(registry, block), CopyMetrics::plus));
+        final List<RuleMetrics> rules = new ArrayList<>();
+        ruleBlocks.values().forEach(key -> rules.add(new RuleMetrics(key.sessionId, key.direction, key.ruleNumber,
+            registry.sum(key.block + Counter.RULE_HIT_PACKETS), registry.sum(key.block + Counter.RULE_HIT_BYTES))));
+        return new MetricsSnapshot(sources, sessions, targets, rules);
+    }
+
+    /**
+     * @return per source interface id.
+     */
+    public Map<String, SourceMetrics> sources()
+    {
+        return sources;
+    }
+
+    /**
+     * @return per session id.
+     */
+    public Map<String, SessionMetrics> sessions()
+    {
+        return sessions;
+    }
+
+    /**
+     * @return per target id: the copies sent to it.
+     */
+    public Map<String, CopyMetrics> targets()
+    {
+        return targets;
+    }
+
+    /**
+     * @return per rule of each session's filter: how many packets it decided.
+     */
+    public List<RuleMetrics> rules()
+    {
+        return rules;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "MetricsSnapshot{sources=" + sources + ", sessions=" + sessions + ", targets=" + targets +
+            ", rules=" + rules + '}';
+    }
+
+    /**
+     * What became of the packets handed to one source interface.
+     */
+    public static final class SourceMetrics
+    {
+        private final String networkInterfaceId;
+        private final long offeredPackets;
+        private final long offeredBytes;
+        private final long notMirroredPackets;
+        private final long notMirroredBytes;
+        private final Map<NotMirroredReason, Long> notMirroredByReason;
+
+        SourceMetrics(final String networkInterfaceId, final CounterRegistry registry, final int block)
+        {
+            this.networkInterfaceId = networkInterfaceId;
+            this.offeredPackets = registry.sum(block + Counter.SOURCE_OFFERED_PACKETS);
+            this.offeredBytes = registry.sum(block + Counter.SOURCE_OFFERED_BYTES);
+            this.notMirroredPackets = registry.sum(block + Counter.SOURCE_NOT_MIRRORED_PACKETS);
+            this.notMirroredBytes = registry.sum(block + Counter.SOURCE_NOT_MIRRORED_BYTES);
+            final Map<NotMirroredReason, Long> byReason = new EnumMap<>(NotMirroredReason.class);
+            for (final NotMirroredReason reason : NotMirroredReason.values())
+            {
+                final long count = registry.sum(block + Counter.SOURCE_NOT_MIRRORED_BY_REASON + reason.ordinal());
+                if (count != 0)
+                {
+                    byReason.put(reason, count);
+                }
+            }
+            this.notMirroredByReason = Collections.unmodifiableMap(byReason);
+        }
+
+        /**
+         * @return the interface id.
+         */
+        public String networkInterfaceId()
+        {
+            return networkInterfaceId;
+        }
+
+        /**
+         * @return packets handed to the source.
+         */
+        public long offeredPackets()
+        {
+            return offeredPackets;
+        }
+
+        /**
+         * @return bytes handed to the source.
+         */
+        public long offeredBytes()
+        {
+            return offeredBytes;
+        }
+
+        /**
+         * @return packets no session mirrored.
+         */
+        public long notMirroredPackets()
+        {
+            return notMirroredPackets;
+        }
+
+        /**
+         * @return bytes of the packets no session mirrored.
+         */
+        public long notMirroredBytes()
+        {
+            return notMirroredBytes;
+        }
+
+        /**
+         * @return packets not mirrored, by reason; reasons with no packets are left out.
+         */
+        public Map<NotMirroredReason, Long> notMirroredByReason()
+        {
+            return notMirroredByReason;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "{offered=" + offeredPackets + ", notMirrored=" + notMirroredPackets + " " + notMirroredByReason + "}";
+        }
+    }
+
+    /**
+     * What one session judged, and what became of the copies it accepted.
+     */
+    public static final class SessionMetrics
+    {
+        private final String sessionId;
+        private final long[] judged;
+        private final CopyMetrics copies;
+
+        SessionMetrics(final String sessionId, final CounterRegistry registry, final int block, final int copyBlock)
+        {
+            this.sessionId = sessionId;
+            this.judged = new long[Counter.SESSION_WIDTH];
+            for (int i = 0; i < judged.length; i++)
+            {
+                judged[i] = registry.sum(block + i);
+            }
+            this.copies = new CopyMetrics(registry, copyBlock);
+        }
+
+        /**
+         * @return the session id.
+         */
+        public String sessionId()
+        {
+            return sessionId;
+        }
+
+        /**
+         * @return packets the session judged (those no session with a lower number mirrored).
+         */
+        public long offeredPackets()
+        {
+            return judged[Counter.SESSION_OFFERED_PACKETS];
+        }
+
+        /**
+         * @return bytes the session judged.
+         */
+        public long offeredBytes()
+        {
+            return judged[Counter.SESSION_OFFERED_BYTES];
+        }
+
+        /**
+         * @return packets the session's filter accepted.
+         */
+        public long acceptedPackets()
+        {
+            return judged[Counter.SESSION_ACCEPTED_PACKETS];
+        }
+
+        /**
+         * @return bytes of the packets accepted, as offered (before truncation).
+         */
+        public long acceptedBytes()
+        {
+            return judged[Counter.SESSION_ACCEPTED_BYTES];
+        }
+
+        /**
+         * @return packets a reject rule decided.
+         */
+        public long rejectedPackets()
+        {
+            return judged[Counter.SESSION_REJECTED_PACKETS];
+        }
+
+        /**
+         * @return bytes of the packets rejected.
+         */
+        public long rejectedBytes()
+        {
+            return judged[Counter.SESSION_REJECTED_BYTES];
+        }
+
+        /**
+         * @return packets no rule matched.
+         */
+        public long unmatchedPackets()
+        {
+            return judged[Counter.SESSION_UNMATCHED_PACKETS];
+        }
+
+        /**
+         * @return bytes of the packets no rule matched.
+         */
+        public long unmatchedBytes()
+        {
+            return judged[Counter.SESSION_UNMATCHED_BYTES];
+        }
+
+        /**
+         * @return packets the AWS exclusions, Amazon DNS without the network service, or an unreadable IP header
+         *         kept from the rules.
+         */
+        public long excludedPackets()
+        {
+            return judged[Counter.SESSION_EXCLUDED_PACKETS];
+        }
+
+        /**
+         * @return bytes of the excluded packets.
+         */
+        public long excludedBytes()
+        {
+            return judged[Counter.SESSION_EXCLUDED_BYTES];
+        }
+
+        /**
+         * @return what became of the accepted copies.
+         */
+        public CopyMetrics copies()
+        {
+            return copies;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "{offered=" + offeredPackets() + ", accepted=" + acceptedPackets() + ", rejected=" +
+                rejectedPackets() + ", unmatched=" + unmatchedPackets() + ", excluded=" + excludedPackets() +
+                ", copies=" + copies + "}";
+        }
+    }
+
+    /**
+     * What became of mirrored copies, for one session or one target: accepted = mirrored + dropped.
+     */
+    public static final class CopyMetrics
+    {
+        private final long[] values;
+
+        CopyMetrics(final CounterRegistry registry, final int block)
+        {
+            values = new long[Counter.COPY_WIDTH];
+            for (int i = 0; i < values.length; i++)
+            {
+                values[i] = registry.sum(block + i);
+            }
+        }
+
+        private CopyMetrics(final long[] values)
+        {
+            this.values = values;
+        }
+
+        CopyMetrics plus(final CopyMetrics other)
+        {
+            final long[] sum = values.clone();
+            for (int i = 0; i < sum.length; i++)
+            {
+                sum[i] += other.values[i];
+            }
+            return new CopyMetrics(sum);
+        }
+
+        /**
+         * @return copies accepted for sending.
+         */
+        public long acceptedPackets()
+        {
+            return values[Counter.COPY_ACCEPTED_PACKETS];
+        }
+
+        /**
+         * @return bytes of the accepted packets, as offered.
+         */
+        public long acceptedBytes()
+        {
+            return values[Counter.COPY_ACCEPTED_BYTES];
+        }
+
+        /**
+         * @return copies sent.
+         */
+        public long mirroredPackets()
+        {
+            return values[Counter.COPY_MIRRORED_PACKETS];
+        }
+
+        /**
+         * @return inner bytes sent, after truncation (VXLAN headers not counted).
+         */
+        public long mirroredBytes()
+        {
+            return values[Counter.COPY_MIRRORED_BYTES];
+        }
+
+        /**
+         * @return copies cut to the packet length or the target's MTU.
+         */
+        public long truncatedPackets()
+        {
+            return values[Counter.COPY_TRUNCATED_PACKETS];
+        }
+
+        /**
+         * @return copies dropped because the target's queue was full.
+         */
+        public long droppedQueueFull()
+        {
+            return values[Counter.COPY_DROPPED_QUEUE_FULL];
+        }
+
+        /**
+         * @return copies whose send failed (unreachable, ICMP port unreachable, every endpoint down, consumer
+         *         failure).
+         */
+        public long droppedSendError()
+        {
+            return values[Counter.COPY_DROPPED_SEND_ERROR];
+        }
+
+        /**
+         * @return copies still queued when close ran out of time.
+         */
+        public long droppedShutdown()
+        {
+            return values[Counter.COPY_DROPPED_SHUTDOWN];
+        }
+
+        /**
+         * @return every dropped copy.
+         */
+        public long droppedPackets()
+        {
+            return droppedQueueFull() + droppedSendError() + droppedShutdown();
+        }
+
+        @Override
+        public String toString()
+        {
+            return "{accepted=" + acceptedPackets() + ", mirrored=" + mirroredPackets() + ", truncated=" +
+                truncatedPackets() + ", dropped(queueFull=" + droppedQueueFull() + ", sendError=" +
+                droppedSendError() + ", shutdown=" + droppedShutdown() + ")}";
+        }
+    }
+
+    /**
+     * How many packets one rule of a session's filter decided (accepted or rejected as first match).
+     */
+    public static final class RuleMetrics
+    {
+        private final String sessionId;
+        private final TrafficDirection direction;
+        private final int ruleNumber;
+        private final long hitPackets;
+        private final long hitBytes;
+
+        RuleMetrics(final String sessionId, final TrafficDirection direction, final int ruleNumber,
+            final long hitPackets, final long hitBytes)
+        {
+            this.sessionId = sessionId;
+            this.direction = direction;
+            this.ruleNumber = ruleNumber;
+            this.hitPackets = hitPackets;
+            this.hitBytes = hitBytes;
+        }
+
+        /**
+         * @return the session whose filter holds the rule.
+         */
+        public String sessionId()
+        {
+            return sessionId;
+        }
+
+        /**
+         * @return the rule's direction.
+         */
+        public TrafficDirection direction()
+        {
+            return direction;
+        }
+
+        /**
+         * @return the rule number.
+         */
+        public int ruleNumber()
+        {
+            return ruleNumber;
+        }
+
+        /**
+         * @return packets the rule decided.
+         */
+        public long hitPackets()
+        {
+            return hitPackets;
+        }
+
+        /**
+         * @return bytes of those packets.
+         */
+        public long hitBytes()
+        {
+            return hitBytes;
+        }
+
+        @Override
+        public String toString()
+        {
+            return sessionId + "/" + direction + "/" + ruleNumber + "=" + hitPackets;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.trafficmirror.core.engine;
+
+import io.trafficmirror.vxlan.OuterHeadersEncoder;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A pre-allocated buffer holding one mirrored copy on its way from a producer to a sender.
+ * <p>
+ * The copy's inner frame starts at {@link #HEADROOM}, which leaves room in front of it for the VXLAN header
+ * (a UDP sender sends from {@code HEADROOM - 8}) or for the whole outer header (a pcap writer). A slot belongs
+ * to one side at a time: a producer takes it from the target's free queue, fills it with absolute writes and
+ * offers it on the work queue; the sender takes it, sends it and returns it to the free queue. The queues'
+ * release/acquire ordering makes each side see the other's writes, so the fields need no other fencing.
+ */
+final class Slot
+{
+    /** Room for the largest outer header, IPv6: Ethernet, IPv6, UDP and VXLAN. */
+    static final int HEADROOM = OuterHeadersEncoder.HEADER_LENGTH_IPV6;
+
+    final ByteBuffer buffer;
+    /** A read-only view of {@link #buffer} made once, for handing inner frames to consumers. */
+    final ByteBuffer readOnlyView;
+
+    int innerLength;
+    int originalLength;
+    int vni;
+    int flowPort;
+    /** Block of the session's copy counters. */
+    int sessionCopyBlock;
+    /** The session's id, for consumers. */
+    String sessionId;
+    /** The source interface's primary IPv4 address, or 0, for outer headers written by the library. */
+    int sourceIpv4;
+
+    Slot(final int maxInnerLength)
+    {
+        buffer = ByteBuffer.allocateDirect(HEADROOM + maxInnerLength);
+        readOnlyView = buffer.asReadOnlyBuffer();
+    }
+}

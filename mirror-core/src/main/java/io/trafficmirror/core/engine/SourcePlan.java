@@ -1,0 +1,254 @@
+package io.trafficmirror.core.engine;
+
+import io.trafficmirror.filter.TrafficDirection;
+import io.trafficmirror.filter.match.Verdict;
+import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.filter.packet.ParseResult;
+import io.trafficmirror.vxlan.FlowHash;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One source interface compiled for the packet path: its addresses (to infer direction) and its sessions by
+ * ascending session number. Immutable; part of an {@link EngineState}. {@link #offer} is the producer's whole
+ * per-packet work.
+ */
+final class SourcePlan
+{
+    static final long NO_MAC = -1;
+
+    final String networkInterfaceId;
+    final int sourceBlock;
+    private final int[] ipv4Addresses;
+    /** IPv6 addresses as high, low pairs. */
+    private final long[] ipv6Addresses;
+    private final long mac;
+    final SessionPlan[] sessions;
+
+    SourcePlan(
+        final String networkInterfaceId,
+        final int sourceBlock,
+        final int[] ipv4Addresses,
+        final long[] ipv6Addresses,
+        final long mac,
+        final SessionPlan[] sessions)
+    {
+        this.networkInterfaceId = networkInterfaceId;
+        this.sourceBlock = sourceBlock;
+        this.ipv4Addresses = ipv4Addresses;
+        this.ipv6Addresses = ipv6Addresses;
+        this.mac = mac;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Classifies a frame and, when a session accepts it, queues its copy. Never blocks, throws or allocates.
+     *
+     * @param direction the direction, or {@code null} to infer it from the interface's addresses.
+     */
+    int offer(
+        final EngineState state,
+        final ProducerContext context,
+        final ByteBuffer frame,
+        final int offset,
+        final int length,
+        final TrafficDirection direction)
+    {
+        final ThreadCounters counters = context.counters;
+        counters.add(sourceBlock + Counter.SOURCE_OFFERED_PACKETS, 1);
+        counters.add(sourceBlock + Counter.SOURCE_OFFERED_BYTES, length);
+        if (state.closed)
+        {
+            return notMirrored(counters, length, NotMirroredReason.ENGINE_CLOSED);
+        }
+        if (sessions.length == 0)
+        {
+            return notMirrored(counters, length, NotMirroredReason.NO_SESSION);
+        }
+
+        final PacketHeaders headers = context.headers;
+        final int parsed = headers.parseEthernet(frame, offset, length);
+        if (headers.ipVersion() == 0 && parsed != ParseResult.NOT_IP)
+        {
+            return notMirrored(counters, length, NotMirroredReason.MALFORMED);
+        }
+        final TrafficDirection resolved = direction != null ? direction : infer(headers);
+        if (resolved == null)
+        {
+            return notMirrored(counters, length, NotMirroredReason.NOT_THIS_INTERFACE);
+        }
+        if (state.isOwnOutput(headers))
+        {
+            return notMirrored(counters, length, NotMirroredReason.OWN_OUTPUT);
+        }
+
+        NotMirroredReason reason = NotMirroredReason.NO_SESSION;
+        for (final SessionPlan session : sessions)
+        {
+            final int block = session.sessionBlock;
+            counters.add(block + Counter.SESSION_OFFERED_PACKETS, 1);
+            counters.add(block + Counter.SESSION_OFFERED_BYTES, length);
+            final int verdict = session.filter.match(headers, resolved);
+            switch (Verdict.reason(verdict))
+            {
+                case Verdict.REASON_RULE_ACCEPTED:
+                    countRule(counters, session, resolved, Verdict.ruleNumber(verdict), length);
+                    return enqueue(counters, session, frame, offset, length);
+
+                case Verdict.REASON_AMAZON_DNS_MIRRORED:
+                    return enqueue(counters, session, frame, offset, length);
+
+                case Verdict.REASON_RULE_REJECTED:
+                    countRule(counters, session, resolved, Verdict.ruleNumber(verdict), length);
+                    counters.add(block + Counter.SESSION_REJECTED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_REJECTED_BYTES, length);
+                    reason = NotMirroredReason.REJECTED;
+                    break;
+
+                case Verdict.REASON_NO_RULE_MATCHED:
+                    counters.add(block + Counter.SESSION_UNMATCHED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_UNMATCHED_BYTES, length);
+                    reason = NotMirroredReason.UNMATCHED;
+                    break;
+
+                case Verdict.REASON_AMAZON_DNS_NOT_ENABLED:
+                    counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
+                    reason = NotMirroredReason.AMAZON_DNS_NOT_ENABLED;
+                    break;
+
+                case Verdict.REASON_AWS_EXCLUDED:
+                    // Excluded for every session alike: no need to ask the others.
+                    counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
+                    return notMirrored(counters, length, NotMirroredReason.EXCLUDED);
+
+                default:
+                    counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
+                    return notMirrored(counters, length, NotMirroredReason.MALFORMED);
+            }
+        }
+        return notMirrored(counters, length, reason);
+    }
+
+    private static int enqueue(
+        final ThreadCounters counters,
+        final SessionPlan session,
+        final ByteBuffer frame,
+        final int offset,
+        final int length)
+    {
+        final TargetRuntime target = session.target;
+        counters.add(session.sessionBlock + Counter.SESSION_ACCEPTED_PACKETS, 1);
+        counters.add(session.sessionBlock + Counter.SESSION_ACCEPTED_BYTES, length);
+        counters.add(session.copyBlock + Counter.COPY_ACCEPTED_PACKETS, 1);
+        counters.add(session.copyBlock + Counter.COPY_ACCEPTED_BYTES, length);
+        counters.add(target.copyBlock + Counter.COPY_ACCEPTED_PACKETS, 1);
+        counters.add(target.copyBlock + Counter.COPY_ACCEPTED_BYTES, length);
+
+        final Slot slot = target.free.relaxedPoll();
+        if (slot == null)
+        {
+            counters.add(session.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
+            counters.add(target.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
+            return OfferResult.DROPPED_QUEUE_FULL;
+        }
+
+        final int innerLength = Math.min(length, Math.min(session.packetLength, target.maxInnerLength));
+        slot.buffer.put(Slot.HEADROOM, frame, offset, innerLength);
+        slot.innerLength = innerLength;
+        slot.originalLength = length;
+        slot.vni = session.vni;
+        slot.flowPort = FlowHash.sourcePort(frame, offset, length);
+        slot.sessionCopyBlock = session.copyBlock;
+        slot.sessionId = session.sessionId;
+        if (innerLength < length)
+        {
+            counters.add(session.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
+            counters.add(target.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
+        }
+        target.work.offer(slot); // never full: it has room for every slot
+        return OfferResult.QUEUED;
+    }
+
+    private static void countRule(
+        final ThreadCounters counters,
+        final SessionPlan session,
+        final TrafficDirection direction,
+        final int ruleNumber,
+        final int length)
+    {
+        final int block = session.ruleBlock(direction, ruleNumber);
+        if (block >= 0)
+        {
+            counters.add(block + Counter.RULE_HIT_PACKETS, 1);
+            counters.add(block + Counter.RULE_HIT_BYTES, length);
+        }
+    }
+
+    private int notMirrored(final ThreadCounters counters, final int length, final NotMirroredReason reason)
+    {
+        counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
+        counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
+        counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_BY_REASON + reason.ordinal(), 1);
+        return OfferResult.NOT_MIRRORED;
+    }
+
+    /**
+     * Direction from addresses, as SEMANTICS.md decides: to one of the interface's addresses is ingress, else from
+     * one is egress; frames without IP go by MAC the same way.
+     */
+    private TrafficDirection infer(final PacketHeaders headers)
+    {
+        if (headers.ipVersion() == 4)
+        {
+            if (containsIpv4(headers.destinationIpv4()))
+            {
+                return TrafficDirection.INGRESS;
+            }
+            return containsIpv4(headers.sourceIpv4()) ? TrafficDirection.EGRESS : null;
+        }
+        if (headers.ipVersion() == 6)
+        {
+            if (containsIpv6(headers.destinationIpv6High(), headers.destinationIpv6Low()))
+            {
+                return TrafficDirection.INGRESS;
+            }
+            return containsIpv6(headers.sourceIpv6High(), headers.sourceIpv6Low()) ? TrafficDirection.EGRESS : null;
+        }
+        if (mac != NO_MAC && headers.hasLinkHeader())
+        {
+            if (headers.destinationMac() == mac)
+            {
+                return TrafficDirection.INGRESS;
+            }
+            return headers.sourceMac() == mac ? TrafficDirection.EGRESS : null;
+        }
+        return null;
+    }
+
+    private boolean containsIpv4(final int address)
+    {
+        for (final int candidate : ipv4Addresses)
+        {
+            if (candidate == address)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean containsIpv6(final long high, final long low)
+    {
+        for (int i = 0; i < ipv6Addresses.length; i += 2)
+        {
+            if (ipv6Addresses[i] == high && ipv6Addresses[i + 1] == low)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,110 @@
+package io.trafficmirror.core.engine;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where the copies for one configured target really go. A configuration names targets by AWS resource (an ENI
+ * id, an NLB ARN); a binding says which UDP endpoints, in-process consumer or file stands behind each.
+ * <ul>
+ *   <li>{@link #udp(InetSocketAddress)}: one VXLAN receiver, as a {@code network-interface} target;</li>
+ *   <li>{@link #loadBalanced(List)}: a group of receivers, as a {@code network-load-balancer} target; a symmetric
+ *       flow hash pins each flow to one endpoint, and when an endpoint is marked down only its flows move;</li>
+ *   <li>{@link #consumer(MirroredPacketConsumer)}: a callback in this process.</li>
+ * </ul>
+ * Immutable. Addresses must be resolved ({@link InetSocketAddress#isUnresolved()} false) so that sending never
+ * waits for DNS.
+ */
+public final class TargetBinding
+{
+    enum Kind
+    {
+        UDP,
+        CONSUMER
+    }
+
+    private final Kind kind;
+    private final List<InetSocketAddress> endpoints;
+    private final MirroredPacketConsumer consumer;
+
+    private TargetBinding(final Kind kind, final List<InetSocketAddress> endpoints, final MirroredPacketConsumer consumer)
+    {
+        this.kind = kind;
+        this.endpoints = endpoints;
+        this.consumer = consumer;
+    }
+
+    /**
+     * One VXLAN receiver.
+     *
+     * @param endpoint its address and port (4789 for an AWS-like target).
+     * @return the binding.
+     */
+    public static TargetBinding udp(final InetSocketAddress endpoint)
+    {
+        return loadBalanced(List.of(endpoint));
+    }
+
+    /**
+     * A group of VXLAN receivers that share the flows.
+     *
+     * @param endpoints the receivers, at least one, no duplicates.
+     * @return the binding.
+     */
+    public static TargetBinding loadBalanced(final List<InetSocketAddress> endpoints)
+    {
+        final List<InetSocketAddress> copy = List.copyOf(endpoints);
+        if (copy.isEmpty())
+        {
+            throw new IllegalArgumentException("a UDP target needs at least one endpoint");
+        }
+        for (final InetSocketAddress endpoint : copy)
+        {
+            if (endpoint.isUnresolved() || endpoint.getPort() == 0)
+            {
+                throw new IllegalArgumentException("endpoint " + endpoint + " must be a resolved address with a port");
+            }
+        }
+        if (copy.stream().distinct().count() != copy.size())
+        {
+            throw new IllegalArgumentException("endpoints listed twice in " + copy);
+        }
+        return new TargetBinding(Kind.UDP, copy, null);
+    }
+
+    /**
+     * An in-process consumer.
+     *
+     * @param consumer called from a sender thread for each copy.
+     * @return the binding.
+     */
+    public static TargetBinding consumer(final MirroredPacketConsumer consumer)
+    {
+        return new TargetBinding(Kind.CONSUMER, List.of(), Objects.requireNonNull(consumer, "consumer"));
+    }
+
+    Kind kind()
+    {
+        return kind;
+    }
+
+    /**
+     * @return the UDP endpoints; empty for other kinds.
+     */
+    public List<InetSocketAddress> endpoints()
+    {
+        return endpoints;
+    }
+
+    MirroredPacketConsumer consumer()
+    {
+        return consumer;
+    }
+
+    @Override
+    public String toString()
+    {
+        return kind == Kind.UDP ? "udp" + endpoints : "consumer";
+    }
+}
