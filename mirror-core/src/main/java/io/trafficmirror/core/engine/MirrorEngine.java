@@ -309,11 +309,17 @@ public final class MirrorEngine implements AutoCloseable
         synchronized (control)
         {
             final ThreadCounters counters = registry.forThisThread(registry.size());
-            for (final Sender sender : senders)
+            for (int i = 0; i < senders.length; i++)
             {
-                for (final TargetRuntime target : sender.targets())
+                // A sender stuck in a consumer that ignores interrupts still owns its queues: leave them alone.
+                final boolean senderGone = !senderThreads[i].isAlive();
+                drained &= senderGone;
+                for (final TargetRuntime target : senders[i].targets())
                 {
-                    drained &= dropLeftovers(target, counters);
+                    if (senderGone)
+                    {
+                        drained &= dropLeftovers(target, counters);
+                    }
                     target.close();
                 }
             }

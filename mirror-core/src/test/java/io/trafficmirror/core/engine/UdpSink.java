@@ -112,6 +112,12 @@ final class UdpSink implements AutoCloseable
         return new ArrayList<>(received);
     }
 
+    /** Forgets what was received so far (the count stays). */
+    void clear()
+    {
+        received.clear();
+    }
+
     @Override
     public void close() throws IOException
     {
