@@ -57,6 +57,11 @@ final class Bytes
         INT_BE.set(buffer, index, value);
     }
 
+    static void put64(final ByteBuffer buffer, final int index, final long value)
+    {
+        LONG_BE.set(buffer, index, value);
+    }
+
     /**
      * True when {@code [offset, offset + length)} lies inside {@code [0, limit)}; computed in {@code long}
      * so that no combination of ints can overflow into a false yes.
@@ -103,11 +108,11 @@ final class Bytes
     /** Folds an unfolded sum to 16 bits and returns its ones' complement: the value to put on the wire. */
     static int foldChecksum(final long sum)
     {
-        long s = sum;
-        while ((s >>> 16) != 0)
-        {
-            s = (s & 0xFFFF) + (s >>> 16);
-        }
+        // Branch-free end-around carry: 64 -> 33 bits, then 16-bit folds until nothing is left to carry.
+        long s = (sum >>> 32) + (sum & 0xFFFF_FFFFL);
+        s = (s >>> 16) + (s & 0xFFFF);
+        s = (s >>> 16) + (s & 0xFFFF);
+        s = (s >>> 16) + (s & 0xFFFF);
         return (int)(~s & 0xFFFF);
     }
 }

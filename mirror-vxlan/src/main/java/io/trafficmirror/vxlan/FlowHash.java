@@ -44,7 +44,9 @@ public final class FlowHash
     private static final int PROTOCOL_UDP = 17;
     private static final int PROTOCOL_SCTP = 132;
     private static final int PROTOCOL_ICMPV6 = 58;
+    private static final int PORT_BITS = 14;
     private static final long GOLDEN = 0x9E37_79B9_7F4A_7C15L;
+    private static final long MULTIPLIER = 0xD6E8_FEB8_6659_FD93L;
 
     private FlowHash()
     {
@@ -60,7 +62,7 @@ public final class FlowHash
      */
     public static int sourcePort(final ByteBuffer frame, final int offset, final int length)
     {
-        return MIN_PORT + (int)(hash(frame, offset, length) >>> 50);
+        return MIN_PORT + (int)(hash(frame, offset, length) >>> (64 - PORT_BITS));
     }
 
     /**
@@ -79,15 +81,8 @@ public final class FlowHash
         return sourcePort(ByteBuffer.wrap(frame), offset, length);
     }
 
-    /**
-     * A 64-bit symmetric hash of the frame's flow; {@link #sourcePort(ByteBuffer, int, int)} uses its top 14 bits.
-     *
-     * @param frame the buffer holding the frame.
-     * @param offset absolute index of the frame's first byte.
-     * @param length bytes of the frame available.
-     * @return the hash; equal for both directions of a flow.
-     */
-    public static long hash(final ByteBuffer frame, final int offset, final int length)
+    /** A symmetric hash whose top {@link #PORT_BITS} bits are well mixed; the low bits need not be. */
+    private static long hash(final ByteBuffer frame, final int offset, final int length)
     {
         if (!Bytes.inBounds(offset, length, frame.limit()))
         {
@@ -135,20 +130,22 @@ public final class FlowHash
         {
             return 0;
         }
-        final int protocol = Bytes.u8(frame, p + 9);
-        final long source = Bytes.i32(frame, p + 12) & 0xFFFF_FFFFL;
-        final long destination = Bytes.i32(frame, p + 16) & 0xFFFF_FFFFL;
-        final boolean firstFragment = (Bytes.u16(frame, p + 6) & 0x1FFF) == 0;
-        final int l4 = p + headerLength;
-        int sourcePort = 0;
-        int destinationPort = 0;
-        if (firstFragment)
-        {
-            final int ports = ports(frame, l4, end, protocol, PROTOCOL_ICMP, 8, 0);
-            sourcePort = ports >>> 16;
-            destinationPort = ports & 0xFFFF;
-        }
-        return combine(mix(source) + sourcePort, mix(destination) + destinationPort, protocol);
+        // Bytes 6..9: flags and fragment offset, TTL, protocol. Bytes 12..19: source and destination.
+        final int fragmentTtlProtocol = Bytes.i32(frame, p + 6);
+        final int protocol = fragmentTtlProtocol & 0xFF;
+        final long addresses = Bytes.i64(frame, p + 12);
+        final long source = addresses >>> 32;
+        final long destination = addresses & 0xFFFF_FFFFL;
+        final boolean firstFragment = (fragmentTtlProtocol & 0x1FFF_0000) == 0;
+        final int ports = firstFragment ? ports(frame, p + headerLength, end, protocol, PROTOCOL_ICMP, 8, 0) : 0;
+        // Each endpoint is address and port in 48 bits; putting the smaller first makes the hash symmetric.
+        final long a = source << 16 | ports >>> 16;
+        final long b = destination << 16 | ports & 0xFFFF;
+        final long low = Math.min(a, b);
+        final long high = Math.max(a, b);
+        // Two multiplications: the top bits of a product depend on every bit of its inputs, and only the
+        // top bits become the port.
+        return ((low * GOLDEN ^ high) + protocol) * MULTIPLIER;
     }
 
     private static long ipv6(final ByteBuffer frame, final int p, final int end)

@@ -47,7 +47,7 @@ import java.util.Arrays;
  *
  * <p>Configuration methods validate and throw {@link IllegalArgumentException}: they run once per session,
  * off the packet path. They precompute a header template and partial checksums, so that encoding a packet is
- * one small copy, a handful of field writes and, when a UDP checksum is due, one pass over the inner bytes.
+ * seven (IPv4) or ten (IPv6) word writes and, when a UDP checksum is due, one pass over the inner bytes.
  * Encode methods never throw on bad input and never allocate. Not thread-safe: one instance per sending thread.
  */
 public final class OuterHeadersEncoder
@@ -137,6 +137,17 @@ public final class OuterHeadersEncoder
     private static final int PROTOCOL_UDP = 17;
     private static final int DONT_FRAGMENT = 0x4000;
     private static final int VXLAN_AND_UDP_LENGTH = UDP_HEADER_LENGTH + VxlanHeaderEncoder.HEADER_LENGTH;
+    private static final int V4_UDP = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH;
+    private static final int V6_UDP = ETHERNET_HEADER_LENGTH + IPV6_HEADER_LENGTH;
+    private static final int V4_TOTAL_LENGTH_SHIFT = shift(ETHERNET_HEADER_LENGTH + IPV4_TOTAL_LENGTH_OFFSET, 16);
+    private static final int V4_CHECKSUM_SHIFT = shift(ETHERNET_HEADER_LENGTH + IPV4_CHECKSUM_OFFSET, 24);
+    private static final int V4_UDP_SOURCE_PORT_SHIFT = shift(V4_UDP + UDP_SOURCE_PORT_OFFSET, 32);
+    private static final int V4_UDP_LENGTH_SHIFT = shift(V4_UDP + UDP_LENGTH_OFFSET, 32);
+    private static final int V4_UDP_CHECKSUM_SHIFT = shift(V4_UDP + UDP_CHECKSUM_OFFSET, 40);
+    private static final int V6_PAYLOAD_LENGTH_SHIFT = shift(ETHERNET_HEADER_LENGTH + IPV6_PAYLOAD_LENGTH_OFFSET, 16);
+    private static final int V6_UDP_SOURCE_PORT_SHIFT = shift(V6_UDP + UDP_SOURCE_PORT_OFFSET, 48);
+    private static final int V6_UDP_LENGTH_SHIFT = shift(V6_UDP + UDP_LENGTH_OFFSET, 56);
+    private static final int V6_UDP_CHECKSUM_SHIFT = shift(V6_UDP + UDP_CHECKSUM_OFFSET, 56);
 
     private final byte[] template = new byte[HEADER_LENGTH_IPV6];
     private final ByteBuffer templateBuffer = ByteBuffer.wrap(template);
@@ -158,7 +169,18 @@ public final class OuterHeadersEncoder
     private int packetLength = WHOLE_PACKET;
     private int mtu = DEFAULT_MTU;
 
-    // Derived by rebuild(): what the packet path reads.
+    // Derived by rebuild(): what the packet path reads. The template as big-endian words: IPv4 uses
+    // word0..word5 and tailShort (50 bytes), IPv6 word0..word7, tailInt and tailShort (70 bytes).
+    private long word0;
+    private long word1;
+    private long word2;
+    private long word3;
+    private long word4;
+    private long word5;
+    private long word6;
+    private long word7;
+    private int tailInt;
+    private int tailShort;
     private boolean ipv6;
     private int headerLength;
     private int udpOffset;
@@ -493,36 +515,65 @@ public final class OuterHeadersEncoder
             headerArrayView.of(headers), headersOffset, frameArrayView.of(frame), frameOffset, frameLength);
     }
 
+    // Kept in small methods so that the JIT inlines the whole packet path (its limit is 325 bytecodes a method).
     private int write(
         final ByteBuffer out, final int start, final ByteBuffer frame, final int frameOffset, final int frameLength)
     {
         final int inner = Math.min(frameLength, maxInnerLength);
         final int port = sourcePort >= 0 ? sourcePort : FlowHash.sourcePort(frame, frameOffset, frameLength);
         final int udpLength = VXLAN_AND_UDP_LENGTH + inner;
-        final int ip = start + ETHERNET_HEADER_LENGTH;
-        final int udp = start + udpOffset;
-
-        out.put(start, template, 0, headerLength);
+        final long udpChecksum = computeUdpChecksum ? udpChecksum(frame, frameOffset, inner, udpLength, port) : 0;
         if (ipv6)
         {
-            Bytes.put16(out, ip + IPV6_PAYLOAD_LENGTH_OFFSET, udpLength);
+            writeIpv6(out, start, port, udpLength, udpChecksum);
         }
         else
         {
-            final int totalLength = IPV4_HEADER_LENGTH + udpLength;
-            Bytes.put16(out, ip + IPV4_TOTAL_LENGTH_OFFSET, totalLength);
-            Bytes.put16(out, ip + IPV4_CHECKSUM_OFFSET, Bytes.foldChecksum(ipv4HeaderPartialSum + totalLength));
-        }
-        Bytes.put16(out, udp + UDP_SOURCE_PORT_OFFSET, port);
-        Bytes.put16(out, udp + UDP_LENGTH_OFFSET, udpLength);
-        if (computeUdpChecksum)
-        {
-            // Pseudo-header length and UDP length field are the same value, hence twice.
-            final long sum = Bytes.addToChecksum(frame, frameOffset, inner, udpPartialSum + 2L * udpLength + port);
-            final int checksum = Bytes.foldChecksum(sum);
-            Bytes.put16(out, udp + UDP_CHECKSUM_OFFSET, checksum == 0 ? 0xFFFF : checksum);
+            writeIpv4(out, start, port, udpLength, udpChecksum);
         }
         return inner;
+    }
+
+    private long udpChecksum(
+        final ByteBuffer frame, final int frameOffset, final int inner, final int udpLength, final int port)
+    {
+        // Pseudo-header length and UDP length field are the same value, hence twice.
+        final long sum = Bytes.addToChecksum(frame, frameOffset, inner, udpPartialSum + 2L * udpLength + port);
+        final int checksum = Bytes.foldChecksum(sum);
+        return checksum == 0 ? 0xFFFF : checksum;
+    }
+
+    // The template is held as big-endian 64-bit words; every per-packet field lies inside one of them,
+    // so each word is written once with its fields folded in: 7 writes for IPv4, 10 for IPv6.
+    private void writeIpv4(
+        final ByteBuffer out, final int start, final int port, final int udpLength, final long udpChecksum)
+    {
+        final int totalLength = IPV4_HEADER_LENGTH + udpLength;
+        final long headerChecksum = Bytes.foldChecksum(ipv4HeaderPartialSum + totalLength);
+        Bytes.put64(out, start, word0);
+        Bytes.put64(out, start + 8, word1);
+        Bytes.put64(out, start + 16, word2 | (long)totalLength << V4_TOTAL_LENGTH_SHIFT);
+        Bytes.put64(out, start + 24, word3 | headerChecksum << V4_CHECKSUM_SHIFT);
+        Bytes.put64(out, start + 32, word4
+            | (long)port << V4_UDP_SOURCE_PORT_SHIFT | (long)udpLength << V4_UDP_LENGTH_SHIFT);
+        Bytes.put64(out, start + 40, word5 | udpChecksum << V4_UDP_CHECKSUM_SHIFT);
+        Bytes.put16(out, start + 48, tailShort);
+    }
+
+    private void writeIpv6(
+        final ByteBuffer out, final int start, final int port, final int udpLength, final long udpChecksum)
+    {
+        Bytes.put64(out, start, word0);
+        Bytes.put64(out, start + 8, word1);
+        Bytes.put64(out, start + 16, word2 | (long)udpLength << V6_PAYLOAD_LENGTH_SHIFT);
+        Bytes.put64(out, start + 24, word3);
+        Bytes.put64(out, start + 32, word4);
+        Bytes.put64(out, start + 40, word5);
+        Bytes.put64(out, start + 48, word6 | (long)port << V6_UDP_SOURCE_PORT_SHIFT);
+        Bytes.put64(out, start + 56, word7
+            | (long)udpLength << V6_UDP_LENGTH_SHIFT | udpChecksum << V6_UDP_CHECKSUM_SHIFT);
+        Bytes.put32(out, start + 64, tailInt);
+        Bytes.put16(out, start + 68, tailShort);
     }
 
     private int maxInnerLength()
@@ -572,6 +623,17 @@ public final class OuterHeadersEncoder
         Bytes.put8(t, vxlan + VxlanHeaderEncoder.FLAGS_OFFSET, VxlanHeaderEncoder.FLAGS);
         Bytes.put32(t, vxlan + VxlanHeaderEncoder.VNI_OFFSET, vni << 8);
 
+        word0 = Bytes.i64(t, 0);
+        word1 = Bytes.i64(t, 8);
+        word2 = Bytes.i64(t, 16);
+        word3 = Bytes.i64(t, 24);
+        word4 = Bytes.i64(t, 32);
+        word5 = Bytes.i64(t, 40);
+        word6 = Bytes.i64(t, 48);
+        word7 = Bytes.i64(t, 56);
+        tailInt = ipv6 ? Bytes.i32(t, 64) : 0;
+        tailShort = Bytes.u16(t, ipv6 ? 68 : 48);
+
         // Everything in the IPv4 header but total length and checksum, which are zero in the template.
         ipv4HeaderPartialSum = ipv6 ? 0 : Bytes.addToChecksum(t, ip, IPV4_HEADER_LENGTH, 0);
         // Pseudo-header addresses and protocol, UDP destination port, VXLAN header; the packet adds the rest.
@@ -580,6 +642,19 @@ public final class OuterHeadersEncoder
             + destinationPort
             + Bytes.addToChecksum(t, vxlan, VxlanHeaderEncoder.HEADER_LENGTH, 0);
         return this;
+    }
+
+    /**
+     * Left shift that places a 16-bit field at header offset {@code offset} inside the big-endian 64-bit word
+     * that starts at {@code word}; fails class initialisation if the layout ever stops fitting.
+     */
+    private static int shift(final int offset, final int word)
+    {
+        if (offset < word || offset + 2 > word + 8)
+        {
+            throw new ExceptionInInitializerError("field at " + offset + " is not inside the word at " + word);
+        }
+        return (word + 6 - offset) * 8;
     }
 
     private static void checkRange(final String field, final int value, final int min, final int max)
