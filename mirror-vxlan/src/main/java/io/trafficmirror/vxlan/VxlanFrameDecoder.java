@@ -28,8 +28,9 @@ import java.nio.ByteBuffer;
  * the inner frame is what was captured and {@link #isTruncated()} says so. Ethernet padding after the IP
  * packet is not part of the inner frame.
  *
- * <p>Every decode returns {@link ResultCode#OK} or a negative {@link ResultCode}; the getters describe the
- * last successful decode and are reset by each call. No allocation, no exception for any input.
+ * <p>Every decode returns {@link ResultCode#OK} or a negative {@link ResultCode}. After {@code OK} the getters
+ * describe the packet; each call resets them, and after a failure only the result code is meaningful (the
+ * getters may describe the headers read before the failure). No allocation, no exception for any input.
  * Not thread-safe: one instance per receiving thread.
  */
 public final class VxlanFrameDecoder
@@ -450,9 +451,12 @@ public final class VxlanFrameDecoder
             {
                 return ResultCode.TOO_SHORT;
             }
-            final int versionAndLength = Bytes.u8(buffer, p);
+            // One read for version, header length, total length and fragment fields (bytes 0..7), one for
+            // TTL and protocol (bytes 8..11): fewer bounds-checked accesses on the hot path.
+            final long first = Bytes.i64(buffer, p);
+            final int versionAndLength = (int)(first >>> 56);
             final int headerLength = (versionAndLength & 0x0F) * 4;
-            final int totalLength = Bytes.u16(buffer, p + 2);
+            final int totalLength = (int)(first >>> 32) & 0xFFFF;
             if ((versionAndLength >>> 4) != 4 || headerLength < IPV4_MIN_HEADER_LENGTH || totalLength < headerLength)
             {
                 return ResultCode.BAD_IP_HEADER;
@@ -461,11 +465,11 @@ public final class VxlanFrameDecoder
             {
                 return ResultCode.TOO_SHORT;
             }
-            if ((Bytes.u16(buffer, p + 6) & 0x3FFF) != 0)
+            if ((first & 0x3FFF) != 0)
             {
                 return ResultCode.IP_FRAGMENT;
             }
-            if (Bytes.u8(buffer, p + 9) != PROTOCOL_UDP)
+            if (((Bytes.i32(buffer, p + 8) >>> 16) & 0xFF) != PROTOCOL_UDP)
             {
                 return ResultCode.NOT_UDP;
             }
@@ -540,7 +544,8 @@ public final class VxlanFrameDecoder
         {
             return (long)udp + UDP_HEADER_LENGTH > claimedEnd ? ResultCode.BAD_IP_HEADER : ResultCode.TOO_SHORT;
         }
-        final int udpLength = Bytes.u16(buffer, udp + 4);
+        final long udpHeader = Bytes.i64(buffer, udp);
+        final int udpLength = (int)(udpHeader >>> 16) & 0xFFFF;
         final long udpEnd = (long)udp + udpLength;
         if (udpLength < UDP_HEADER_LENGTH || udpEnd > claimedEnd)
         {
@@ -548,8 +553,8 @@ public final class VxlanFrameDecoder
         }
         final int payloadEnd = (int)Math.min(udpEnd, ipEnd);
         truncated = payloadEnd < udpEnd;
-        sourcePort = Bytes.u16(buffer, udp);
-        destinationPort = Bytes.u16(buffer, udp + 2);
+        sourcePort = (int)(udpHeader >>> 48);
+        destinationPort = (int)(udpHeader >>> 32) & 0xFFFF;
 
         final int payload = udp + UDP_HEADER_LENGTH;
         if (destinationPort == vxlanPort)
@@ -569,13 +574,14 @@ public final class VxlanFrameDecoder
         {
             return ResultCode.TOO_SHORT;
         }
-        final int flags = Bytes.u8(buffer, offset + VxlanHeaderDecoder.FLAGS_OFFSET);
+        final long header = Bytes.i64(buffer, offset);
+        final int flags = (int)(header >>> 56);
         if ((flags & VxlanHeaderDecoder.I_FLAG) == 0)
         {
             return ResultCode.VNI_FLAG_CLEAR;
         }
         vxlanFlags = flags;
-        vni = Bytes.i32(buffer, offset + VxlanHeaderDecoder.VNI_OFFSET) >>> 8;
+        vni = (int)(header >>> 8) & VxlanHeaderDecoder.MAX_VNI;
         innerOffset = offset + VxlanHeaderDecoder.HEADER_LENGTH;
         innerLength = end - innerOffset;
         innerProtocol = GeneveHeaderDecoder.PROTOCOL_ETHERNET;
