@@ -1,0 +1,221 @@
+package io.trafficmirror.core.capture;
+
+import static io.trafficmirror.core.capture.CaptureReaderWiresharkTest.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the writer produces is judged by Wireshark (tshark and capinfos) and by the original files' bytes:
+ * copying a real capture through reader and writer reproduces its records byte for byte.
+ */
+class PcapWriterTest
+{
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldReproduceEveryRealCaptureByteForByteAfterItsHeader() throws IOException
+    {
+        for (final Path original : SharedCaptures.all())
+        {
+            final Path copy = temp.resolve("copy-" + original.getFileName());
+            copyThrough(original, copy, TimestampResolution.MICROSECONDS);
+
+            final byte[] expected = Files.readAllBytes(original);
+            final byte[] actual = Files.readAllBytes(copy);
+            assertThat(Arrays.copyOfRange(actual, 24, actual.length)).as("records of %s", original)
+                .isEqualTo(Arrays.copyOfRange(expected, 24, expected.length));
+        }
+    }
+
+    @Test
+    void shouldWriteMicrosecondPcapThatWiresharkReadsAsTheOriginal() throws IOException
+    {
+        WiresharkTools.assumeAvailable();
+        final Path original = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        final Path copy = temp.resolve("copy.pcap");
+
+        copyThrough(original, copy, TimestampResolution.MICROSECONDS);
+
+        assertThat(WiresharkTools.fileType(copy)).isEqualTo("pcap");
+        assertThat(WiresharkTools.packetCount(copy)).isEqualTo(100);
+        assertThat(WiresharkTools.frames(copy)).isEqualTo(WiresharkTools.frames(original));
+    }
+
+    @Test
+    void shouldWriteNanosecondPcapThatWiresharkReadsToTheNanosecond() throws IOException
+    {
+        WiresharkTools.assumeAvailable();
+        final Path original = temp.resolve("nanos.pcap");
+        WiresharkTools.editcap("-F", "nsecpcap", "-t", "0.000000321",
+            SharedCaptures.file(SharedCaptures.AWS_CAPTURE).toString(), original.toString());
+        final Path copy = temp.resolve("copy.pcap");
+
+        copyThrough(original, copy, TimestampResolution.NANOSECONDS);
+
+        assertThat(WiresharkTools.fileType(copy)).isEqualTo("nsecpcap");
+        assertThat(WiresharkTools.frames(copy)).isEqualTo(WiresharkTools.frames(original));
+        assertThat(WiresharkTools.frames(copy).get(0).timeEpoch()).endsWith("321");
+    }
+
+    @Test
+    void shouldCutFramesToTheSnapLengthAndKeepTheirOriginalLength() throws IOException
+    {
+        WiresharkTools.assumeAvailable();
+        final Path file = temp.resolve("cut.pcap");
+        final byte[] frame = CaptureReaderWiresharkTest.frame(1500);
+        try (PcapWriter writer = PcapWriter.over(Files.newByteChannel(file, java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE), LinkType.ETHERNET, TimestampResolution.MICROSECONDS, 64))
+        {
+            writer.write(1_700_000_000_000_001_000L, ByteBuffer.wrap(frame), 0, 1500);
+            writer.write(1_700_000_000_000_002_000L, ByteBuffer.wrap(frame), 0, 40, 1500);
+        }
+
+        final List<WiresharkTools.Frame> frames = WiresharkTools.frames(file);
+        assertThat(frames).extracting(WiresharkTools.Frame::capturedLength).containsExactly(64, 40);
+        assertThat(frames).extracting(WiresharkTools.Frame::length).containsExactly(1500, 1500);
+        assertThat(frames.get(0).timeEpoch()).isEqualTo("1700000000.000001000");
+    }
+
+    @Test
+    void shouldWriteFramesLargerThanItsBufferInPieces() throws IOException
+    {
+        WiresharkTools.assumeAvailable();
+        final Path file = temp.resolve("large.pcap");
+        final byte[] jumbo = CaptureReaderWiresharkTest.frame(200_000);
+        try (PcapWriter writer = PcapWriter.create(file))
+        {
+            writer.write(1_700_000_000_000_000_000L, ByteBuffer.wrap(jumbo), 0, jumbo.length);
+            writer.write(1_700_000_000_000_000_000L, ByteBuffer.wrap(jumbo), 100, 9000);
+        }
+
+        final List<CaptureReaderWiresharkTest.Record> records = readAll(file, CaptureFormat.PCAP);
+        assertThat(records.get(0).bytes()).isEqualTo(jumbo);
+        assertThat(records.get(1).bytes()).isEqualTo(Arrays.copyOfRange(jumbo, 100, 9100));
+        CaptureReaderWiresharkTest.assertSameAsTshark(records, file);
+    }
+
+    @Test
+    void shouldWriteTheSameFileFromEveryKindOfBuffer() throws IOException
+    {
+        final byte[] frame = CaptureReaderWiresharkTest.frame(300);
+        final ByteBuffer heap = ByteBuffer.wrap(frame);
+        final ByteBuffer direct = ByteBuffer.allocateDirect(400).put(50, frame);
+        final ByteBuffer readOnly = ByteBuffer.wrap(frame).asReadOnlyBuffer();
+        final ByteBuffer moved = ByteBuffer.allocate(500).put(7, frame).position(499).limit(499);
+        moved.limit(500);
+
+        final byte[] fromHeap = writeOne(heap, 0);
+        assertThat(writeOne(direct, 50)).isEqualTo(fromHeap);
+        assertThat(writeOne(readOnly, 0)).isEqualTo(fromHeap);
+        assertThat(writeOne(moved, 7)).isEqualTo(fromHeap);
+        assertThat(moved.position()).as("the frame buffer's position is left alone").isEqualTo(499);
+    }
+
+    @Test
+    void shouldMakeRecordsVisibleOnFlushAndCountWhatItWrote() throws IOException
+    {
+        final Path file = temp.resolve("flushed.pcap");
+        try (PcapWriter writer = PcapWriter.create(file))
+        {
+            writer.write(1_000_000_000L, ByteBuffer.wrap(new byte[60]), 0, 60);
+            assertThat(Files.size(file)).isZero();
+
+            writer.flush();
+
+            assertThat(Files.size(file)).isEqualTo(24 + 16 + 60).isEqualTo(writer.bytesWritten());
+            assertThat(writer.recordsWritten()).isEqualTo(1);
+            assertThat(readAll(file, CaptureFormat.PCAP)).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldNotAllocatePerRecord() throws IOException
+    {
+        final ByteBuffer frame = ByteBuffer.allocateDirect(1500);
+        try (PcapWriter writer = PcapWriter.over(Channels.newChannel(new ByteArrayOutputStream()),
+            LinkType.ETHERNET, TimestampResolution.NANOSECONDS, PcapWriter.DEFAULT_SNAP_LENGTH))
+        {
+            writer.write(1, frame, 0, 1500);
+            final long before = Allocation.allocatedByThisThread();
+            for (int i = 0; i < 1_000; i++)
+            {
+                writer.write(1_700_000_000_000_000_000L + i, frame, i % 36, 64 + i % 1400, 1500);
+            }
+            final long allocated = Allocation.allocatedByThisThread() - before;
+            // Draining into the in-memory stream grows its array; the writer itself allocates nothing.
+            assertThat(allocated).isLessThan(4L * writer.bytesWritten());
+        }
+        final Path file = temp.resolve("steady.pcap");
+        try (PcapWriter writer = PcapWriter.create(file))
+        {
+            writer.write(1, frame, 0, 1500);
+            final long before = Allocation.allocatedByThisThread();
+            for (int i = 0; i < 10_000; i++)
+            {
+                writer.write(1_700_000_000_000_000_000L + i, frame, i % 36, 64 + i % 1400, 1500);
+            }
+            assertThat(Allocation.allocatedByThisThread() - before).isLessThan(16 * 1024);
+        }
+    }
+
+    @Test
+    void shouldRefuseWhatAPcapCannotHold() throws IOException
+    {
+        final Path file = temp.resolve("refused.pcap");
+        final ByteBuffer frame = ByteBuffer.allocate(100);
+        final PcapWriter writer = PcapWriter.create(file);
+        assertThatThrownBy(() -> writer.write(-1, frame, 0, 10)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("outside 1970..2106");
+        assertThatThrownBy(() -> writer.write(1L << 62, frame, 0, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> writer.write(0, frame, 95, 10)).isInstanceOf(IndexOutOfBoundsException.class);
+        writer.write(0, frame, 0, 10, 5);
+        writer.close();
+        assertThatThrownBy(() -> writer.write(0, frame, 0, 10)).isInstanceOf(ClosedChannelException.class);
+        writer.close();
+        assertThat(readAll(file, CaptureFormat.PCAP)).singleElement()
+            .satisfies(r -> assertThat(r.originalLength()).as("raised to the captured length").isEqualTo(10));
+        assertThatThrownBy(() -> PcapWriter.create(file, 70_000, TimestampResolution.MICROSECONDS))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("link type 70000");
+        assertThatThrownBy(() -> PcapWriter.over(Channels.newChannel(new ByteArrayOutputStream()), 1,
+            TimestampResolution.MICROSECONDS, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private byte[] writeOne(final ByteBuffer frame, final int offset) throws IOException
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PcapWriter writer = PcapWriter.over(Channels.newChannel(out), LinkType.ETHERNET,
+            TimestampResolution.MICROSECONDS, PcapWriter.DEFAULT_SNAP_LENGTH))
+        {
+            writer.write(1_700_000_000_123_456_789L, frame, offset, 300);
+        }
+        return out.toByteArray();
+    }
+
+    private static void copyThrough(final Path original, final Path copy, final TimestampResolution resolution)
+        throws IOException
+    {
+        try (CaptureReader reader = CaptureReader.open(original);
+            PcapWriter writer = PcapWriter.create(copy, LinkType.ETHERNET, resolution))
+        {
+            while (reader.next())
+            {
+                final ByteBuffer frame = reader.frame();
+                writer.write(reader.timestampNanos(), frame, frame.position(), frame.remaining(),
+                    reader.originalLength());
+            }
+        }
+    }
+}
