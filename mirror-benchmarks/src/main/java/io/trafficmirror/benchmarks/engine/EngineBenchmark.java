@@ -1,0 +1,317 @@
+package io.trafficmirror.benchmarks.engine;
+
+import io.trafficmirror.core.config.MirrorConfiguration;
+import io.trafficmirror.core.config.MirrorSession;
+import io.trafficmirror.core.config.MirrorSource;
+import io.trafficmirror.core.config.MirrorTarget;
+import io.trafficmirror.core.engine.MirrorEngine;
+import io.trafficmirror.core.engine.OfferResult;
+import io.trafficmirror.core.engine.SourceHandle;
+import io.trafficmirror.core.engine.TargetBinding;
+import io.trafficmirror.filter.FilterRule;
+import io.trafficmirror.filter.MirrorFilter;
+import io.trafficmirror.filter.RuleAction;
+import io.trafficmirror.filter.TrafficDirection;
+import io.trafficmirror.vxlan.VxlanHeaderEncoder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's producer call and its whole pipeline, beside a bare UDP send loop.
+ * <ul>
+ *   <li>{@link #offer} and {@link #offerTwoThreads}: the call an application makes per packet (parse, match a
+ *       10-rule filter, copy into a slot, queue), with 1 and 2 producer threads; the target is an in-process
+ *       consumer that discards, so the sender keeps up and the producer path is what is measured.</li>
+ *   <li>{@link #endToEnd}: packets per second from the producer through the queue, the sender and a UDP socket
+ *       to a loopback receiver; when the queue is full the producer yields and offers again, so the score is the
+ *       pipeline's sustained rate.</li>
+ *   <li>{@link #bareChannel}: the baseline, the same datagrams (VXLAN header and frame) sent by a plain
+ *       {@link DatagramChannel} loop to the same kind of receiver.</li>
+ * </ul>
+ * The receivers never read: the kernel drops what overflows their buffers, which costs the sender the same in
+ * both cases.
+ *
+ * <pre>java -jar mirror-benchmarks/target/benchmarks.jar EngineBenchmark -prof gc</pre>
+ */
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class EngineBenchmark
+{
+    private static final int FRAMES = 1024;
+    private static final int SOURCE_IP = 0x0A00_0005;
+
+    /**
+     * Frames and the engine for the producer benchmarks, shared by the producer threads.
+     */
+    @State(Scope.Benchmark)
+    public static class Offer
+    {
+        ByteBuffer[] frames;
+        MirrorEngine engine;
+        SourceHandle source;
+
+        /** Builds frames, a 10-rule filter and an engine with a discarding consumer. */
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            frames = frames(20_261_129L);
+            engine = MirrorEngine.builder()
+                .configuration(configuration())
+                .bind("tmt-bench", TargetBinding.consumer((session, vni, frame, length) -> { }))
+                .slotsPerTarget(4096)
+                .build();
+            engine.start();
+            source = engine.source("eni-bench");
+        }
+
+        /** Stops the engine. */
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            engine.close();
+        }
+    }
+
+    /**
+     * A producer thread's position in the frames.
+     */
+    @State(Scope.Thread)
+    public static class Cursor
+    {
+        int next;
+    }
+
+    /**
+     * One producer thread offering to the engine.
+     *
+     * @param offer  the engine.
+     * @param cursor this thread's position.
+     * @return the offer's result.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Threads(1)
+    public int offer(final Offer offer, final Cursor cursor)
+    {
+        return offer.source.inbound(offer.frames[cursor.next++ & (FRAMES - 1)]);
+    }
+
+    /**
+     * Two producer threads offering to the engine at once.
+     *
+     * @param offer  the engine.
+     * @param cursor this thread's position.
+     * @return the offer's result.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Threads(2)
+    public int offerTwoThreads(final Offer offer, final Cursor cursor)
+    {
+        return offer.source.inbound(offer.frames[cursor.next++ & (FRAMES - 1)]);
+    }
+
+    /**
+     * The engine sending over UDP to a loopback receiver.
+     */
+    @State(Scope.Thread)
+    public static class EndToEnd
+    {
+        ByteBuffer[] frames;
+        DatagramChannel receiver;
+        MirrorEngine engine;
+        SourceHandle source;
+        int next;
+
+        /**
+         * Builds frames, a receiver and an engine bound to it.
+         *
+         * @throws IOException if a loopback socket cannot be opened.
+         */
+        @Setup(Level.Trial)
+        public void setUp() throws IOException
+        {
+            frames = frames(20_261_129L);
+            receiver = receiver();
+            engine = MirrorEngine.builder()
+                .configuration(configuration())
+                .bind("tmt-bench", TargetBinding.udp((InetSocketAddress)receiver.getLocalAddress()))
+                .slotsPerTarget(4096)
+                .build();
+            engine.start();
+            source = engine.source("eni-bench");
+        }
+
+        /**
+         * Stops the engine and the receiver.
+         *
+         * @throws IOException if closing a socket fails.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException
+        {
+            engine.close();
+            receiver.close();
+        }
+    }
+
+    /**
+     * One packet through the whole engine to the network.
+     *
+     * @param state the engine.
+     * @return the offer's result.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public int endToEnd(final EndToEnd state)
+    {
+        final ByteBuffer frame = state.frames[state.next++ & (FRAMES - 1)];
+        int result;
+        while ((result = state.source.inbound(frame)) == OfferResult.DROPPED_QUEUE_FULL)
+        {
+            Thread.yield();
+        }
+        return result;
+    }
+
+    /**
+     * A bare channel sending the same datagrams.
+     */
+    @State(Scope.Thread)
+    public static class Bare
+    {
+        ByteBuffer[] datagrams;
+        DatagramChannel receiver;
+        DatagramChannel sender;
+        int next;
+
+        /**
+         * Prepares the datagrams: VXLAN header then frame, as the engine sends them.
+         *
+         * @throws IOException if a loopback socket cannot be opened.
+         */
+        @Setup(Level.Trial)
+        public void setUp() throws IOException
+        {
+            final ByteBuffer[] frames = frames(20_261_129L);
+            datagrams = new ByteBuffer[frames.length];
+            for (int i = 0; i < frames.length; i++)
+            {
+                final ByteBuffer datagram = ByteBuffer.allocateDirect(VxlanHeaderEncoder.HEADER_LENGTH + frames[i].remaining());
+                new VxlanHeaderEncoder().wrap(datagram, 0).encode(5569041);
+                datagram.put(VxlanHeaderEncoder.HEADER_LENGTH, frames[i], 0, frames[i].remaining());
+                datagrams[i] = datagram;
+            }
+            receiver = receiver();
+            sender = DatagramChannel.open();
+            sender.connect(receiver.getLocalAddress());
+        }
+
+        /**
+         * Closes both channels.
+         *
+         * @throws IOException if closing a socket fails.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException
+        {
+            sender.close();
+            receiver.close();
+        }
+    }
+
+    /**
+     * One datagram through a bare channel.
+     *
+     * @param state the channel.
+     * @return bytes sent.
+     * @throws IOException never on loopback.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public int bareChannel(final Bare state) throws IOException
+    {
+        final ByteBuffer datagram = state.datagrams[state.next++ & (FRAMES - 1)];
+        datagram.clear();
+        return state.sender.write(datagram);
+    }
+
+    private static DatagramChannel receiver() throws IOException
+    {
+        final DatagramChannel receiver = DatagramChannel.open();
+        receiver.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
+        receiver.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return receiver;
+    }
+
+    /**
+     * 10 rules: nine that reject TCP to ports no frame uses, then accept everything.
+     */
+    static MirrorConfiguration configuration()
+    {
+        final MirrorFilter.Builder filter = MirrorFilter.builder().id("tmf-bench");
+        for (int i = 1; i <= 9; i++)
+        {
+            filter.addRule(FilterRule.builder().direction(TrafficDirection.INGRESS).ruleNumber(i)
+                .action(RuleAction.REJECT).protocol(6).destinationPortRange(1000 + i, 1000 + i)
+                .sourceCidrBlock("0.0.0.0/0").destinationCidrBlock("10.0.0.0/8").build());
+        }
+        filter.addRule(FilterRule.builder().direction(TrafficDirection.INGRESS).ruleNumber(100)
+            .action(RuleAction.ACCEPT).sourceCidrBlock("0.0.0.0/0").destinationCidrBlock("0.0.0.0/0").build());
+        return MirrorConfiguration.builder()
+            .addFilter(filter.build())
+            .addTarget(MirrorTarget.builder().id("tmt-bench").networkInterface("eni-target").build())
+            .addSource(MirrorSource.builder().networkInterfaceId("eni-bench").privateIpAddress("10.0.0.5").build())
+            .addSession(MirrorSession.builder().id("tms-bench").networkInterfaceId("eni-bench").targetId("tmt-bench")
+                .filterId("tmf-bench").sessionNumber(1).virtualNetworkId(5569041).build())
+            .build();
+    }
+
+    /**
+     * Inbound IPv4 TCP and UDP frames of 64 to 1,500 bytes between many flows, in direct buffers.
+     */
+    static ByteBuffer[] frames(final long seed)
+    {
+        final Random random = new Random(seed);
+        final ByteBuffer[] frames = new ByteBuffer[FRAMES];
+        for (int i = 0; i < FRAMES; i++)
+        {
+            final boolean tcp = random.nextBoolean();
+            final int length = 64 + random.nextInt(1500 - 64 + 1);
+            final ByteBuffer frame = ByteBuffer.allocateDirect(length);
+            frame.put(new byte[]{0x02, 0, 0, 0, 0, 0x0a, 0x02, 0, 0, 0, 0, 0x0b}).putShort((short)0x0800);
+            frame.put((byte)0x45).put((byte)0).putShort((short)(length - 14)).putInt(0).put((byte)64)
+                .put((byte)(tcp ? 6 : 17)).putShort((short)0)
+                .putInt(0xC633_6400 | random.nextInt(256)).putInt(SOURCE_IP);
+            frame.putShort((short)(1024 + random.nextInt(60000))).putShort((short)(tcp ? 443 : 53));
+            frame.clear();
+            frames[i] = frame;
+        }
+        return frames;
+    }
+}
