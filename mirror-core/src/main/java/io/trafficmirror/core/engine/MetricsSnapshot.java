@@ -200,7 +200,9 @@ public final class MetricsSnapshot
             {
                 judged[i] = registry.sum(block + i);
             }
-            this.copies = new CopyMetrics(registry, copyBlock);
+            // A session's copies are exactly the packets it accepted: that count is kept once, as the session's.
+            this.copies = new CopyMetrics(registry, copyBlock)
+                .withAccepted(judged[Counter.SESSION_ACCEPTED_PACKETS], judged[Counter.SESSION_ACCEPTED_BYTES]);
         }
 
         /**
@@ -328,6 +330,14 @@ public final class MetricsSnapshot
         private CopyMetrics(final long[] values)
         {
             this.values = values;
+        }
+
+        CopyMetrics withAccepted(final long packets, final long bytes)
+        {
+            final long[] copy = values.clone();
+            copy[Counter.COPY_ACCEPTED_PACKETS] = packets;
+            copy[Counter.COPY_ACCEPTED_BYTES] = bytes;
+            return new CopyMetrics(copy);
         }
 
         CopyMetrics plus(final CopyMetrics other)

@@ -456,9 +456,19 @@ public final class MirrorEngine implements AutoCloseable
             final TargetRuntime runtime;
             try
             {
-                runtime = binding.kind() == TargetBinding.Kind.UDP ?
-                    new UdpTarget(target.id(), binding, target.mtu(), slotsPerTarget, block, socketsPerEndpoint, log) :
-                    new ConsumerTarget(target.id(), binding, target.mtu(), slotsPerTarget, block);
+                switch (binding.kind())
+                {
+                    case UDP:
+                        runtime = new UdpTarget(
+                            target.id(), binding, target.mtu(), slotsPerTarget, block, socketsPerEndpoint, log);
+                        break;
+                    case PCAP:
+                        runtime = new PcapTarget(target.id(), binding, target.mtu(), slotsPerTarget, block, log);
+                        break;
+                    default:
+                        runtime = new ConsumerTarget(target.id(), binding, target.mtu(), slotsPerTarget, block);
+                        break;
+                }
             }
             catch (final IOException ex)
             {

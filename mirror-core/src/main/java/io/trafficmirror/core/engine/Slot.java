@@ -25,12 +25,13 @@ final class Slot
     int innerLength;
     int originalLength;
     int vni;
+    /** The flow-hash port, set by the sender. */
     int flowPort;
     /** Block of the session's copy counters. */
     int sessionCopyBlock;
     /** The session's id, for consumers. */
     String sessionId;
-    /** The source interface's primary IPv4 address, or 0, for outer headers written by the library. */
+    /** The source interface's primary IPv4 address, or 0, for outer headers the library writes itself. */
     int sourceIpv4;
 
     Slot(final int maxInnerLength)

@@ -4,7 +4,6 @@ import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.match.Verdict;
 import io.trafficmirror.filter.packet.PacketHeaders;
 import io.trafficmirror.filter.packet.ParseResult;
-import io.trafficmirror.vxlan.FlowHash;
 
 import java.nio.ByteBuffer;
 
@@ -54,9 +53,9 @@ final class SourcePlan
         final int length,
         final TrafficDirection direction)
     {
-        final ThreadCounters counters = context.counters;
-        counters.add(sourceBlock + Counter.SOURCE_OFFERED_PACKETS, 1);
-        counters.add(sourceBlock + Counter.SOURCE_OFFERED_BYTES, length);
+        final long[] counters = context.counters.array();
+        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_OFFERED_PACKETS, 1);
+        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_OFFERED_BYTES, length);
         if (state.closed)
         {
             return notMirrored(counters, length, NotMirroredReason.ENGINE_CLOSED);
@@ -86,8 +85,8 @@ final class SourcePlan
         for (final SessionPlan session : sessions)
         {
             final int block = session.sessionBlock;
-            counters.add(block + Counter.SESSION_OFFERED_PACKETS, 1);
-            counters.add(block + Counter.SESSION_OFFERED_BYTES, length);
+            ThreadCounters.add(counters, block + Counter.SESSION_OFFERED_PACKETS, 1);
+            ThreadCounters.add(counters, block + Counter.SESSION_OFFERED_BYTES, length);
             final int verdict = session.filter.match(headers, resolved);
             switch (Verdict.reason(verdict))
             {
@@ -100,58 +99,56 @@ final class SourcePlan
 
                 case Verdict.REASON_RULE_REJECTED:
                     countRule(counters, session, resolved, Verdict.ruleNumber(verdict), length);
-                    counters.add(block + Counter.SESSION_REJECTED_PACKETS, 1);
-                    counters.add(block + Counter.SESSION_REJECTED_BYTES, length);
+                    ThreadCounters.add(counters, block + Counter.SESSION_REJECTED_PACKETS, 1);
+                    ThreadCounters.add(counters, block + Counter.SESSION_REJECTED_BYTES, length);
                     reason = NotMirroredReason.REJECTED;
                     break;
 
                 case Verdict.REASON_NO_RULE_MATCHED:
-                    counters.add(block + Counter.SESSION_UNMATCHED_PACKETS, 1);
-                    counters.add(block + Counter.SESSION_UNMATCHED_BYTES, length);
+                    ThreadCounters.add(counters, block + Counter.SESSION_UNMATCHED_PACKETS, 1);
+                    ThreadCounters.add(counters, block + Counter.SESSION_UNMATCHED_BYTES, length);
                     reason = NotMirroredReason.UNMATCHED;
                     break;
 
                 case Verdict.REASON_AMAZON_DNS_NOT_ENABLED:
-                    counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
-                    counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
+                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_PACKETS, 1);
+                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_BYTES, length);
                     reason = NotMirroredReason.AMAZON_DNS_NOT_ENABLED;
                     break;
 
                 case Verdict.REASON_AWS_EXCLUDED:
                     // Excluded for every session alike: no need to ask the others.
-                    counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
-                    counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
+                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_PACKETS, 1);
+                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_BYTES, length);
                     return notMirrored(counters, length, NotMirroredReason.EXCLUDED);
 
                 default:
-                    counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
-                    counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
+                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_PACKETS, 1);
+                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_BYTES, length);
                     return notMirrored(counters, length, NotMirroredReason.MALFORMED);
             }
         }
         return notMirrored(counters, length, reason);
     }
 
-    private static int enqueue(
-        final ThreadCounters counters,
+    private int enqueue(
+        final long[] counters,
         final SessionPlan session,
         final ByteBuffer frame,
         final int offset,
         final int length)
     {
         final TargetRuntime target = session.target;
-        counters.add(session.sessionBlock + Counter.SESSION_ACCEPTED_PACKETS, 1);
-        counters.add(session.sessionBlock + Counter.SESSION_ACCEPTED_BYTES, length);
-        counters.add(session.copyBlock + Counter.COPY_ACCEPTED_PACKETS, 1);
-        counters.add(session.copyBlock + Counter.COPY_ACCEPTED_BYTES, length);
-        counters.add(target.copyBlock + Counter.COPY_ACCEPTED_PACKETS, 1);
-        counters.add(target.copyBlock + Counter.COPY_ACCEPTED_BYTES, length);
+        ThreadCounters.add(counters, session.sessionBlock + Counter.SESSION_ACCEPTED_PACKETS, 1);
+        ThreadCounters.add(counters, session.sessionBlock + Counter.SESSION_ACCEPTED_BYTES, length);
+        ThreadCounters.add(counters, target.copyBlock + Counter.COPY_ACCEPTED_PACKETS, 1);
+        ThreadCounters.add(counters, target.copyBlock + Counter.COPY_ACCEPTED_BYTES, length);
 
         final Slot slot = target.free.relaxedPoll();
         if (slot == null)
         {
-            counters.add(session.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
-            counters.add(target.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
+            ThreadCounters.add(counters, session.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
+            ThreadCounters.add(counters, target.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
             return OfferResult.DROPPED_QUEUE_FULL;
         }
 
@@ -160,20 +157,20 @@ final class SourcePlan
         slot.innerLength = innerLength;
         slot.originalLength = length;
         slot.vni = session.vni;
-        slot.flowPort = FlowHash.sourcePort(frame, offset, length);
         slot.sessionCopyBlock = session.copyBlock;
         slot.sessionId = session.sessionId;
+        slot.sourceIpv4 = ipv4Addresses.length == 0 ? 0 : ipv4Addresses[0];
         if (innerLength < length)
         {
-            counters.add(session.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
-            counters.add(target.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
+            ThreadCounters.add(counters, session.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
+            ThreadCounters.add(counters, target.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
         }
         target.work.offer(slot); // never full: it has room for every slot
         return OfferResult.QUEUED;
     }
 
     private static void countRule(
-        final ThreadCounters counters,
+        final long[] counters,
         final SessionPlan session,
         final TrafficDirection direction,
         final int ruleNumber,
@@ -182,16 +179,16 @@ final class SourcePlan
         final int block = session.ruleBlock(direction, ruleNumber);
         if (block >= 0)
         {
-            counters.add(block + Counter.RULE_HIT_PACKETS, 1);
-            counters.add(block + Counter.RULE_HIT_BYTES, length);
+            ThreadCounters.add(counters, block + Counter.RULE_HIT_PACKETS, 1);
+            ThreadCounters.add(counters, block + Counter.RULE_HIT_BYTES, length);
         }
     }
 
-    private int notMirrored(final ThreadCounters counters, final int length, final NotMirroredReason reason)
+    private int notMirrored(final long[] counters, final int length, final NotMirroredReason reason)
     {
-        counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
-        counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
-        counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_BY_REASON + reason.ordinal(), 1);
+        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
+        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
+        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_BY_REASON + reason.ordinal(), 1);
         return OfferResult.NOT_MIRRORED;
     }
 

@@ -1,6 +1,9 @@
 package io.trafficmirror.core.engine;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,7 +14,8 @@ import java.util.Objects;
  *   <li>{@link #udp(InetSocketAddress)}: one VXLAN receiver, as a {@code network-interface} target;</li>
  *   <li>{@link #loadBalanced(List)}: a group of receivers, as a {@code network-load-balancer} target; a symmetric
  *       flow hash pins each flow to one endpoint, and when an endpoint is marked down only its flows move;</li>
- *   <li>{@link #consumer(MirroredPacketConsumer)}: a callback in this process.</li>
+ *   <li>{@link #consumer(MirroredPacketConsumer)}: a callback in this process;</li>
+ *   <li>{@link #pcap(Path, InetAddress)}: a pcap file of the VXLAN packets, for tests and local analysis.</li>
  * </ul>
  * Immutable. Addresses must be resolved ({@link InetSocketAddress#isUnresolved()} false) so that sending never
  * waits for DNS.
@@ -21,18 +25,28 @@ public final class TargetBinding
     enum Kind
     {
         UDP,
-        CONSUMER
+        CONSUMER,
+        PCAP
     }
 
     private final Kind kind;
     private final List<InetSocketAddress> endpoints;
     private final MirroredPacketConsumer consumer;
+    private final Path pcapFile;
+    private final InetAddress pcapTargetAddress;
 
-    private TargetBinding(final Kind kind, final List<InetSocketAddress> endpoints, final MirroredPacketConsumer consumer)
+    private TargetBinding(
+        final Kind kind,
+        final List<InetSocketAddress> endpoints,
+        final MirroredPacketConsumer consumer,
+        final Path pcapFile,
+        final InetAddress pcapTargetAddress)
     {
         this.kind = kind;
         this.endpoints = endpoints;
         this.consumer = consumer;
+        this.pcapFile = pcapFile;
+        this.pcapTargetAddress = pcapTargetAddress;
     }
 
     /**
@@ -70,7 +84,7 @@ public final class TargetBinding
         {
             throw new IllegalArgumentException("endpoints listed twice in " + copy);
         }
-        return new TargetBinding(Kind.UDP, copy, null);
+        return new TargetBinding(Kind.UDP, copy, null, null, null);
     }
 
     /**
@@ -81,7 +95,24 @@ public final class TargetBinding
      */
     public static TargetBinding consumer(final MirroredPacketConsumer consumer)
     {
-        return new TargetBinding(Kind.CONSUMER, List.of(), Objects.requireNonNull(consumer, "consumer"));
+        return new TargetBinding(Kind.CONSUMER, List.of(), Objects.requireNonNull(consumer, "consumer"), null, null);
+    }
+
+    /**
+     * A pcap file of the VXLAN packets the target would receive, outer headers included. The file is created (or
+     * replaced) when the engine starts using the target, and closed when the engine closes.
+     *
+     * @param file          the file to write.
+     * @param targetAddress the outer destination address written in each packet: the target's IPv4 address.
+     * @return the binding.
+     */
+    public static TargetBinding pcap(final Path file, final InetAddress targetAddress)
+    {
+        if (!(targetAddress instanceof Inet4Address))
+        {
+            throw new IllegalArgumentException("a pcap target's outer address must be IPv4, not " + targetAddress);
+        }
+        return new TargetBinding(Kind.PCAP, List.of(), null, Objects.requireNonNull(file, "file"), targetAddress);
     }
 
     Kind kind()
@@ -102,9 +133,19 @@ public final class TargetBinding
         return consumer;
     }
 
+    Path pcapFile()
+    {
+        return pcapFile;
+    }
+
+    InetAddress pcapTargetAddress()
+    {
+        return pcapTargetAddress;
+    }
+
     @Override
     public String toString()
     {
-        return kind == Kind.UDP ? "udp" + endpoints : "consumer";
+        return kind == Kind.UDP ? "udp" + endpoints : kind == Kind.PCAP ? "pcap " + pcapFile : "consumer";
     }
 }

@@ -40,12 +40,28 @@ final class ThreadCounters
     }
 
     /**
+     * Owner only: the current array, for a run of {@link #add(long[], int, long)} calls without re-reading the
+     * volatile field each time. Valid until the owner's next {@link #ensureCapacity}.
+     */
+    long[] array()
+    {
+        return values;
+    }
+
+    /**
      * Owner only: adds to a counter.
      */
     void add(final int index, final long delta)
     {
-        final long[] current = values;
-        LONGS.setOpaque(current, index, (long)LONGS.getOpaque(current, index) + delta);
+        add(values, index, delta);
+    }
+
+    /**
+     * Owner only: adds to a counter of an array obtained from {@link #array()}.
+     */
+    static void add(final long[] counters, final int index, final long delta)
+    {
+        LONGS.setOpaque(counters, index, (long)LONGS.getOpaque(counters, index) + delta);
     }
 
     /**
