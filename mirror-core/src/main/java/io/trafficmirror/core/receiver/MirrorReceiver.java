@@ -1,0 +1,758 @@
+package io.trafficmirror.core.receiver;
+
+import io.trafficmirror.core.capture.TimestampResolution;
+import io.trafficmirror.filter.Cidr;
+import io.trafficmirror.vxlan.GeneveHeaderDecoder;
+import io.trafficmirror.vxlan.OuterHeadersEncoder;
+import io.trafficmirror.vxlan.ResultCode;
+import io.trafficmirror.vxlan.VxlanFrameDecoder;
+import io.trafficmirror.vxlan.VxlanHeaderDecoder;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The target side of traffic mirroring: binds a UDP port, takes VXLAN (or GENEVE) datagrams, checks them against
+ * the sender and VNI allowlists, and hands each inner frame to a {@link FrameHandler} or writes it to pcap files
+ * (one, or one per VNI, optionally rotated by size).
+ *
+ * <pre>
+ * try (MirrorReceiver receiver = MirrorReceiver.builder()
+ *         .bind(new InetSocketAddress("0.0.0.0", 4789))
+ *         .allowSenders(List.of(Cidr.parse("10.0.0.0/16")))
+ *         .pcapPerVni(Path.of("captures"), 100_000_000)
+ *         .maxFrames(1_000_000).maxDuration(Duration.ofMinutes(10))
+ *         .open())
+ * {
+ *     StopReason why = receiver.run();      // or receiver.start() for a thread of its own
+ * }
+ * </pre>
+ *
+ * <p>Receive path: one direct buffer of {@value #RECEIVE_BUFFER_BYTES} bytes, the largest UDP payload there is,
+ * so no datagram is ever cut (a 9001-byte jumbo mirror packet carries at most 8951 bytes of UDP payload), and one
+ * decoder, both made up front. The socket is non-blocking: the loop drains it, and waits in a selector only when it
+ * is empty, which is also where it notices {@link #stop()}, the duration limit, and flushes capture files (at most
+ * {@value #FLUSH_INTERVAL_MILLIS} ms behind). Bad datagrams are counted, never thrown; in the steady state (one
+ * sender, known VNIs) a datagram allocates nothing.
+ *
+ * <p>Threads: the loop runs on one thread, its own ({@link #start()}) or the caller's ({@link #run()}); it alone
+ * touches the buffer, the decoder and the files. {@link #stop()}, {@link #close()}, {@link #counters()} and
+ * {@link #failure()} may be called from any thread.
+ */
+public final class MirrorReceiver implements Closeable
+{
+    /** The IANA VXLAN port, where mirror sessions send. */
+    public static final int VXLAN_PORT = OuterHeadersEncoder.VXLAN_PORT;
+    /** The IANA GENEVE port, where Gateway Load Balancer endpoints send. */
+    public static final int GENEVE_PORT = GeneveHeaderDecoder.GENEVE_PORT;
+    /** Receive buffer size: a UDP payload cannot be longer (16-bit length field), so nothing is ever cut. */
+    public static final int RECEIVE_BUFFER_BYTES = 65_535;
+    /** Longest time {@link #close()} waits for the loop to end before closing the socket under it. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** How far behind capture files may be: they are flushed when the socket is idle or this much has passed. */
+    public static final long FLUSH_INTERVAL_MILLIS = 100;
+    /** Default limit on per-VNI capture files open at once. */
+    public static final int DEFAULT_MAX_VNI_FILES = 1024;
+
+    private static final long IDLE_WAIT_MILLIS = 50;
+    private static final long FLUSH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(FLUSH_INTERVAL_MILLIS);
+
+    private final DatagramChannel channel;
+    private final Selector selector;
+    private final InetSocketAddress localAddress;
+    private final Encapsulation encapsulation;
+    private final SenderAllowlist senders;
+    private final int[] allowedVnis;
+    private final FrameSink sink;
+    private final long maxFrames;
+    private final long maxDurationNanos;
+
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
+    private final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
+    private final LiveCounters counters = new LiveCounters();
+    private final Consumer<SelectionKey> ignoreSelected = key -> { };
+
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final CountDownLatch loopEnded = new CountDownLatch(1);
+    private final Object lifecycle = new Object();
+    private volatile boolean stopRequested;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+    private volatile StopReason stopReason;
+    private volatile Thread thread;
+    /** Guarded by {@code lifecycle}. */
+    private boolean loopRunning;
+    /** Guarded by {@code lifecycle}. */
+    private boolean sinkClosed;
+
+    /** Loop-thread state. */
+    private long epochAnchorNanos;
+    private long monotonicAnchorNanos;
+    private long lastFlushNanos;
+    private boolean unflushed;
+
+    private MirrorReceiver(final Builder builder, final DatagramChannel channel, final Selector selector,
+        final FrameSink sink) throws IOException
+    {
+        this.channel = channel;
+        this.selector = selector;
+        this.localAddress = (InetSocketAddress)channel.getLocalAddress();
+        this.encapsulation = builder.encapsulation != null ? builder.encapsulation
+            : builder.bindAddress.getPort() == GENEVE_PORT ? Encapsulation.GENEVE : Encapsulation.VXLAN;
+        this.senders = new SenderAllowlist(builder.allowedSenders);
+        this.allowedVnis = builder.allowedVnis;
+        this.sink = sink;
+        this.maxFrames = builder.maxFrames;
+        this.maxDurationNanos = builder.maxDuration == null ? Long.MAX_VALUE : builder.maxDuration.toNanos();
+    }
+
+    /**
+     * Starts configuring a receiver.
+     *
+     * @return a builder bound to 0.0.0.0:4789 with no allowlists and no limits.
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /**
+     * Where the socket is bound: with port 0, the port the system chose.
+     *
+     * @return the local address.
+     */
+    public InetSocketAddress localAddress()
+    {
+        return localAddress;
+    }
+
+    /**
+     * What the datagrams are decoded as.
+     *
+     * @return VXLAN or GENEVE.
+     */
+    public Encapsulation encapsulation()
+    {
+        return encapsulation;
+    }
+
+    /**
+     * Runs the loop on a new daemon thread named after the port.
+     *
+     * @throws IllegalStateException if the loop already ran or runs, or the receiver is closed.
+     */
+    public void start()
+    {
+        claim();
+        final Thread loop = new Thread(() ->
+        {
+            try
+            {
+                loop();
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                // Kept in failure(); nothing else to hand it to on this thread.
+            }
+        }, "mirror-receiver-" + localAddress.getPort());
+        loop.setDaemon(true);
+        thread = loop;
+        loop.start();
+    }
+
+    /**
+     * Runs the loop on the calling thread until {@link #stop()}, a limit, or a failure.
+     *
+     * @return why it ended.
+     * @throws IOException if a capture file could not be written (also in {@link #failure()}).
+     * @throws IllegalStateException if the loop already ran or runs, or the receiver is closed.
+     */
+    public StopReason run() throws IOException
+    {
+        claim();
+        thread = Thread.currentThread();
+        return loop();
+    }
+
+    /** Asks the loop to end; returns at once. The loop notices within one datagram or one idle wait. */
+    public void stop()
+    {
+        stopRequested = true;
+        selector.wakeup();
+    }
+
+    /**
+     * Waits for the loop to end.
+     *
+     * @param timeout the longest wait.
+     * @return true if the loop has ended (or never ran).
+     * @throws InterruptedException if the waiting thread is interrupted.
+     */
+    public boolean awaitStop(final Duration timeout) throws InterruptedException
+    {
+        if (!claimed.get())
+        {
+            return true;
+        }
+        return loopEnded.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Why the loop ended.
+     *
+     * @return the reason, or empty while it runs or if it never ran.
+     */
+    public Optional<StopReason> stopReason()
+    {
+        return Optional.ofNullable(stopReason);
+    }
+
+    /**
+     * What ended the loop with {@link StopReason#FAILED}: an exception from the handler or from writing a file.
+     *
+     * @return the exception, or empty.
+     */
+    public Optional<Throwable> failure()
+    {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * What has been counted so far; cheap, from any thread.
+     *
+     * @return a snapshot.
+     */
+    public ReceiverCounters counters()
+    {
+        return counters.snapshot();
+    }
+
+    /**
+     * Stops the loop, waits for it at most {@link #CLOSE_TIMEOUT}, then closes the socket and the capture files.
+     * If the loop is stuck in a handler past the timeout, the socket is closed under it and the loop closes the
+     * files when it returns. Later calls do nothing.
+     *
+     * @throws IOException if a capture file could not be flushed or closed.
+     */
+    @Override
+    public void close() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        stop();
+        boolean ended = true;
+        if (claimed.get() && thread != Thread.currentThread())
+        {
+            try
+            {
+                ended = loopEnded.await(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                ended = false;
+            }
+        }
+        IOException problem = null;
+        try
+        {
+            selector.close();
+            channel.close();
+        }
+        catch (final IOException e)
+        {
+            problem = e;
+        }
+        synchronized (lifecycle)
+        {
+            if (ended && !loopRunning)
+            {
+                problem = closeSink(problem);
+            }
+        }
+        if (problem != null)
+        {
+            throw problem;
+        }
+    }
+
+    private void claim()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("receiver on " + localAddress + " is closed");
+        }
+        if (!claimed.compareAndSet(false, true))
+        {
+            throw new IllegalStateException("receiver on " + localAddress + " already runs or ran");
+        }
+        synchronized (lifecycle)
+        {
+            loopRunning = true;
+        }
+    }
+
+    private StopReason loop() throws IOException
+    {
+        StopReason reason = StopReason.STOPPED;
+        try
+        {
+            reason = receiveUntilDone();
+            flushSink(System.nanoTime());
+            return reason;
+        }
+        catch (final ClosedChannelException | ClosedSelectorException e)
+        {
+            if (closed)
+            {
+                return reason;
+            }
+            reason = StopReason.FAILED;
+            failure = e;
+            throw e;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            reason = StopReason.FAILED;
+            failure = e;
+            throw e;
+        }
+        finally
+        {
+            stopReason = reason;
+            synchronized (lifecycle)
+            {
+                loopRunning = false;
+                if (closed)
+                {
+                    final IOException problem = closeSink(null);
+                    if (problem != null && failure == null)
+                    {
+                        failure = problem;
+                    }
+                }
+            }
+            loopEnded.countDown();
+        }
+    }
+
+    private StopReason receiveUntilDone() throws IOException
+    {
+        final Instant now = Instant.now();
+        monotonicAnchorNanos = System.nanoTime();
+        epochAnchorNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        lastFlushNanos = monotonicAnchorNanos;
+        final long deadline = maxDurationNanos == Long.MAX_VALUE ? Long.MAX_VALUE : monotonicAnchorNanos + maxDurationNanos;
+        while (true)
+        {
+            if (stopRequested)
+            {
+                return StopReason.STOPPED;
+            }
+            final long nanos = System.nanoTime();
+            if (nanos - deadline >= 0 && deadline != Long.MAX_VALUE)
+            {
+                return StopReason.DURATION;
+            }
+            receiveBuffer.clear();
+            final SocketAddress sender = channel.receive(receiveBuffer);
+            if (sender == null)
+            {
+                flushSink(nanos);
+                final long wait = deadline == Long.MAX_VALUE ? IDLE_WAIT_MILLIS
+                    : Math.max(1, Math.min(IDLE_WAIT_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadline - nanos)));
+                selector.select(ignoreSelected, wait);
+                continue;
+            }
+            onDatagram((InetSocketAddress)sender, receiveBuffer.position(), nanos);
+            if (maxFrames > 0 && counters.accepted.getPlain() >= maxFrames)
+            {
+                return StopReason.FRAME_LIMIT;
+            }
+            if (unflushed && nanos - lastFlushNanos >= FLUSH_INTERVAL_NANOS)
+            {
+                flushSink(nanos);
+            }
+        }
+    }
+
+    private void onDatagram(final InetSocketAddress sender, final int length, final long nanos) throws IOException
+    {
+        LiveCounters.increment(counters.received);
+        if (!senders.allows(sender))
+        {
+            LiveCounters.increment(counters.droppedSender);
+            return;
+        }
+        final int result = encapsulation == Encapsulation.VXLAN
+            ? decoder.decodeVxlanPayload(receiveBuffer, 0, length)
+            : decoder.decodeGenevePayload(receiveBuffer, 0, length);
+        if (result != ResultCode.OK)
+        {
+            LiveCounters.increment(counters.malformed);
+            return;
+        }
+        if (decoder.innerProtocol() != GeneveHeaderDecoder.PROTOCOL_ETHERNET)
+        {
+            LiveCounters.increment(counters.droppedNotEthernet);
+            return;
+        }
+        final int vni = decoder.vni();
+        if (allowedVnis.length > 0 && Arrays.binarySearch(allowedVnis, vni) < 0)
+        {
+            LiveCounters.increment(counters.droppedVni);
+            return;
+        }
+        final int innerLength = decoder.innerLength();
+        final long epochNanos = epochAnchorNanos + (nanos - monotonicAnchorNanos);
+        if (!sink.accept(vni, sender, epochNanos, receiveBuffer, decoder.innerOffset(), innerLength))
+        {
+            LiveCounters.increment(counters.droppedVni);
+            return;
+        }
+        unflushed = true;
+        LiveCounters.increment(counters.accepted);
+        LiveCounters.add(counters.acceptedBytes, innerLength);
+    }
+
+    private void flushSink(final long nanos) throws IOException
+    {
+        if (unflushed)
+        {
+            sink.flush();
+            unflushed = false;
+            lastFlushNanos = nanos;
+        }
+    }
+
+    /** Called with {@code lifecycle} held; closes the files once. */
+    private IOException closeSink(final IOException earlier)
+    {
+        if (sinkClosed)
+        {
+            return earlier;
+        }
+        sinkClosed = true;
+        try
+        {
+            sink.close();
+            return earlier;
+        }
+        catch (final IOException e)
+        {
+            if (earlier != null)
+            {
+                earlier.addSuppressed(e);
+                return earlier;
+            }
+            return e;
+        }
+    }
+
+    /** Configures and opens a {@link MirrorReceiver}. Not thread-safe. */
+    public static final class Builder
+    {
+        private InetSocketAddress bindAddress = new InetSocketAddress("0.0.0.0", VXLAN_PORT);
+        private Encapsulation encapsulation;
+        private List<Cidr> allowedSenders = List.of();
+        private int[] allowedVnis = new int[0];
+        private FrameHandler handler;
+        private Path pcapFile;
+        private Path pcapDirectory;
+        private long rotateBytes;
+        private TimestampResolution resolution = TimestampResolution.MICROSECONDS;
+        private int maxVniFiles = DEFAULT_MAX_VNI_FILES;
+        private long maxFrames;
+        private Duration maxDuration;
+        private int socketReceiveBufferBytes;
+
+        private Builder()
+        {
+        }
+
+        /**
+         * Where to listen.
+         *
+         * @param address an address of this host (0.0.0.0 or :: for all) and a port (0 for any free one).
+         * @return this.
+         */
+        public Builder bind(final InetSocketAddress address)
+        {
+            this.bindAddress = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * What the datagrams carry; by default GENEVE when bound to port 6081, VXLAN otherwise.
+         *
+         * @param encapsulation VXLAN or GENEVE.
+         * @return this.
+         */
+        public Builder encapsulation(final Encapsulation encapsulation)
+        {
+            this.encapsulation = Objects.requireNonNull(encapsulation, "encapsulation");
+            return this;
+        }
+
+        /**
+         * Accept datagrams only from these blocks; an empty list (the default) accepts every sender.
+         *
+         * @param blocks IPv4 and IPv6 blocks.
+         * @return this.
+         */
+        public Builder allowSenders(final List<Cidr> blocks)
+        {
+            this.allowedSenders = List.copyOf(blocks);
+            return this;
+        }
+
+        /**
+         * Accept frames only of these VNIs; none given (the default) accepts every VNI.
+         *
+         * @param vnis 0..16777215 each.
+         * @return this.
+         */
+        public Builder allowVnis(final int... vnis)
+        {
+            for (final int vni : vnis)
+            {
+                if (vni < 0 || vni > VxlanHeaderDecoder.MAX_VNI)
+                {
+                    throw new IllegalArgumentException("receiver: VNI " + vni + " is outside 0..16777215");
+                }
+            }
+            final int[] sorted = vnis.clone();
+            Arrays.sort(sorted);
+            this.allowedVnis = sorted;
+            return this;
+        }
+
+        /**
+         * Deliver frames to a handler on the receiving thread (instead of files).
+         *
+         * @param handler called once per accepted frame.
+         * @return this.
+         */
+        public Builder handler(final FrameHandler handler)
+        {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Write every frame to one pcap file (instead of a handler).
+         *
+         * @param file replaced if it exists; with rotation, {@code <name>-000000.pcap}, {@code -000001} and so on.
+         * @param rotateBytes 0 for no rotation, otherwise the most bytes per file (at least 1024).
+         * @return this.
+         */
+        public Builder pcapFile(final Path file, final long rotateBytes)
+        {
+            this.pcapFile = Objects.requireNonNull(file, "file");
+            this.rotateBytes = checkRotation(rotateBytes);
+            return this;
+        }
+
+        /**
+         * Write each VNI's frames to its own pcap file in a directory: {@code vni-<N>.pcap}, or with rotation
+         * {@code vni-<N>-000000.pcap}, {@code vni-<N>-000001.pcap} and so on.
+         *
+         * @param directory an existing directory; files in it are replaced.
+         * @param rotateBytes 0 for no rotation, otherwise the most bytes per file (at least 1024).
+         * @return this.
+         */
+        public Builder pcapPerVni(final Path directory, final long rotateBytes)
+        {
+            this.pcapDirectory = Objects.requireNonNull(directory, "directory");
+            this.rotateBytes = checkRotation(rotateBytes);
+            return this;
+        }
+
+        /**
+         * How many VNIs get a file of their own; frames of further VNIs are dropped and counted as VNI drops.
+         *
+         * @param maxFiles at least 1; default {@value MirrorReceiver#DEFAULT_MAX_VNI_FILES}.
+         * @return this.
+         */
+        public Builder maxVniFiles(final int maxFiles)
+        {
+            if (maxFiles < 1)
+            {
+                throw new IllegalArgumentException("receiver: max VNI files " + maxFiles + " is below 1");
+            }
+            this.maxVniFiles = maxFiles;
+            return this;
+        }
+
+        /**
+         * Timestamp resolution of the capture files.
+         *
+         * @param resolution microseconds (the default) or nanoseconds.
+         * @return this.
+         */
+        public Builder timestampResolution(final TimestampResolution resolution)
+        {
+            this.resolution = Objects.requireNonNull(resolution, "resolution");
+            return this;
+        }
+
+        /**
+         * Stop after accepting this many frames.
+         *
+         * @param frames 0 for no limit (the default).
+         * @return this.
+         */
+        public Builder maxFrames(final long frames)
+        {
+            if (frames < 0)
+            {
+                throw new IllegalArgumentException("receiver: max frames " + frames + " is negative");
+            }
+            this.maxFrames = frames;
+            return this;
+        }
+
+        /**
+         * Stop after running this long.
+         *
+         * @param duration positive, or null for no limit (the default).
+         * @return this.
+         */
+        public Builder maxDuration(final Duration duration)
+        {
+            if (duration != null && (duration.isNegative() || duration.isZero()))
+            {
+                throw new IllegalArgumentException("receiver: duration " + duration + " is not positive");
+            }
+            this.maxDuration = duration;
+            return this;
+        }
+
+        /**
+         * Ask the kernel for this much socket receive buffer (SO_RCVBUF), to ride out bursts; Linux caps it at
+         * {@code net.core.rmem_max}.
+         *
+         * @param bytes 0 for the system default.
+         * @return this.
+         */
+        public Builder socketReceiveBuffer(final int bytes)
+        {
+            if (bytes < 0)
+            {
+                throw new IllegalArgumentException("receiver: socket receive buffer " + bytes + " is negative");
+            }
+            this.socketReceiveBufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Binds the socket and makes the receiver; the loop starts with {@link MirrorReceiver#start()} or
+         * {@link MirrorReceiver#run()}.
+         *
+         * @return the receiver; close it.
+         * @throws IOException if the address cannot be bound.
+         * @throws IllegalStateException unless exactly one of handler, pcap file and pcap directory is set.
+         */
+        public MirrorReceiver open() throws IOException
+        {
+            final List<String> deliveries = new ArrayList<>();
+            if (handler != null)
+            {
+                deliveries.add("handler");
+            }
+            if (pcapFile != null)
+            {
+                deliveries.add("pcapFile");
+            }
+            if (pcapDirectory != null)
+            {
+                deliveries.add("pcapPerVni");
+            }
+            if (deliveries.size() != 1)
+            {
+                throw new IllegalStateException("receiver: set exactly one of handler, pcapFile and pcapPerVni; got "
+                    + (deliveries.isEmpty() ? "none" : String.join(", ", deliveries)));
+            }
+            if (pcapDirectory != null && !Files.isDirectory(pcapDirectory))
+            {
+                throw new IOException("receiver: " + pcapDirectory + " is not a directory");
+            }
+            final FrameSink sink = handler != null ? new CallbackSink(handler)
+                : pcapFile != null ? new PcapFileSink(pcapFile, rotateBytes, resolution)
+                : new PerVniPcapSink(pcapDirectory, rotateBytes, resolution, maxVniFiles);
+            final DatagramChannel channel = DatagramChannel.open(
+                bindAddress.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
+                    : StandardProtocolFamily.INET);
+            Selector selector = null;
+            try
+            {
+                if (socketReceiveBufferBytes > 0)
+                {
+                    channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferBytes);
+                }
+                channel.bind(bindAddress);
+                channel.configureBlocking(false);
+                selector = Selector.open();
+                channel.register(selector, SelectionKey.OP_READ);
+                return new MirrorReceiver(this, channel, selector, sink);
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                closeQuietly(channel, e);
+                if (selector != null)
+                {
+                    closeQuietly(selector, e);
+                }
+                throw e;
+            }
+        }
+
+        private static long checkRotation(final long rotateBytes)
+        {
+            if (rotateBytes != 0 && rotateBytes < 1024)
+            {
+                throw new IllegalArgumentException("receiver: rotation size " + rotateBytes
+                    + " is neither 0 (off) nor at least 1024 bytes");
+            }
+            return rotateBytes;
+        }
+
+        private static void closeQuietly(final Closeable closeable, final Exception into)
+        {
+            try
+            {
+                closeable.close();
+            }
+            catch (final IOException e)
+            {
+                into.addSuppressed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,569 @@
+package io.trafficmirror.core.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.trafficmirror.core.capture.CaptureFormat;
+import io.trafficmirror.core.capture.CaptureReader;
+import io.trafficmirror.core.capture.SharedCaptures;
+import io.trafficmirror.core.capture.WiresharkTools;
+import io.trafficmirror.filter.Cidr;
+import io.trafficmirror.vxlan.VxlanHeaderEncoder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The receiver over loopback: real mirrored traffic (the UDP payloads of the shared captures) and datagrams made
+ * with mirror-vxlan's encoder go in; what comes out is compared with what tshark reads in the original captures.
+ */
+@Timeout(30)
+class MirrorReceiverTest
+{
+    private static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final int AWS_VNI = 5_569_041;
+    private static final List<String> INNER_FIELDS = List.of("frame.len", "frame.protocols", "eth.src", "eth.dst",
+        "eth.type");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldHandEveryRealAwsFrameToTheHandlerWithItsVniAndSender() throws Exception
+    {
+        final Path capture = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        final List<byte[]> payloads = UdpPayloads.of(capture, 4789);
+        final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).handler(collectInto(delivered))
+            .open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(payloads, () -> receiver.counters().received());
+
+            assertThat(payloads).hasSize(100);
+            assertThat(delivered).hasSize(100);
+            for (int i = 0; i < payloads.size(); i++)
+            {
+                final byte[] payload = payloads.get(i);
+                assertThat(delivered.get(i).frame).isEqualTo(Arrays.copyOfRange(payload, 8, payload.length));
+                assertThat(delivered.get(i).sender).isEqualTo(sender.localAddress());
+            }
+            assertThat(delivered).extracting(d -> d.vni).containsOnly(AWS_VNI);
+            assertThat(receiver.counters()).isEqualTo(new ReceiverCounters(100, 100,
+                payloads.stream().mapToLong(p -> p.length - 8).sum(), 0, 0, 0, 0));
+        }
+        if (WiresharkTools.available())
+        {
+            assertThat(tsharkColumn(capture, "vxlan.vni")).containsOnly(String.valueOf(AWS_VNI));
+        }
+    }
+
+    @Test
+    void shouldTimestampFramesWithTheWallClock() throws Exception
+    {
+        final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).handler(collectInto(delivered))
+            .open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            final long before = System.currentTimeMillis();
+            sender.send(List.of(vxlan(7, 60)), () -> receiver.counters().received());
+            final long after = System.currentTimeMillis();
+
+            assertThat(delivered.get(0).epochNanos / 1_000_000).isBetween(before - 50, after + 50);
+        }
+    }
+
+    @Test
+    void shouldDecodeRealGenevePayloadsWhenToldTheyAreGeneve() throws Exception
+    {
+        final Path capture = SharedCaptures.file(SharedCaptures.GENEVE_CAPTURE);
+        final List<byte[]> payloads = UdpPayloads.of(capture, 6081);
+        final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
+            .encapsulation(Encapsulation.GENEVE).handler(collectInto(delivered)).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(payloads, () -> receiver.counters().received());
+
+            assertThat(receiver.encapsulation()).isEqualTo(Encapsulation.GENEVE);
+            assertThat(delivered).hasSize(10);
+            for (int i = 0; i < payloads.size(); i++)
+            {
+                final byte[] payload = payloads.get(i);
+                final int header = 8 + (payload[0] & 0x3F) * 4;
+                assertThat(delivered.get(i).frame).isEqualTo(Arrays.copyOfRange(payload, header, payload.length));
+            }
+            final List<Integer> expectedVnis = WiresharkTools.available()
+                ? tsharkColumn(capture, "geneve.vni").stream().map(Integer::decode).collect(Collectors.toList())
+                : Collections.nCopies(10, 123);
+            assertThat(delivered).extracting(d -> d.vni).isEqualTo(expectedVnis);
+        }
+    }
+
+    @Test
+    void shouldWriteOnePcapPerVniThatTsharkReadsAsTheInnerFramesOfTheOriginals() throws Exception
+    {
+        WiresharkTools.assumeAvailable();
+        final List<Path> originals = List.of(SharedCaptures.file(SharedCaptures.AWS_CAPTURE),
+            SharedCaptures.file("vxlan-vni100-icmp.pcap"), SharedCaptures.file("vxlan-reserved-bits-set.pcap"));
+        final List<byte[]> payloads = new ArrayList<>();
+        for (final Path original : originals)
+        {
+            payloads.addAll(UdpPayloads.of(original, 4789));
+        }
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).pcapPerVni(temp, 0).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(payloads, () -> receiver.counters().received());
+            assertThat(receiver.counters().accepted()).isEqualTo(120);
+        }
+
+        assertThat(fileNames(temp)).containsExactlyInAnyOrder("vni-5569041.pcap", "vni-100.pcap", "vni-11.pcap");
+        final String[] perVni = {"vni-5569041.pcap", "vni-100.pcap", "vni-11.pcap"};
+        for (int i = 0; i < originals.size(); i++)
+        {
+            final Path original = originals.get(i);
+            final Path written = temp.resolve(perVni[i]);
+            assertThat(WiresharkTools.packetCount(written)).isEqualTo(WiresharkTools.packetCount(original));
+            final List<String[]> ours = tsharkRows(written, INNER_FIELDS);
+            final List<String[]> theirs = tsharkRows(original, INNER_FIELDS);
+            assertThat(ours).hasSameSizeAs(theirs);
+            for (int row = 0; row < ours.size(); row++)
+            {
+                final String[] inner = ours.get(row);
+                final String[] outer = theirs.get(row);
+                // The inner frame is what follows the 50 bytes of outer Ethernet, IPv4, UDP and VXLAN headers.
+                assertThat(Integer.parseInt(inner[0])).as("frame %d length in %s", row + 1, written)
+                    .isEqualTo(Integer.parseInt(outer[0]) - 50);
+                // The inner protocol stack: what the original shows after "vxlan:" is all that ours shows.
+                assertThat(inner[1]).isEqualTo(outer[1].substring(outer[1].indexOf(":vxlan:") + ":vxlan:".length()));
+                // Ethernet fields: the last occurrence in the original is the inner frame's, the only one in ours.
+                assertThat(Arrays.copyOfRange(inner, 2, 5)).isEqualTo(Arrays.copyOfRange(outer, 2, 5));
+            }
+        }
+    }
+
+    @Test
+    void shouldRotatePerVniFilesBySizeWithoutLosingOrReorderingFrames() throws Exception
+    {
+        final Path capture = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        final List<byte[]> payloads = UdpPayloads.of(capture, 4789);
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).pcapPerVni(temp, 4096).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(payloads, () -> receiver.counters().received());
+        }
+
+        final List<String> names = fileNames(temp);
+        assertThat(names.size()).isGreaterThan(3);
+        assertThat(names).allMatch(name -> name.matches("vni-5569041-\\d{6}\\.pcap"));
+        final List<byte[]> frames = new ArrayList<>();
+        for (final String name : names)
+        {
+            final Path file = temp.resolve(name);
+            final List<byte[]> inFile = framesOf(file);
+            assertThat(Files.size(file)).as(name).satisfiesAnyOf(
+                size -> assertThat(size).isLessThanOrEqualTo(4096),
+                size -> assertThat(inFile).hasSize(1));
+            frames.addAll(inFile);
+            if (WiresharkTools.available())
+            {
+                assertThat(WiresharkTools.packetCount(file)).isEqualTo(inFile.size());
+            }
+        }
+        assertThat(frames).hasSize(100);
+        for (int i = 0; i < 100; i++)
+        {
+            assertThat(frames.get(i)).isEqualTo(Arrays.copyOfRange(payloads.get(i), 8, payloads.get(i).length));
+        }
+    }
+
+    @Test
+    void shouldWriteEveryVniIntoOneRotatingFileWhenAsked() throws Exception
+    {
+        final Path file = temp.resolve("all.pcap");
+        final List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 40; i++)
+        {
+            payloads.add(vxlan(i % 3, 200));
+        }
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).pcapFile(file, 2048).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(payloads, () -> receiver.counters().received());
+        }
+        final List<String> names = fileNames(temp);
+        assertThat(names).first().isEqualTo("all-000000.pcap");
+        int frames = 0;
+        for (final String name : names)
+        {
+            frames += framesOf(temp.resolve(name)).size();
+        }
+        assertThat(frames).isEqualTo(40);
+    }
+
+    @Test
+    void shouldDropAndCountSendersOutsideTheAllowlist() throws Exception
+    {
+        final List<byte[]> payloads = List.of(vxlan(1, 60), vxlan(1, 60), vxlan(1, 60));
+        final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+        try (MirrorReceiver refusing = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
+            .allowSenders(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")))
+            .handler(collectInto(delivered)).open();
+            LoopbackSender sender = new LoopbackSender(refusing.localAddress()))
+        {
+            refusing.start();
+            sender.send(payloads, () -> refusing.counters().received());
+            assertThat(refusing.counters()).isEqualTo(new ReceiverCounters(3, 0, 0, 3, 0, 0, 0));
+        }
+        try (MirrorReceiver allowing = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
+            .allowSenders(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("127.0.0.1/32")))
+            .handler(collectInto(delivered)).open();
+            LoopbackSender sender = new LoopbackSender(allowing.localAddress()))
+        {
+            allowing.start();
+            sender.send(payloads, () -> allowing.counters().received());
+            assertThat(allowing.counters().accepted()).isEqualTo(3);
+            assertThat(allowing.counters().droppedSender()).isZero();
+        }
+        assertThat(delivered).hasSize(3);
+    }
+
+    @Test
+    void shouldDropAndCountVnisOutsideTheAllowlist() throws Exception
+    {
+        final List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 30; i++)
+        {
+            payloads.add(vxlan(i % 3 == 0 ? 100 : 200 + i, 60));
+        }
+        final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).allowVnis(100, 16_777_215)
+            .handler(collectInto(delivered)).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(payloads, () -> receiver.counters().received());
+
+            assertThat(receiver.counters()).isEqualTo(new ReceiverCounters(30, 10, 600, 0, 20, 0, 0));
+            assertThat(delivered).extracting(d -> d.vni).containsOnly(100);
+        }
+    }
+
+    @Test
+    void shouldCountMalformedDatagramsAndKeepReceiving() throws Exception
+    {
+        final byte[] flagClear = vxlan(5, 60);
+        flagClear[0] = 0;
+        final List<byte[]> garbage = List.of(new byte[0], new byte[] {8, 0, 0}, flagClear, vxlan(5, 60));
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).handler(collectInto(null))
+            .open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(garbage, () -> receiver.counters().received());
+
+            assertThat(receiver.counters()).isEqualTo(new ReceiverCounters(4, 1, 60, 0, 0, 3, 0));
+        }
+    }
+
+    @Test
+    void shouldCountBadGeneveAndGeneveThatCarriesNoFrame() throws Exception
+    {
+        final byte[] ipPayload = {0, 0, 0x08, 0x00, 0, 0, 1, 0, 0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1,
+            10, 0, 0, 2};
+        final byte[] badVersion = {(byte)0x40, 0, 0x65, 0x58, 0, 0, 1, 0};
+        final byte[] critical = {0, 0x40, 0x65, 0x58, 0, 0, 1, 0};
+        final byte[] frame = new byte[68];
+        System.arraycopy(new byte[] {0, 0, 0x65, 0x58, 0, 0, 9, 0}, 0, frame, 0, 8);
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
+            .encapsulation(Encapsulation.GENEVE).handler(collectInto(null)).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(List.of(ipPayload, badVersion, critical, frame), () -> receiver.counters().received());
+
+            assertThat(receiver.counters()).isEqualTo(new ReceiverCounters(4, 1, 60, 0, 0, 2, 1));
+        }
+    }
+
+    @Test
+    void shouldDeliverJumboAndLargestDatagramsIntact() throws Exception
+    {
+        final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+        final byte[] jumbo = vxlan(9, 9_000);
+        // The largest UDP payload over IPv4: 65535 - 20 - 8. Loopback's MTU (65536) carries it unfragmented.
+        final byte[] largest = vxlan(9, 65_507 - 8);
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).handler(collectInto(delivered))
+            .open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(List.of(jumbo, largest), () -> receiver.counters().received());
+        }
+        assertThat(delivered.get(0).frame).hasSize(9_000).isEqualTo(Arrays.copyOfRange(jumbo, 8, jumbo.length));
+        assertThat(delivered.get(1).frame).hasSize(65_499).isEqualTo(Arrays.copyOfRange(largest, 8, largest.length));
+    }
+
+    @Test
+    void shouldReceiveOverIpv6Loopback() throws Exception
+    {
+        final InetAddress ipv6Loopback = InetAddress.getByName("::1");
+        assumeTrue(NetworkInterface.getByInetAddress(ipv6Loopback) != null, "no ::1 on this host: skipping IPv6");
+        final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(new InetSocketAddress(ipv6Loopback, 0))
+            .allowSenders(List.of(Cidr.parse("::1/128"))).handler(collectInto(delivered)).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(List.of(vxlan(6, 100)), () -> receiver.counters().received());
+
+            assertThat(delivered).singleElement().satisfies(d ->
+            {
+                assertThat(d.vni).isEqualTo(6);
+                assertThat(d.sender.getAddress()).isEqualTo(ipv6Loopback);
+            });
+        }
+    }
+
+    @Test
+    void shouldStopAfterTheFrameLimit() throws Exception
+    {
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).maxFrames(5)
+            .handler(collectInto(null)).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            final List<byte[]> payloads = new ArrayList<>();
+            for (int i = 0; i < 5; i++)
+            {
+                payloads.add(vxlan(1, 60));
+            }
+            sender.send(payloads, () -> receiver.counters().received());
+            assertThat(receiver.awaitStop(Duration.ofSeconds(5))).isTrue();
+            sender.sendWithoutWaiting(vxlan(1, 60));
+            Thread.sleep(100);
+
+            assertThat(receiver.stopReason()).contains(StopReason.FRAME_LIMIT);
+            assertThat(receiver.counters().accepted()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void shouldStopAfterTheDurationOnTheCallersThread() throws Exception
+    {
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
+            .maxDuration(Duration.ofMillis(300)).handler(collectInto(null)).open())
+        {
+            final long start = System.nanoTime();
+            final StopReason reason = receiver.run();
+            final long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(reason).isEqualTo(StopReason.DURATION);
+            assertThat(elapsedMillis).isBetween(290L, 2_000L);
+        }
+    }
+
+    @Test
+    void shouldCloseWithinASecondAndRefuseToRunAgain() throws Exception
+    {
+        final MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).pcapPerVni(temp, 0).open();
+        receiver.start();
+        Thread.sleep(100);
+
+        final long start = System.nanoTime();
+        receiver.close();
+        final long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(elapsedMillis).isLessThan(1_000);
+        assertThat(receiver.awaitStop(Duration.ZERO)).isTrue();
+        assertThat(receiver.stopReason()).contains(StopReason.STOPPED);
+        assertThat(receiver.failure()).isEmpty();
+        receiver.close();
+        assertThatThrownBy(receiver::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shouldStopWithTheFailureWhenTheHandlerThrows() throws Exception
+    {
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
+            .handler((vni, sender, nanos, frame) ->
+            {
+                throw new IllegalStateException("handler broke");
+            }).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(List.of(vxlan(1, 60)), () -> receiver.counters().received());
+            assertThat(receiver.awaitStop(Duration.ofSeconds(5))).isTrue();
+
+            assertThat(receiver.stopReason()).contains(StopReason.FAILED);
+            assertThat(receiver.failure()).get().extracting(Throwable::getMessage).isEqualTo("handler broke");
+        }
+    }
+
+    @Test
+    void shouldRefuseAConfigurationWithoutExactlyOneDelivery() throws IOException
+    {
+        assertThatThrownBy(() -> MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).open())
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("got none");
+        assertThatThrownBy(() -> MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).handler(collectInto(null))
+            .pcapPerVni(temp, 0).open()).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("handler, pcapPerVni");
+        assertThatThrownBy(() -> MirrorReceiver.builder().allowVnis(1 << 24))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MirrorReceiver.builder().pcapFile(temp.resolve("x.pcap"), 100))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldNotAllocatePerDatagramInTheSteadyState() throws Exception
+    {
+        final long[] sum = new long[1];
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).allowVnis(5_569_041)
+            .allowSenders(List.of(Cidr.parse("127.0.0.0/8")))
+            .handler((vni, sender, nanos, frame) -> sum[0] += frame.get(frame.position())).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            final Thread loop = new Thread(() ->
+            {
+                try
+                {
+                    receiver.run();
+                }
+                catch (final IOException e)
+                {
+                    throw new IllegalStateException(e);
+                }
+            });
+            loop.start();
+            final List<byte[]> payloads = UdpPayloads.of(SharedCaptures.file(SharedCaptures.AWS_CAPTURE), 4789);
+            sender.send(payloads, () -> receiver.counters().received());
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+            final long before = threads.getThreadAllocatedBytes(loop.getId());
+            for (int round = 0; round < 20; round++)
+            {
+                sender.send(payloads, () -> receiver.counters().received());
+            }
+            final long allocated = threads.getThreadAllocatedBytes(loop.getId()) - before;
+            receiver.stop();
+            loop.join(5_000);
+
+            assertThat(receiver.counters().accepted()).isEqualTo(2_100);
+            // Waiting in the selector when idle may cost a few bytes now and then; 2,000 datagrams must not.
+            assertThat(allocated).as("bytes allocated by the loop for 2,000 datagrams").isLessThan(32 * 1024);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** A frame as a handler saw it, copied. */
+    record Delivered(int vni, InetSocketAddress sender, long epochNanos, byte[] frame)
+    {
+    }
+
+    private static FrameHandler collectInto(final List<Delivered> delivered)
+    {
+        return (vni, sender, epochNanos, frame) ->
+        {
+            assertThat(frame.isReadOnly()).isTrue();
+            if (delivered != null)
+            {
+                final byte[] bytes = new byte[frame.remaining()];
+                frame.get(frame.position(), bytes);
+                delivered.add(new Delivered(vni, sender, epochNanos, bytes));
+            }
+        };
+    }
+
+    /** A VXLAN datagram made with mirror-vxlan's header encoder around a patterned frame. */
+    static byte[] vxlan(final int vni, final int frameLength)
+    {
+        final byte[] datagram = new byte[VxlanHeaderEncoder.HEADER_LENGTH + frameLength];
+        assertThat(new VxlanHeaderEncoder().wrap(ByteBuffer.wrap(datagram), 0).encode(vni))
+            .isEqualTo(VxlanHeaderEncoder.HEADER_LENGTH);
+        for (int i = 0; i < frameLength; i++)
+        {
+            datagram[VxlanHeaderEncoder.HEADER_LENGTH + i] = (byte)(i * 31 + vni);
+        }
+        return datagram;
+    }
+
+    private static List<byte[]> framesOf(final Path file) throws IOException
+    {
+        final List<byte[]> frames = new ArrayList<>();
+        try (CaptureReader reader = CaptureReader.open(file))
+        {
+            assertThat(reader.format()).isEqualTo(CaptureFormat.PCAP);
+            while (reader.next())
+            {
+                final ByteBuffer frame = reader.frame();
+                final byte[] bytes = new byte[frame.remaining()];
+                frame.get(frame.position(), bytes);
+                frames.add(bytes);
+            }
+        }
+        return frames;
+    }
+
+    private static List<String> fileNames(final Path directory) throws IOException
+    {
+        try (Stream<Path> files = Files.list(directory))
+        {
+            return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    private static List<String> tsharkColumn(final Path capture, final String field) throws IOException
+    {
+        return tsharkRows(capture, List.of(field)).stream().map(row -> row[0]).collect(Collectors.toList());
+    }
+
+    /** One row per frame, one cell per field, each the field's last occurrence (the innermost layer's). */
+    private static List<String[]> tsharkRows(final Path capture, final List<String> fields) throws IOException
+    {
+        final List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(), "-T", "fields",
+            "-E", "separator=/t", "-E", "occurrence=l"));
+        for (final String field : fields)
+        {
+            command.add("-e");
+            command.add(field);
+        }
+        final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        final String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try
+        {
+            assertThat(process.waitFor()).isZero();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return out.lines().map(line -> line.split("\t", -1)).collect(Collectors.toList());
+    }
+}
