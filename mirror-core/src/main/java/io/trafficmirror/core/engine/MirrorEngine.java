@@ -14,7 +14,6 @@ import io.trafficmirror.filter.match.MatchOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -517,23 +516,7 @@ public final class MirrorEngine implements AutoCloseable
             }
         }
 
-        final List<InetAddress> ipv4 = source.privateIpAddresses();
-        final int[] ipv4Addresses = new int[ipv4.size()];
-        for (int i = 0; i < ipv4Addresses.length; i++)
-        {
-            ipv4Addresses[i] = Cidr.ofAddress(ipv4.get(i)).ipv4Address();
-        }
-        final List<InetAddress> ipv6 = source.ipv6Addresses();
-        final long[] ipv6Addresses = new long[ipv6.size() * 2];
-        for (int i = 0; i < ipv6.size(); i++)
-        {
-            final Cidr single = Cidr.ofAddress(ipv6.get(i));
-            ipv6Addresses[2 * i] = single.high();
-            ipv6Addresses[2 * i + 1] = single.low();
-        }
-        final long mac = source.macAddress().map(text -> Long.parseLong(text.replace(":", ""), 16))
-            .orElse(SourcePlan.NO_MAC);
-        return new SourcePlan(source.networkInterfaceId(), block, ipv4Addresses, ipv6Addresses, mac, plans);
+        return SourcePlan.of(source, block, plans);
     }
 
     private EngineState ownOutput(final MirrorConfiguration configuration, final SourcePlan[] plans, final boolean closed)

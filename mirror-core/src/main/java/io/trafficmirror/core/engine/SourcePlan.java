@@ -1,11 +1,15 @@
 package io.trafficmirror.core.engine;
 
+import io.trafficmirror.core.config.MirrorSource;
+import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.match.Verdict;
 import io.trafficmirror.filter.packet.PacketHeaders;
 import io.trafficmirror.filter.packet.ParseResult;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * One source interface compiled for the packet path: its addresses (to infer direction) and its sessions by
@@ -23,6 +27,29 @@ final class SourcePlan
     private final long[] ipv6Addresses;
     private final long mac;
     final SessionPlan[] sessions;
+
+    /**
+     * Compiles a configured interface's addresses; its sessions are given already compiled.
+     */
+    static SourcePlan of(final MirrorSource source, final int block, final SessionPlan[] sessions)
+    {
+        final List<InetAddress> ipv4 = source.privateIpAddresses();
+        final int[] ipv4Addresses = new int[ipv4.size()];
+        for (int i = 0; i < ipv4Addresses.length; i++)
+        {
+            ipv4Addresses[i] = Cidr.ofAddress(ipv4.get(i)).ipv4Address();
+        }
+        final List<InetAddress> ipv6 = source.ipv6Addresses();
+        final long[] ipv6Addresses = new long[ipv6.size() * 2];
+        for (int i = 0; i < ipv6.size(); i++)
+        {
+            final Cidr single = Cidr.ofAddress(ipv6.get(i));
+            ipv6Addresses[2 * i] = single.high();
+            ipv6Addresses[2 * i + 1] = single.low();
+        }
+        final long mac = source.macAddress().map(text -> Long.parseLong(text.replace(":", ""), 16)).orElse(NO_MAC);
+        return new SourcePlan(source.networkInterfaceId(), block, ipv4Addresses, ipv6Addresses, mac, sessions);
+    }
 
     SourcePlan(
         final String networkInterfaceId,
@@ -56,34 +83,86 @@ final class SourcePlan
         final long[] counters = context.counters.array();
         ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_OFFERED_PACKETS, 1);
         ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_OFFERED_BYTES, length);
+        final int outcome = outcome(decide(state, context.headers, frame, offset, length, direction, counters));
+        if (outcome >= 0)
+        {
+            return enqueue(counters, sessions[outcome], frame, offset, length);
+        }
+        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
+        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
+        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_BY_REASON - 1 - outcome, 1);
+        return OfferResult.NOT_MIRRORED;
+    }
+
+    /**
+     * @return the accepting session's index, or {@code -(1 + reason.ordinal())} of a {@link #decide} result.
+     */
+    static int outcome(final long decision)
+    {
+        return (int)decision;
+    }
+
+    /**
+     * @return the {@link Verdict} of the session that decided, or 0 when none was asked, of a {@link #decide} result.
+     */
+    static int verdict(final long decision)
+    {
+        return (int)(decision >>> 32);
+    }
+
+    private static long decision(final int verdict, final int outcome)
+    {
+        return (long)verdict << 32 | (outcome & 0xFFFF_FFFFL);
+    }
+
+    private static long notMirrored(final int verdict, final NotMirroredReason reason)
+    {
+        return decision(verdict, -1 - reason.ordinal());
+    }
+
+    /**
+     * Parses a frame and asks the sessions in order which mirrors it, counting what each session and rule decided.
+     * Shared by the engine and by {@link PacketClassifier}, so a dry run decides exactly as the engine does.
+     *
+     * @return the verdict that decided (high 32 bits) and the accepting session's index or a negative reason
+     *         (low 32 bits); see {@link #outcome} and {@link #verdict}.
+     */
+    long decide(
+        final EngineState state,
+        final PacketHeaders headers,
+        final ByteBuffer frame,
+        final int offset,
+        final int length,
+        final TrafficDirection direction,
+        final long[] counters)
+    {
         if (state.closed)
         {
-            return notMirrored(counters, length, NotMirroredReason.ENGINE_CLOSED);
+            return notMirrored(0, NotMirroredReason.ENGINE_CLOSED);
         }
         if (sessions.length == 0)
         {
-            return notMirrored(counters, length, NotMirroredReason.NO_SESSION);
+            return notMirrored(0, NotMirroredReason.NO_SESSION);
         }
-
-        final PacketHeaders headers = context.headers;
         final int parsed = headers.parseEthernet(frame, offset, length);
         if (headers.ipVersion() == 0 && parsed != ParseResult.NOT_IP)
         {
-            return notMirrored(counters, length, NotMirroredReason.MALFORMED);
+            return notMirrored(0, NotMirroredReason.MALFORMED);
         }
         final TrafficDirection resolved = direction != null ? direction : infer(headers);
         if (resolved == null)
         {
-            return notMirrored(counters, length, NotMirroredReason.NOT_THIS_INTERFACE);
+            return notMirrored(0, NotMirroredReason.NOT_THIS_INTERFACE);
         }
         if (state.isOwnOutput(headers))
         {
-            return notMirrored(counters, length, NotMirroredReason.OWN_OUTPUT);
+            return notMirrored(0, NotMirroredReason.OWN_OUTPUT);
         }
 
-        NotMirroredReason reason = NotMirroredReason.NO_SESSION;
-        for (final SessionPlan session : sessions)
+        long last = notMirrored(0, NotMirroredReason.NO_SESSION);
+        for (int i = 0; i < sessions.length; i++)
         {
+            final SessionPlan session = sessions[i];
             final int block = session.sessionBlock;
             ThreadCounters.add(counters, block + Counter.SESSION_OFFERED_PACKETS, 1);
             ThreadCounters.add(counters, block + Counter.SESSION_OFFERED_BYTES, length);
@@ -92,43 +171,43 @@ final class SourcePlan
             {
                 case Verdict.REASON_RULE_ACCEPTED:
                     countRule(counters, session, resolved, Verdict.ruleNumber(verdict), length);
-                    return enqueue(counters, session, frame, offset, length);
+                    return decision(verdict, i);
 
                 case Verdict.REASON_AMAZON_DNS_MIRRORED:
-                    return enqueue(counters, session, frame, offset, length);
+                    return decision(verdict, i);
 
                 case Verdict.REASON_RULE_REJECTED:
                     countRule(counters, session, resolved, Verdict.ruleNumber(verdict), length);
                     ThreadCounters.add(counters, block + Counter.SESSION_REJECTED_PACKETS, 1);
                     ThreadCounters.add(counters, block + Counter.SESSION_REJECTED_BYTES, length);
-                    reason = NotMirroredReason.REJECTED;
+                    last = notMirrored(verdict, NotMirroredReason.REJECTED);
                     break;
 
                 case Verdict.REASON_NO_RULE_MATCHED:
                     ThreadCounters.add(counters, block + Counter.SESSION_UNMATCHED_PACKETS, 1);
                     ThreadCounters.add(counters, block + Counter.SESSION_UNMATCHED_BYTES, length);
-                    reason = NotMirroredReason.UNMATCHED;
+                    last = notMirrored(verdict, NotMirroredReason.UNMATCHED);
                     break;
 
                 case Verdict.REASON_AMAZON_DNS_NOT_ENABLED:
                     ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_PACKETS, 1);
                     ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_BYTES, length);
-                    reason = NotMirroredReason.AMAZON_DNS_NOT_ENABLED;
+                    last = notMirrored(verdict, NotMirroredReason.AMAZON_DNS_NOT_ENABLED);
                     break;
 
                 case Verdict.REASON_AWS_EXCLUDED:
                     // Excluded for every session alike: no need to ask the others.
                     ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_PACKETS, 1);
                     ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_BYTES, length);
-                    return notMirrored(counters, length, NotMirroredReason.EXCLUDED);
+                    return notMirrored(verdict, NotMirroredReason.EXCLUDED);
 
                 default:
                     ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_PACKETS, 1);
                     ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_BYTES, length);
-                    return notMirrored(counters, length, NotMirroredReason.MALFORMED);
+                    return notMirrored(verdict, NotMirroredReason.MALFORMED);
             }
         }
-        return notMirrored(counters, length, reason);
+        return last;
     }
 
     private int enqueue(
@@ -184,19 +263,11 @@ final class SourcePlan
         }
     }
 
-    private int notMirrored(final long[] counters, final int length, final NotMirroredReason reason)
-    {
-        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
-        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
-        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_BY_REASON + reason.ordinal(), 1);
-        return OfferResult.NOT_MIRRORED;
-    }
-
     /**
      * Direction from addresses, as SEMANTICS.md decides: to one of the interface's addresses is ingress, else from
      * one is egress; frames without IP go by MAC the same way.
      */
-    private TrafficDirection infer(final PacketHeaders headers)
+    TrafficDirection infer(final PacketHeaders headers)
     {
         if (headers.ipVersion() == 4)
         {
