@@ -15,6 +15,7 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
@@ -58,9 +59,14 @@ import java.util.function.Consumer;
  * {@value #FLUSH_INTERVAL_MILLIS} ms behind). Bad datagrams are counted, never thrown; in the steady state (one
  * sender, known VNIs) a datagram allocates nothing.
  *
+ * <p>Timestamps are the wall clock read once when the loop starts plus the monotonic time elapsed since, so
+ * they never go backwards and cost no allocation; over a long run they may drift from a clock that is being
+ * corrected by as much as that correction.
+ *
  * <p>Threads: the loop runs on one thread, its own ({@link #start()}) or the caller's ({@link #run()}); it alone
  * touches the buffer, the decoder and the files. {@link #stop()}, {@link #close()}, {@link #counters()} and
- * {@link #failure()} may be called from any thread.
+ * {@link #failure()} may be called from any thread. Interrupting the loop's thread stops it too (and closes the
+ * socket, as for any interruptible channel).
  */
 public final class MirrorReceiver implements Closeable
 {
@@ -241,7 +247,9 @@ public final class MirrorReceiver implements Closeable
     }
 
     /**
-     * What has been counted so far; cheap, from any thread.
+     * What has been counted so far; cheap, from any thread. The loop is the only writer of each counter and
+     * publishes it with opaque stores; this reads them with opaque loads: each value is whole and recent, the
+     * values are not taken at one instant while the loop runs, and agree once it has ended.
      *
      * @return a snapshot.
      */
@@ -321,16 +329,22 @@ public final class MirrorReceiver implements Closeable
     private StopReason loop() throws IOException
     {
         StopReason reason = StopReason.STOPPED;
+        boolean interrupted = false;
         try
         {
             reason = receiveUntilDone();
+            // Capture files are interruptible channels too: the last records must not be lost to an interrupt.
+            interrupted = Thread.interrupted();
             flushSink(System.nanoTime());
             return reason;
         }
         catch (final ClosedChannelException | ClosedSelectorException e)
         {
-            if (closed)
+            // close() from another thread, or an interrupt, which closes an interruptible channel: both mean stop.
+            if (closed || e instanceof ClosedByInterruptException)
             {
+                interrupted = Thread.interrupted();
+                flushSink(System.nanoTime());
                 return reason;
             }
             reason = StopReason.FAILED;
@@ -358,6 +372,10 @@ public final class MirrorReceiver implements Closeable
                     }
                 }
             }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
             loopEnded.countDown();
         }
     }
@@ -371,7 +389,7 @@ public final class MirrorReceiver implements Closeable
         final long deadline = maxDurationNanos == Long.MAX_VALUE ? Long.MAX_VALUE : monotonicAnchorNanos + maxDurationNanos;
         while (true)
         {
-            if (stopRequested)
+            if (stopRequested || Thread.currentThread().isInterrupted())
             {
                 return StopReason.STOPPED;
             }

@@ -9,6 +9,7 @@ import io.trafficmirror.core.capture.CaptureReader;
 import io.trafficmirror.core.capture.SharedCaptures;
 import io.trafficmirror.core.capture.WiresharkTools;
 import io.trafficmirror.filter.Cidr;
+import io.trafficmirror.vxlan.OuterHeadersEncoder;
 import io.trafficmirror.vxlan.VxlanHeaderEncoder;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -329,6 +330,84 @@ class MirrorReceiverTest
     }
 
     @Test
+    void shouldReceiveWhatTheOuterHeadersEncoderSendsIncludingANineThousandByteFrame() throws Exception
+    {
+        // A jumbo target path (MTU 9216) carries a 9000-byte frame whole: 9000 + 50 bytes of outer headers.
+        final OuterHeadersEncoder encoder = new OuterHeadersEncoder()
+            .addresses(InetAddress.getByName("172.31.0.238"), InetAddress.getLoopbackAddress())
+            .vni(AWS_VNI).mtu(9216);
+        final int headroom = encoder.headerLength();
+        final List<byte[]> frames = List.of(patterned(9_000), patterned(60), patterned(1514));
+        final List<byte[]> datagrams = new ArrayList<>();
+        for (final byte[] frame : frames)
+        {
+            final byte[] packet = new byte[headroom + frame.length];
+            System.arraycopy(frame, 0, packet, headroom, frame.length);
+            final int length = encoder.encodeInHeadroom(ByteBuffer.wrap(packet), headroom, frame.length);
+            assertThat(length).isEqualTo(headroom + frame.length);
+            // What a socket delivers: everything after outer Ethernet (14), IPv4 (20) and UDP (8).
+            datagrams.add(Arrays.copyOfRange(packet, 42, length));
+        }
+        final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).handler(collectInto(delivered))
+            .open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(datagrams, () -> receiver.counters().received());
+        }
+        assertThat(delivered).extracting(d -> d.frame).containsExactlyElementsOf(frames);
+        assertThat(delivered).extracting(d -> d.vni).containsOnly(AWS_VNI);
+    }
+
+    @Test
+    void shouldDropVnisBeyondThePerVniFileLimit() throws Exception
+    {
+        final List<byte[]> payloads = List.of(vxlan(1, 60), vxlan(2, 60), vxlan(3, 60), vxlan(1, 60));
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).pcapPerVni(temp, 0)
+            .maxVniFiles(2).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(payloads, () -> receiver.counters().received());
+
+            assertThat(receiver.counters()).isEqualTo(new ReceiverCounters(4, 3, 180, 0, 1, 0, 0));
+        }
+        assertThat(fileNames(temp)).containsExactly("vni-1.pcap", "vni-2.pcap");
+        assertThat(framesOf(temp.resolve("vni-1.pcap"))).hasSize(2);
+    }
+
+    @Test
+    void shouldStopAndKeepTheFilesWhenTheLoopThreadIsInterrupted() throws Exception
+    {
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).pcapPerVni(temp, 0).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            final StopReason[] reason = new StopReason[1];
+            final Thread loop = new Thread(() ->
+            {
+                try
+                {
+                    reason[0] = receiver.run();
+                }
+                catch (final IOException e)
+                {
+                    throw new IllegalStateException(e);
+                }
+            });
+            loop.start();
+            sender.send(List.of(vxlan(4, 80), vxlan(4, 80)), () -> receiver.counters().received());
+
+            loop.interrupt();
+            loop.join(2_000);
+
+            assertThat(loop.isAlive()).isFalse();
+            assertThat(reason[0]).isEqualTo(StopReason.STOPPED);
+            assertThat(framesOf(temp.resolve("vni-4.pcap"))).hasSize(2);
+        }
+    }
+
+    @Test
     void shouldReceiveOverIpv6Loopback() throws Exception
     {
         final InetAddress ipv6Loopback = InetAddress.getByName("::1");
@@ -511,6 +590,16 @@ class MirrorReceiverTest
             datagram[VxlanHeaderEncoder.HEADER_LENGTH + i] = (byte)(i * 31 + vni);
         }
         return datagram;
+    }
+
+    private static byte[] patterned(final int length)
+    {
+        final byte[] frame = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            frame[i] = (byte)(i * 13 + length);
+        }
+        return frame;
     }
 
     private static List<byte[]> framesOf(final Path file) throws IOException
