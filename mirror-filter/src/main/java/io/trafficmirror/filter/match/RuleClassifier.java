@@ -7,6 +7,7 @@ import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.packet.PacketHeaders;
 
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,23 +15,26 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Bit-vector classifier over the rules of one direction and one IP family, so that the cost per packet
- * grows with the logarithm of the rule count rather than with the count.
+ * Bit-vector classifier over the rules of one direction and one IP family (it also accepts both families at
+ * once), so that the cost per packet grows with the logarithm of the rule count rather than the count.
  *
- * <p>Rule {@code i} in rule-number order is bit {@code i}. Each of the five fields (protocol, source and
- * destination port, source and destination address) maps a packet value to a class whose bitmap holds the rules
- * that accept that value; ANDing the five bitmaps leaves the matching rules and the lowest set bit is the first
- * match. Fields are cut into classes as follows:
+ * <p>Rule {@code i} in rule-number order is bit {@code i}. Each of five fields maps a packet value to a class
+ * whose bitmap holds the rules that accept that value; ANDing the five bitmaps leaves the matching rules and the
+ * lowest set bit is the first match. The fields:
  * <ul>
- *   <li>protocol: a 257-entry table (unknown protocol first); one class per protocol some rule names, plus one
+ *   <li>family and protocol: a 2 x 257-entry table (IPv4, IPv6; unknown protocol first), so a rule never
+ *   matches the other family's packets; one class per family and protocol some rule names, plus one per family
  *   for every other protocol;</li>
- *   <li>ports: a 65,537-entry table (first entry: the packet carries no ports) of the intervals between the rules'
- *   range boundaries; no table at all when no rule has a range on that side;</li>
- *   <li>addresses: the sorted boundaries of the rules' CIDR blocks, searched without branches (a fixed number
- *   of steps, a conditional add each) so that unpredictable addresses cost no mispredictions.</li>
+ *   <li>source and destination port: the intervals between the rules' range boundaries, found in a two-level
+ *   table (256 blocks of 256 ports, identical blocks shared, so it stays a few kilobytes and in cache), plus a
+ *   class for packets without ports; no table when no rule has a range on that side;</li>
+ *   <li>source and destination address: the intervals between the rules' CIDR boundaries, found by
+ *   {@link AddressSearch} without data-dependent branches.</li>
  * </ul>
- * A summary bit per 64-rule word says whether the word has any bit set, so that a lookup only ANDs words where
- * all five fields have candidates; with up to 4,096 rules the summary is a single {@code long}.
+ * With up to 64 rules the lookup has no data-dependent branch at all: one word per field, ANDed, and the
+ * number of trailing zeros indexes a verdict table whose entry 64 is "no rule matched". With more, each row
+ * also records its first non-zero word, and the scan starts at the latest of the five: every earlier word is
+ * zero in some field.
  *
  * <p>Immutable after construction (all fields final, arrays never written again), so it may be shared by
  * any number of threads once safely published.
@@ -38,46 +42,42 @@ import java.util.TreeSet;
 final class RuleClassifier
 {
     private static final int PROTOCOL_SLOTS = 257;
-    private static final int PORT_SLOTS = 65537;
+    private static final int PORT_BLOCK_BITS = 8;
+    private static final int PORT_BLOCK = 1 << PORT_BLOCK_BITS;
+    private static final int NO_MATCH = -1;
 
-    private final boolean ipv6;
     private final FilterRule[] rules;
+    /** Verdict per rule index, then "no rule matched" up to index 64 at least (the one-word path's sentinel). */
     private final int[] verdicts;
     private final int words;
-    private final int summaryWords;
 
     private final int[] protocolClass;
     private final long[] protocolBits;
-    private final long[] protocolSummary;
+    private final int[] protocolFirstWord;
 
-    private final char[] sourcePortClass;
+    private final char[] sourcePortTop;
+    private final char[] sourcePortBlocks;
     private final long[] sourcePortBits;
-    private final long[] sourcePortSummary;
-    private final char[] destinationPortClass;
+    private final int[] sourcePortFirstWord;
+    private final char[] destinationPortTop;
+    private final char[] destinationPortBlocks;
     private final long[] destinationPortBits;
-    private final long[] destinationPortSummary;
+    private final int[] destinationPortFirstWord;
 
-    // IPv4: boundaries as unsigned values in a long, padded to a power of two with Long.MAX_VALUE.
-    // IPv6: boundaries with the sign bit flipped (so signed order is unsigned order), padded with the last one.
-    private final long[] sourceHigh;
-    private final long[] sourceLow;
-    private final int sourceIntervals;
+    private final AddressSearch sourceSearch;
     private final long[] sourceBits;
-    private final long[] sourceSummary;
-    private final long[] destinationHigh;
-    private final long[] destinationLow;
-    private final int destinationIntervals;
+    private final int[] sourceFirstWord;
+    private final AddressSearch destinationSearch;
     private final long[] destinationBits;
-    private final long[] destinationSummary;
+    private final int[] destinationFirstWord;
 
-    RuleClassifier(final List<FilterRule> sortedRules, final boolean ipv6)
+    RuleClassifier(final List<FilterRule> sortedRules)
     {
-        this.ipv6 = ipv6;
         this.rules = sortedRules.toArray(new FilterRule[0]);
         final int count = rules.length;
         this.words = Math.max(1, (count + 63) >>> 6);
-        this.summaryWords = (words + 63) >>> 6;
-        this.verdicts = new int[count];
+        this.verdicts = new int[Math.max(count, 64) + 1];
+        Arrays.fill(verdicts, Verdict.of(Verdict.REASON_NO_RULE_MATCHED, 0));
         for (int i = 0; i < count; i++)
         {
             final FilterRule rule = rules[i];
@@ -85,61 +85,85 @@ final class RuleClassifier
                 Verdict.REASON_RULE_ACCEPTED : Verdict.REASON_RULE_REJECTED, rule.ruleNumber());
         }
 
-        // Protocol: one class per named protocol, class 0 for every other protocol (and unknown).
-        final TreeSet<Integer> named = new TreeSet<>();
-        for (final FilterRule rule : rules)
+        // Family and protocol: per family, class "any other protocol" then one class per protocol named.
+        protocolClass = new int[2 * PROTOCOL_SLOTS];
+        final List<Integer> classFamily = new ArrayList<>();
+        final List<Integer> classProtocol = new ArrayList<>();
+        for (int family = 0; family < 2; family++)
         {
-            rule.protocol().ifPresent(named::add);
-        }
-        protocolClass = new int[PROTOCOL_SLOTS];
-        final Rows protocolRows = new Rows(1 + named.size(), words);
-        int protocolClassId = 1;
-        for (final int protocol : named)
-        {
-            protocolClass[protocol + 1] = protocolClassId++;
-        }
-        for (int i = 0; i < count; i++)
-        {
-            final FilterRule rule = rules[i];
-            if (rule.protocol().isEmpty())
+            final int otherClass = classFamily.size();
+            classFamily.add(family);
+            classProtocol.add(-2);
+            Arrays.fill(protocolClass, family * PROTOCOL_SLOTS, (family + 1) * PROTOCOL_SLOTS, otherClass);
+            final TreeSet<Integer> named = new TreeSet<>();
+            for (final FilterRule rule : rules)
             {
-                for (int c = 0; c < protocolRows.count; c++)
+                if (family(rule) == family)
+                {
+                    rule.protocol().ifPresent(named::add);
+                }
+            }
+            for (final int protocol : named)
+            {
+                protocolClass[family * PROTOCOL_SLOTS + protocol + 1] = classFamily.size();
+                classFamily.add(family);
+                classProtocol.add(protocol);
+            }
+        }
+        final Rows protocolRows = new Rows(classFamily.size(), words);
+        for (int c = 0; c < protocolRows.count; c++)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final FilterRule rule = rules[i];
+                if (family(rule) == classFamily.get(c)
+                    && (rule.protocol().isEmpty() || rule.protocol().getAsInt() == classProtocol.get(c)))
                 {
                     protocolRows.set(c, i);
                 }
             }
-            else
-            {
-                protocolRows.set(protocolClass[rule.protocol().getAsInt() + 1], i);
-            }
         }
         protocolBits = protocolRows.bits;
-        protocolSummary = protocolRows.summary(summaryWords);
+        protocolFirstWord = protocolRows.firstWords();
 
         final PortField source = new PortField(true);
-        sourcePortClass = source.table;
+        sourcePortTop = source.top;
+        sourcePortBlocks = source.blocks;
         sourcePortBits = source.rows.bits;
-        sourcePortSummary = source.rows.summary(summaryWords);
+        sourcePortFirstWord = source.rows.firstWords();
         final PortField destination = new PortField(false);
-        destinationPortClass = destination.table;
+        destinationPortTop = destination.top;
+        destinationPortBlocks = destination.blocks;
         destinationPortBits = destination.rows.bits;
-        destinationPortSummary = destination.rows.summary(summaryWords);
+        destinationPortFirstWord = destination.rows.firstWords();
 
         final AddressField sourceAddresses = new AddressField(true);
-        sourceHigh = sourceAddresses.high;
-        sourceLow = sourceAddresses.low;
-        sourceIntervals = sourceAddresses.intervals;
+        sourceSearch = sourceAddresses.search;
         sourceBits = sourceAddresses.rows.bits;
-        sourceSummary = sourceAddresses.rows.summary(summaryWords);
+        sourceFirstWord = sourceAddresses.rows.firstWords();
         final AddressField destinationAddresses = new AddressField(false);
-        destinationHigh = destinationAddresses.high;
-        destinationLow = destinationAddresses.low;
-        destinationIntervals = destinationAddresses.intervals;
+        destinationSearch = destinationAddresses.search;
         destinationBits = destinationAddresses.rows.bits;
-        destinationSummary = destinationAddresses.rows.summary(summaryWords);
+        destinationFirstWord = destinationAddresses.rows.firstWords();
     }
 
-    /** @return the rules, in rule-number order (bit order) */
+    /** Class 0 is "no ports" (and every port when no rule has a range on this side). */
+    private static int portClass(final char[] top, final char[] blocks, final int port, final boolean hasPorts)
+    {
+        if (top == null)
+        {
+            return 0;
+        }
+        final int portClass = blocks[(top[port >>> PORT_BLOCK_BITS] << PORT_BLOCK_BITS) | (port & (PORT_BLOCK - 1))];
+        return hasPorts ? portClass : 0;
+    }
+
+    private static int family(final FilterRule rule)
+    {
+        return rule.isIpv4() ? 0 : 1;
+    }
+
+    /** @return the rule at {@code index} in rule-number (bit) order */
     FilterRule rule(final int index)
     {
         return rules[index];
@@ -150,94 +174,67 @@ final class RuleClassifier
         return rules.length;
     }
 
-    /** @return the packed {@link Verdict} of the rule at {@code index} */
-    int verdict(final int index)
+    /**
+     * @param headers a parsed IPv4 or IPv6 packet ({@code ipVersion()} 4 or 6)
+     * @return the packed {@link Verdict} of the first matching rule, or "no rule matched"
+     */
+    int match(final PacketHeaders headers)
     {
-        return verdicts[index];
+        return verdicts[lookup(headers)];
     }
 
     /**
-     * @param headers a parsed packet of this classifier's IP family
+     * @param headers a parsed IPv4 or IPv6 packet
      * @return the index of the first matching rule in rule-number order, or -1
      */
     int firstMatch(final PacketHeaders headers)
     {
-        if (rules.length == 0)
-        {
-            return -1;
-        }
-        final int protocol = protocolClass[headers.protocol() + 1];
+        final int index = lookup(headers);
+        return index < rules.length ? index : NO_MATCH;
+    }
+
+    /** @return the first matching rule's index, or an index at or past the rule count whose verdict is "no rule matched" */
+    private int lookup(final PacketHeaders headers)
+    {
+        // IPv4 fields are 0 in an IPv6 packet and the reverse, so the family-independent keys need no branch.
+        final int family = (headers.ipVersion() >>> 1) & 1;
+        final int protocol = protocolClass[family * PROTOCOL_SLOTS + headers.protocol() + 1];
         final boolean hasPorts = headers.hasPorts();
-        final char[] sourcePorts = sourcePortClass;
-        final char[] destinationPorts = destinationPortClass;
-        final int sourcePort = sourcePorts == null ? 0 : sourcePorts[hasPorts ? headers.sourcePort() + 1 : 0];
-        final int destinationPort = destinationPorts == null ? 0 : destinationPorts[hasPorts ? headers.destinationPort() + 1 : 0];
-        final int source;
-        final int destination;
-        if (ipv6)
-        {
-            source = Math.min(sourceIntervals - 1, search(sourceHigh, sourceLow,
-                headers.sourceIpv6High() ^ Long.MIN_VALUE, headers.sourceIpv6Low() ^ Long.MIN_VALUE));
-            destination = Math.min(destinationIntervals - 1, search(destinationHigh, destinationLow,
-                headers.destinationIpv6High() ^ Long.MIN_VALUE, headers.destinationIpv6Low() ^ Long.MIN_VALUE));
-        }
-        else
-        {
-            source = search(sourceLow, headers.sourceIpv4() & 0xFFFF_FFFFL);
-            destination = search(destinationLow, headers.destinationIpv4() & 0xFFFF_FFFFL);
-        }
+        final int sourcePort = portClass(sourcePortTop, sourcePortBlocks, headers.sourcePort(), hasPorts);
+        final int destinationPort = portClass(destinationPortTop, destinationPortBlocks, headers.destinationPort(), hasPorts);
+        final int source = sourceSearch.find(
+            headers.sourceIpv6High() | (headers.sourceIpv4() & 0xFFFF_FFFFL), headers.sourceIpv6Low());
+        final int destination = destinationSearch.find(
+            headers.destinationIpv6High() | (headers.destinationIpv4() & 0xFFFF_FFFFL), headers.destinationIpv6Low());
 
         final int words = this.words;
-        final int summaryWords = this.summaryWords;
-        for (int s = 0; s < summaryWords; s++)
+        if (words == 1)
         {
-            long summary = protocolSummary[protocol * summaryWords + s]
-                & sourcePortSummary[sourcePort * summaryWords + s]
-                & destinationPortSummary[destinationPort * summaryWords + s]
-                & sourceSummary[source * summaryWords + s]
-                & destinationSummary[destination * summaryWords + s];
-            while (summary != 0)
+            final long bits = protocolBits[protocol] & sourcePortBits[sourcePort] & destinationPortBits[destinationPort]
+                & sourceBits[source] & destinationBits[destination];
+            // 64 when no bit is set: the verdict table's sentinel.
+            return Long.numberOfTrailingZeros(bits);
+        }
+        // Words before the latest first non-zero word of the five rows are zero in at least one of them.
+        final int start = Math.max(Math.max(protocolFirstWord[protocol], sourcePortFirstWord[sourcePort]),
+            Math.max(destinationPortFirstWord[destinationPort],
+            Math.max(sourceFirstWord[source], destinationFirstWord[destination])));
+        final int protocolRow = protocol * words;
+        final int sourcePortRow = sourcePort * words;
+        final int destinationPortRow = destinationPort * words;
+        final int sourceRow = source * words;
+        final int destinationRow = destination * words;
+        for (int word = start; word < words; word++)
+        {
+            final long bits = protocolBits[protocolRow + word] & sourcePortBits[sourcePortRow + word]
+                & destinationPortBits[destinationPortRow + word] & sourceBits[sourceRow + word]
+                & destinationBits[destinationRow + word];
+            if (bits != 0)
             {
-                final int word = (s << 6) + Long.numberOfTrailingZeros(summary);
-                final long bits = protocolBits[protocol * words + word]
-                    & sourcePortBits[sourcePort * words + word]
-                    & destinationPortBits[destinationPort * words + word]
-                    & sourceBits[source * words + word]
-                    & destinationBits[destination * words + word];
-                if (bits != 0)
-                {
-                    return (word << 6) + Long.numberOfTrailingZeros(bits);
-                }
-                summary &= summary - 1;
+                return (word << 6) + Long.numberOfTrailingZeros(bits);
             }
         }
-        return -1;
-    }
-
-    /** Largest index whose boundary is at most {@code key}; keys[0] is 0, padding is Long.MAX_VALUE. */
-    private static int search(final long[] keys, final long key)
-    {
-        int base = 0;
-        for (int half = keys.length >>> 1; half > 0; half >>>= 1)
-        {
-            // (boundary - key - 1) is negative exactly when boundary <= key: an arithmetic shift makes it a mask.
-            base += half & (int)((keys[base + half] - key - 1) >> 63);
-        }
-        return base;
-    }
-
-    /** 128-bit version of {@link #search(long[], long)} over sign-flipped halves; may land on padding. */
-    private static int search(final long[] high, final long[] low, final long keyHigh, final long keyLow)
-    {
-        int base = 0;
-        for (int half = high.length >>> 1; half > 0; half >>>= 1)
-        {
-            final int probe = base + half;
-            final long boundaryHigh = high[probe];
-            final boolean atMost = boundaryHigh < keyHigh | (boundaryHigh == keyHigh & low[probe] <= keyLow);
-            base += atMost ? half : 0;
-        }
-        return base;
+        return verdicts.length - 1;
     }
 
     /** Bitmap rows, one per class, {@code words} longs each, bit i = rule i. */
@@ -259,26 +256,27 @@ final class RuleClassifier
             bits[row * words + (rule >>> 6)] |= 1L << rule;
         }
 
-        long[] summary(final int summaryWords)
+        /** @return per row, the index of its first non-zero word, or {@code words} for an empty row */
+        int[] firstWords()
         {
-            final long[] summary = new long[count * summaryWords];
+            final int[] first = new int[count];
             for (int row = 0; row < count; row++)
             {
-                for (int word = 0; word < words; word++)
+                int word = 0;
+                while (word < words && bits[row * words + word] == 0)
                 {
-                    if (bits[row * words + word] != 0)
-                    {
-                        summary[row * summaryWords + (word >>> 6)] |= 1L << word;
-                    }
+                    word++;
                 }
+                first[row] = word;
             }
-            return summary;
+            return first;
         }
     }
 
     private final class PortField
     {
-        final char[] table;
+        final char[] top;
+        final char[] blocks;
         final Rows rows;
 
         PortField(final boolean sourceSide)
@@ -303,7 +301,8 @@ final class RuleClassifier
             if (!constrained)
             {
                 // No rule looks at this side's ports: one class, every rule, ports or not.
-                table = null;
+                top = null;
+                blocks = null;
                 rows = new Rows(1, words);
                 for (int i = 0; i < count; i++)
                 {
@@ -314,11 +313,30 @@ final class RuleClassifier
             final int[] starts = boundaries.stream().mapToInt(Integer::intValue).toArray();
             // Class 0: the packet carries no ports; class 1 + k: ports in [starts[k], starts[k + 1]).
             rows = new Rows(1 + starts.length, words);
-            table = new char[PORT_SLOTS];
+            final char[] table = new char[PortRange.MAX_PORT + 1];
             for (int k = 0; k < starts.length; k++)
             {
                 final int to = k + 1 < starts.length ? starts[k + 1] : PortRange.MAX_PORT + 1;
-                Arrays.fill(table, starts[k] + 1, to + 1, (char)(1 + k));
+                Arrays.fill(table, starts[k], to, (char)(1 + k));
+            }
+            // Split into blocks of 256 ports and keep each distinct block once.
+            top = new char[(PortRange.MAX_PORT + 1) / PORT_BLOCK];
+            final Map<String, Integer> distinct = new HashMap<>();
+            final List<char[]> kept = new ArrayList<>();
+            for (int block = 0; block < top.length; block++)
+            {
+                final char[] content = Arrays.copyOfRange(table, block * PORT_BLOCK, (block + 1) * PORT_BLOCK);
+                final Integer index = distinct.computeIfAbsent(new String(content), key ->
+                {
+                    kept.add(content);
+                    return kept.size() - 1;
+                });
+                top[block] = (char)index.intValue();
+            }
+            blocks = new char[kept.size() * PORT_BLOCK];
+            for (int i = 0; i < kept.size(); i++)
+            {
+                System.arraycopy(kept.get(i), 0, blocks, i * PORT_BLOCK, PORT_BLOCK);
             }
             for (int i = 0; i < count; i++)
             {
@@ -345,9 +363,7 @@ final class RuleClassifier
 
     private final class AddressField
     {
-        final long[] high;
-        final long[] low;
-        final int intervals;
+        final AddressSearch search;
         final Rows rows;
 
         AddressField(final boolean sourceSide)
@@ -359,23 +375,26 @@ final class RuleClassifier
             for (int i = 0; i < rules.length; i++)
             {
                 final Cidr block = sourceSide ? rules[i].sourceCidrBlock() : rules[i].destinationCidrBlock();
-                firsts[i] = new Key(block.high(), block.low());
+                firsts[i] = firstOf(block);
                 lasts[i] = lastOf(block);
                 boundaries.add(firsts[i]);
-                final Key next = lasts[i].next(ipv6);
+                final Key next = lasts[i].next();
                 if (next != null)
                 {
                     boundaries.add(next);
                 }
             }
             final Key[] starts = boundaries.toArray(new Key[0]);
-            intervals = starts.length;
             final Map<Key, Integer> index = new HashMap<>();
+            final long[] uppers = new long[starts.length];
+            final long[] lowers = new long[starts.length];
             for (int k = 0; k < starts.length; k++)
             {
                 index.put(starts[k], k);
+                uppers[k] = starts[k].upper();
+                lowers[k] = starts[k].lower();
             }
-            rows = new Rows(intervals, words);
+            rows = new Rows(starts.length, words);
             for (int i = 0; i < rules.length; i++)
             {
                 for (int k = index.get(firsts[i]); k < starts.length && starts[k].compareTo(lasts[i]) <= 0; k++)
@@ -383,60 +402,46 @@ final class RuleClassifier
                     rows.set(k, i);
                 }
             }
-            final int padded = Integer.highestOneBit(Math.max(1, intervals - 1)) << 1;
-            high = new long[padded];
-            low = new long[padded];
-            for (int k = 0; k < padded; k++)
-            {
-                if (ipv6)
-                {
-                    final Key key = starts[Math.min(k, intervals - 1)];
-                    high[k] = key.high ^ Long.MIN_VALUE;
-                    low[k] = key.low ^ Long.MIN_VALUE;
-                }
-                else
-                {
-                    low[k] = k < intervals ? starts[k].low : Long.MAX_VALUE;
-                }
-            }
+            search = new AddressSearch(uppers, lowers);
+        }
+
+        /** IPv4 block {@code a/n} spans keys (first, 0) to (last, all ones); IPv6 blocks are themselves. */
+        private Key firstOf(final Cidr block)
+        {
+            return block.isIpv4() ? new Key(block.low(), 0) : new Key(block.high(), block.low());
         }
 
         private Key lastOf(final Cidr block)
         {
-            if (!ipv6)
-            {
-                final long hostBits = (1L << (32 - block.prefixLength())) - 1;
-                return new Key(0, block.low() | hostBits);
-            }
             final int prefix = block.prefixLength();
-            final long highHost = prefix >= 64 ? 0 : (prefix == 0 ? -1L : -1L >>> prefix);
-            final long lowHost = prefix >= 128 ? 0 : (prefix <= 64 ? -1L : -1L >>> (prefix - 64));
-            return new Key(block.high() | highHost, block.low() | lowHost);
+            if (block.isIpv4())
+            {
+                return new Key(block.low() | ((1L << (32 - prefix)) - 1), -1L);
+            }
+            final long upperHost = prefix >= 64 ? 0 : -1L >>> prefix;
+            final long lowerHost = prefix >= 128 ? 0 : (prefix <= 64 ? -1L : -1L >>> (prefix - 64));
+            return new Key(block.high() | upperHost, block.low() | lowerHost);
         }
     }
 
-    /** A 128-bit boundary compared unsigned; IPv4 uses the low 32 bits. */
-    private record Key(long high, long low) implements Comparable<Key>
+    /** A 128-bit boundary compared unsigned. */
+    private record Key(long upper, long lower) implements Comparable<Key>
     {
         @Override
         public int compareTo(final Key other)
         {
-            final int byHigh = Long.compareUnsigned(high, other.high);
-            return byHigh != 0 ? byHigh : Long.compareUnsigned(low, other.low);
+            final int byUpper = Long.compareUnsigned(upper, other.upper);
+            return byUpper != 0 ? byUpper : Long.compareUnsigned(lower, other.lower);
         }
 
-        /** @return this + 1, or null past the family's last address */
-        Key next(final boolean ipv6)
+        /** @return this + 1, or null past the last 128-bit key */
+        Key next()
         {
-            if (!ipv6)
+            if (lower != -1L)
             {
-                return low == 0xFFFF_FFFFL ? null : new Key(0, low + 1);
+                return new Key(upper, lower + 1);
             }
-            if (low != -1L)
-            {
-                return new Key(high, low + 1);
-            }
-            return high == -1L ? null : new Key(high + 1, 0);
+            return upper == -1L ? null : new Key(upper + 1, 0);
         }
     }
 }

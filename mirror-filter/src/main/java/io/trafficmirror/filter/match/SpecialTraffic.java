@@ -39,28 +39,35 @@ final class SpecialTraffic
     static boolean isAwsExcluded(final PacketHeaders headers)
     {
         final int etherType = headers.etherType();
-        if (etherType != PacketHeaders.ETHERTYPE_IPV4 && etherType != PacketHeaders.ETHERTYPE_IPV6)
+        // IPv4 fields are 0 in IPv6 packets and the reverse: one cheap test of both families, rarely true,
+        // keeps the common path free of a per-family branch.
+        final int source = headers.sourceIpv4();
+        final int destination = headers.destinationIpv4();
+        final boolean suspect = ((source & 0xFFFF_FF00) == LINK_LOCAL_AWS_BLOCK) | ((destination & 0xFFFF_FF00) == LINK_LOCAL_AWS_BLOCK)
+            | (headers.sourceIpv6High() == AWS_V6_HIGH) | (headers.destinationIpv6High() == AWS_V6_HIGH);
+        // Ports are 0 without a transport header, so this needs no hasPorts test.
+        final int sourcePort = headers.sourcePort();
+        final int destinationPort = headers.destinationPort();
+        final boolean dhcp = (headers.protocol() == PacketHeaders.PROTOCOL_UDP)
+            & ((sourcePort == DHCP_SERVER_PORT) | (sourcePort == DHCP_CLIENT_PORT)
+            | (destinationPort == DHCP_SERVER_PORT) | (destinationPort == DHCP_CLIENT_PORT));
+        final boolean notIp = (etherType != PacketHeaders.ETHERTYPE_IPV4) & (etherType != PacketHeaders.ETHERTYPE_IPV6);
+        if (!(notIp | dhcp | suspect))
         {
-            return true;
+            return false;
         }
+        return notIp || (dhcp && headers.hasPorts()) || isExcludedAddress(headers);
+    }
+
+    private static boolean isExcludedAddress(final PacketHeaders headers)
+    {
         final int version = headers.ipVersion();
         if (version == 4)
         {
-            if (isExcludedIpv4(headers.sourceIpv4()) || isExcludedIpv4(headers.destinationIpv4()))
-            {
-                return true;
-            }
+            return isExcludedIpv4(headers.sourceIpv4()) || isExcludedIpv4(headers.destinationIpv4());
         }
-        else if (version == 6)
-        {
-            if (isExcludedIpv6(headers.sourceIpv6High(), headers.sourceIpv6Low())
-                || isExcludedIpv6(headers.destinationIpv6High(), headers.destinationIpv6Low()))
-            {
-                return true;
-            }
-        }
-        return headers.hasPorts() && headers.protocol() == PacketHeaders.PROTOCOL_UDP
-            && (isDhcpPort(headers.sourcePort()) || isDhcpPort(headers.destinationPort()));
+        return version == 6 && (isExcludedIpv6(headers.sourceIpv6High(), headers.sourceIpv6Low())
+            || isExcludedIpv6(headers.destinationIpv6High(), headers.destinationIpv6Low()));
     }
 
     private static boolean isExcludedIpv4(final int address)
@@ -92,7 +99,12 @@ final class SpecialTraffic
      */
     static boolean isAmazonDns(final PacketHeaders headers, final int vpcResolver)
     {
-        if (!headers.hasPorts() || (headers.sourcePort() != DNS_PORT && headers.destinationPort() != DNS_PORT))
+        // Ports are 0 without a transport header, so a packet without ports never gets past this test.
+        if ((headers.sourcePort() != DNS_PORT) & (headers.destinationPort() != DNS_PORT))
+        {
+            return false;
+        }
+        if (!headers.hasPorts())
         {
             return false;
         }
