@@ -62,7 +62,11 @@ public final class FlowHash
      */
     public static int sourcePort(final ByteBuffer frame, final int offset, final int length)
     {
-        return MIN_PORT + (int)(hash(frame, offset, length) >>> (64 - PORT_BITS));
+        if (!Bytes.inBounds(offset, length, frame.limit()))
+        {
+            return MIN_PORT;
+        }
+        return portInBounds(frame, offset, length);
     }
 
     /**
@@ -81,13 +85,15 @@ public final class FlowHash
         return sourcePort(ByteBuffer.wrap(frame), offset, length);
     }
 
+    /** {@link #sourcePort(ByteBuffer, int, int)} for a caller that has checked the bounds already. */
+    static int portInBounds(final ByteBuffer frame, final int offset, final int length)
+    {
+        return MIN_PORT + (int)(hash(frame, offset, length) >>> (64 - PORT_BITS));
+    }
+
     /** A symmetric hash whose top {@link #PORT_BITS} bits are well mixed; the low bits need not be. */
     private static long hash(final ByteBuffer frame, final int offset, final int length)
     {
-        if (!Bytes.inBounds(offset, length, frame.limit()))
-        {
-            return mix(length);
-        }
         final int end = offset + length;
         if (length < ETHERNET_HEADER_LENGTH)
         {

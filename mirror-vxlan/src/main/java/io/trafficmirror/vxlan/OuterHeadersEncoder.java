@@ -186,7 +186,7 @@ public final class OuterHeadersEncoder
     private int udpOffset;
     private int maxInnerLength;
     private boolean computeUdpChecksum;
-    private long ipv4HeaderPartialSum;
+    private int ipv4HeaderPartialSum;
     private long udpPartialSum;
 
     /**
@@ -520,7 +520,7 @@ public final class OuterHeadersEncoder
         final ByteBuffer out, final int start, final ByteBuffer frame, final int frameOffset, final int frameLength)
     {
         final int inner = Math.min(frameLength, maxInnerLength);
-        final int port = sourcePort >= 0 ? sourcePort : FlowHash.sourcePort(frame, frameOffset, frameLength);
+        final int port = sourcePort >= 0 ? sourcePort : FlowHash.portInBounds(frame, frameOffset, frameLength);
         final int udpLength = VXLAN_AND_UDP_LENGTH + inner;
         final long udpChecksum = computeUdpChecksum ? udpChecksum(frame, frameOffset, inner, udpLength, port) : 0;
         if (ipv6)
@@ -549,7 +549,9 @@ public final class OuterHeadersEncoder
         final ByteBuffer out, final int start, final int port, final int udpLength, final long udpChecksum)
     {
         final int totalLength = IPV4_HEADER_LENGTH + udpLength;
-        final long headerChecksum = Bytes.foldChecksum(ipv4HeaderPartialSum + totalLength);
+        // The partial sum is folded to 16 bits already, so one end-around carry finishes it.
+        final int sum = ipv4HeaderPartialSum + totalLength;
+        final long headerChecksum = ~((sum & 0xFFFF) + (sum >>> 16)) & 0xFFFF;
         Bytes.put64(out, start, word0);
         Bytes.put64(out, start + 8, word1);
         Bytes.put64(out, start + 16, word2 | (long)totalLength << V4_TOTAL_LENGTH_SHIFT);
@@ -635,7 +637,7 @@ public final class OuterHeadersEncoder
         tailShort = Bytes.u16(t, ipv6 ? 68 : 48);
 
         // Everything in the IPv4 header but total length and checksum, which are zero in the template.
-        ipv4HeaderPartialSum = ipv6 ? 0 : Bytes.addToChecksum(t, ip, IPV4_HEADER_LENGTH, 0);
+        ipv4HeaderPartialSum = ipv6 ? 0 : ~Bytes.foldChecksum(Bytes.addToChecksum(t, ip, IPV4_HEADER_LENGTH, 0)) & 0xFFFF;
         // Pseudo-header addresses and protocol, UDP destination port, VXLAN header; the packet adds the rest.
         udpPartialSum = Bytes.addToChecksum(t, ip + (ipv6 ? IPV6_SOURCE_OFFSET : IPV4_SOURCE_OFFSET), 2 * source.length, 0)
             + PROTOCOL_UDP
