@@ -240,6 +240,27 @@ public final class MirrorEngine implements AutoCloseable
     }
 
     /**
+     * The UDP endpoints of the targets in use, for a capture that must leave out the engine's own output.
+     *
+     * @return every endpoint of every UDP target in use.
+     */
+    public List<InetSocketAddress> targetEndpoints()
+    {
+        synchronized (control)
+        {
+            final List<InetSocketAddress> endpoints = new ArrayList<>();
+            for (final TargetRuntime runtime : runtimes.values())
+            {
+                if (runtime instanceof UdpTarget)
+                {
+                    endpoints.addAll(((UdpTarget)runtime).endpointAddresses());
+                }
+            }
+            return endpoints;
+        }
+    }
+
+    /**
      * An immutable snapshot of every counter; cheap enough to take every second.
      *
      * @return the snapshot.
