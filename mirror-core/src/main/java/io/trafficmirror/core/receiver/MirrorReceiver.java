@@ -55,8 +55,9 @@ import java.util.function.Consumer;
  * <p>Receive path: one direct buffer of {@value #RECEIVE_BUFFER_BYTES} bytes, the largest UDP payload there is,
  * so no datagram is ever cut (a 9001-byte jumbo mirror packet carries at most 8951 bytes of UDP payload), and one
  * decoder, both made up front. The socket is non-blocking: the loop drains it, and waits in a selector only when it
- * is empty, which is also where it notices {@link #stop()}, the duration limit, and flushes capture files (at most
- * {@value #FLUSH_INTERVAL_MILLIS} ms behind). Bad datagrams are counted, never thrown; in the steady state (one
+ * is empty, which is also where it notices {@link #stop()} and the duration limit. Capture files are flushed when
+ * records have waited {@value #FLUSH_INTERVAL_MILLIS} ms, busy or idle, so a reader of the files is at most that
+ * far behind, without a write per datagram. Bad datagrams are counted, never thrown; in the steady state (one
  * sender, known VNIs) a datagram allocates nothing.
  *
  * <p>Timestamps are the wall clock read once when the loop starts plus the monotonic time elapsed since, so
@@ -78,12 +79,12 @@ public final class MirrorReceiver implements Closeable
     public static final int RECEIVE_BUFFER_BYTES = 65_535;
     /** Longest time {@link #close()} waits for the loop to end before closing the socket under it. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-    /** How far behind capture files may be: they are flushed when the socket is idle or this much has passed. */
+    /** How far behind capture files may be: records are flushed once they have waited this long. */
     public static final long FLUSH_INTERVAL_MILLIS = 100;
     /** Default limit on per-VNI capture files open at once. */
     public static final int DEFAULT_MAX_VNI_FILES = 1024;
 
-    private static final long IDLE_WAIT_MILLIS = 50;
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long FLUSH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(FLUSH_INTERVAL_MILLIS);
 
     private final DatagramChannel channel;
@@ -402,10 +403,7 @@ public final class MirrorReceiver implements Closeable
             final SocketAddress sender = channel.receive(receiveBuffer);
             if (sender == null)
             {
-                flushSink(nanos);
-                final long wait = deadline == Long.MAX_VALUE ? IDLE_WAIT_MILLIS
-                    : Math.max(1, Math.min(IDLE_WAIT_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadline - nanos)));
-                selector.select(ignoreSelected, wait);
+                waitForDatagrams(nanos, deadline);
                 continue;
             }
             onDatagram((InetSocketAddress)sender, receiveBuffer.position(), nanos);
@@ -418,6 +416,26 @@ public final class MirrorReceiver implements Closeable
                 flushSink(nanos);
             }
         }
+    }
+
+    /** The socket is empty: flush files if due, then wait until a datagram, a flush, the deadline or a stop. */
+    private void waitForDatagrams(final long nanos, final long deadline) throws IOException
+    {
+        if (unflushed && nanos - lastFlushNanos >= FLUSH_INTERVAL_NANOS)
+        {
+            flushSink(nanos);
+        }
+        long waitNanos = IDLE_WAIT_NANOS;
+        if (unflushed)
+        {
+            waitNanos = Math.min(waitNanos, lastFlushNanos + FLUSH_INTERVAL_NANOS - nanos);
+        }
+        if (deadline != Long.MAX_VALUE)
+        {
+            waitNanos = Math.min(waitNanos, deadline - nanos);
+        }
+        // select(0) would wait forever: wait at least a millisecond, rounded up so that deadlines are not missed.
+        selector.select(ignoreSelected, Math.max(1, (waitNanos + 999_999) / 1_000_000));
     }
 
     private void onDatagram(final InetSocketAddress sender, final int length, final long nanos) throws IOException

@@ -202,6 +202,29 @@ class MirrorReceiverTest
     }
 
     @Test
+    void shouldFlushFilesWhileRunningSoThatTheyCanBeReadLive() throws Exception
+    {
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).pcapPerVni(temp, 0).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(List.of(vxlan(8, 100), vxlan(8, 100), vxlan(8, 100)), () -> receiver.counters().received());
+
+            final Path file = temp.resolve("vni-8.pcap");
+            final long expectedSize = 24 + 3 * (16 + 100);
+            final long deadline = System.nanoTime() + 2_000_000_000L;
+            while ((!Files.exists(file) || Files.size(file) < expectedSize) && System.nanoTime() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertThat(Files.size(file)).as("flushed within %d ms", MirrorReceiver.FLUSH_INTERVAL_MILLIS)
+                .isEqualTo(expectedSize);
+            assertThat(framesOf(file)).hasSize(3);
+            assertThat(receiver.stopReason()).as("still running").isEmpty();
+        }
+    }
+
+    @Test
     void shouldWriteEveryVniIntoOneRotatingFileWhenAsked() throws Exception
     {
         final Path file = temp.resolve("all.pcap");
