@@ -23,8 +23,9 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Random and mutated files into the reader, through a seekable and a non-seekable channel: reading to the end
- * either succeeds or throws {@link CaptureFormatException} (or {@link EOFException}); any other exception, a
- * record breaking the reader's own invariants, or more records than the bytes can hold fails the property.
+ * either succeeds or throws {@link CaptureFormatException} (or {@link EOFException}), within a second; any other
+ * exception, a record breaking the reader's own invariants, or more records than the bytes can hold fails the
+ * property.
  */
 class CaptureReaderFuzzTest
 {
@@ -51,6 +52,7 @@ class CaptureReaderFuzzTest
 
     private static void readToTheEnd(final byte[] file, final boolean seekable)
     {
+        final long start = System.nanoTime();
         final ReadableByteChannel channel = seekable
             ? new ByteArrayChannel(file)
             : Channels.newChannel(new ByteArrayInputStream(file));
@@ -75,6 +77,8 @@ class CaptureReaderFuzzTest
         {
             throw new UncheckedIOException("not a format error", e);
         }
+        // A few hundred bytes take microseconds; a second means a loop that should not be there.
+        assertThat(System.nanoTime() - start).as("nanoseconds to read %d bytes", file.length).isLessThan(1_000_000_000L);
     }
 
     private static byte[] mutate(final byte[] base, final Random random)
