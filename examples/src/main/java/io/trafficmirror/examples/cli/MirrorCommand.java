@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MirrorCommand.Version.class,
     description = "Amazon VPC Traffic Mirroring in the JVM: check configurations, mirror packets, receive VXLAN.",
-    subcommands = {ValidateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        DemoCommand.class,
+        ValidateCommand.class,
+        ExplainCommand.class,
+        ReplayCommand.class,
+        ReceiveCommand.class,
+        CommandLine.HelpCommand.class})
 public final class MirrorCommand implements Runnable
 {
     /** Exit code of a runtime failure. */
@@ -41,6 +47,15 @@ public final class MirrorCommand implements Runnable
     {
         return new CommandLine(new MirrorCommand())
             .setExitCodeExceptionMapper(ex -> EXIT_FAILURE)
+            .setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+            {
+                if (ex instanceof Inputs.Exit)
+                {
+                    return ((Inputs.Exit)ex).code;
+                }
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + ex);
+                return EXIT_FAILURE;
+            })
             .setParameterExceptionHandler((ex, args) ->
             {
                 ex.getCommandLine().getErr().println("mirror: " + ex.getMessage());

@@ -1,0 +1,160 @@
+package io.trafficmirror.examples.cli;
+
+import io.trafficmirror.core.receiver.MirrorReceiver;
+import io.trafficmirror.core.receiver.ReceiverCounters;
+import io.trafficmirror.core.receiver.StopReason;
+import io.trafficmirror.filter.Cidr;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mirror receive --listen HOST:PORT --pcap OUT.pcap}: the target side; writes the inner frames of the VXLAN
+ * (or GENEVE) packets it receives to a pcap file, or one per VNI.
+ */
+@Command(
+    name = "receive",
+    mixinStandardHelpOptions = true,
+    description = "Receive mirrored VXLAN/GENEVE traffic and write the inner frames to pcap files.")
+final class ReceiveCommand implements Callable<Integer>
+{
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:4789",
+        description = "Address to bind (default ${DEFAULT-VALUE}).")
+    private String listen;
+
+    @Option(names = "--pcap", paramLabel = "OUT.pcap", description = "Write every inner frame to this file.")
+    private Path pcap;
+
+    @Option(names = "--per-vni", paramLabel = "DIR", description = "Write each VNI's frames to DIR/vni-<N>.pcap.")
+    private Path perVni;
+
+    @Option(names = "--rotate-bytes", paramLabel = "N", defaultValue = "0",
+        description = "Start a new file after N bytes (0, the default, never).")
+    private long rotateBytes;
+
+    @Option(names = "--allow", paramLabel = "CIDR", description = "Accept only senders in this block (repeatable).")
+    private List<String> allow = new ArrayList<>();
+
+    @Option(names = "--vni", paramLabel = "N", description = "Accept only this VNI (repeatable).")
+    private List<Integer> vnis = new ArrayList<>();
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N frames.")
+    private Long count;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    private Long duration;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if ((pcap == null) == (perVni == null))
+        {
+            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "give exactly one of --pcap OUT.pcap and --per-vni DIR");
+        }
+        if (perVni != null && !Files.isDirectory(perVni))
+        {
+            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--per-vni " + perVni + ": no such directory");
+        }
+        final MirrorReceiver.Builder builder = MirrorReceiver.builder();
+        try
+        {
+            builder.bind(Endpoints.parse(listen, MirrorReceiver.VXLAN_PORT));
+            final List<Cidr> blocks = new ArrayList<>();
+            for (final String block : allow)
+            {
+                blocks.add(Cidr.parse(block));
+            }
+            if (!blocks.isEmpty())
+            {
+                builder.allowSenders(blocks);
+            }
+            if (!vnis.isEmpty())
+            {
+                builder.allowVnis(vnis.stream().mapToInt(Integer::intValue).toArray());
+            }
+            if (pcap != null)
+            {
+                builder.pcapFile(pcap, rotateBytes);
+            }
+            else
+            {
+                builder.pcapPerVni(perVni, rotateBytes);
+            }
+            if (count != null)
+            {
+                builder.maxFrames(count);
+            }
+            if (duration != null)
+            {
+                builder.maxDuration(Duration.ofSeconds(duration));
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, ex.getMessage());
+        }
+
+        final PrintWriter err = spec.commandLine().getErr();
+        final MirrorReceiver receiver;
+        try
+        {
+            receiver = builder.open();
+        }
+        catch (final IOException ex)
+        {
+            Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, "cannot listen on " + listen + ": " + ex.getMessage());
+            return MirrorCommand.EXIT_FAILURE;
+        }
+        final Thread stopper = new Thread(receiver::stop, "mirror-receive-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try (receiver)
+        {
+            final InetSocketAddress bound = receiver.localAddress();
+            err.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+            err.flush();
+            receiver.start();
+            while (!receiver.awaitStop(Duration.ofSeconds(1)))
+            {
+                final ReceiverCounters counters = receiver.counters();
+                err.println("received " + counters.received() + ", accepted " + counters.accepted());
+                err.flush();
+            }
+            final ReceiverCounters counters = receiver.counters();
+            spec.commandLine().getOut().printf("received %d, accepted %d (%d bytes), dropped by sender %d, " +
+                "dropped by VNI %d, malformed %d, not Ethernet %d%n", counters.received(), counters.accepted(),
+                counters.acceptedBytes(), counters.droppedSender(), counters.droppedVni(), counters.malformed(),
+                counters.droppedNotEthernet());
+            spec.commandLine().getOut().flush();
+            if (receiver.stopReason().orElse(StopReason.STOPPED) == StopReason.FAILED)
+            {
+                Inputs.fail(spec, MirrorCommand.EXIT_FAILURE,
+                    String.valueOf(receiver.failure().map(Throwable::getMessage).orElse("failed")));
+            }
+        }
+        finally
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // already shutting down
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,187 @@
+package io.trafficmirror.examples.cli;
+
+import io.trafficmirror.core.capture.CaptureReader;
+import io.trafficmirror.core.capture.LinkType;
+import io.trafficmirror.core.config.MirrorConfiguration;
+import io.trafficmirror.core.config.MirrorSession;
+import io.trafficmirror.core.config.MirrorSource;
+import io.trafficmirror.core.config.MirrorTarget;
+import io.trafficmirror.core.config.TargetType;
+import io.trafficmirror.core.engine.MirrorEngine;
+import io.trafficmirror.core.engine.PacketClassifier;
+import io.trafficmirror.core.engine.SourceHandle;
+import io.trafficmirror.core.engine.TargetBinding;
+import io.trafficmirror.filter.TrafficDirection;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code mirror replay --config CONFIG.json --pcap IN.pcap}: sends what an AWS configuration mirrors of a capture,
+ * VXLAN-encapsulated, to real UDP targets, then prints a per-session summary.
+ */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = "Replay a capture through the engine to real UDP targets, as an AWS configuration says.")
+final class ReplayCommand implements Callable<Integer>
+{
+    private static final int VXLAN_PORT = 4789;
+
+    @Option(names = "--config", required = true, paramLabel = "CONFIG.json", description = "The AWS JSON configuration.")
+    private Path config;
+
+    @Option(names = "--pcap", required = true, paramLabel = "IN.pcap", description = "A pcap or pcapng capture.")
+    private Path pcap;
+
+    @Option(names = "--target", paramLabel = "TARGET_ID=HOST:PORT[,HOST:PORT...]",
+        description = "Where a target's copies go; several endpoints make a flow-hash group. Default: the target " +
+            "ENI's PrivateIpAddress from NetworkInterfaces, port 4789.")
+    private List<String> targets = new ArrayList<>();
+
+    @Option(names = "--pps", paramLabel = "N", description = "Packets per second to replay at; 0 (default) is as fast " +
+        "as the engine sends.")
+    private long pps;
+
+    @Option(names = "--embedded-quotas", description = "Check against the larger embedded-use quotas.")
+    private boolean embeddedQuotas;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        if (pps < 0)
+        {
+            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--pps " + pps + " must be 0 or more");
+        }
+        final MirrorConfiguration configuration = Inputs.configuration(spec, config, embeddedQuotas);
+        final Map<String, TargetBinding> bindings = bindings(configuration);
+        final PrintWriter err = spec.commandLine().getErr();
+        final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration).slotsPerTarget(16_384);
+        bindings.forEach(builder::bind);
+        final MirrorEngine engine = builder.build();
+        engine.start();
+
+        final PacketClassifier classifier = PacketClassifier.of(configuration);
+        final Map<String, SourceHandle> handles = new LinkedHashMap<>();
+        configuration.sources().forEach(s -> handles.put(s.networkInterfaceId(), engine.source(s.networkInterfaceId())));
+        final long start = System.nanoTime();
+        long lastProgress = start;
+        long packets = 0;
+        try (CaptureReader reader = Inputs.capture(spec, pcap))
+        {
+            while (reader.next())
+            {
+                packets++;
+                if (pps > 0)
+                {
+                    final long due = start + (long)((packets - 1) * (1e9 / pps));
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime())
+                    {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+                if (reader.linkType() == LinkType.ETHERNET)
+                {
+                    offer(configuration, classifier, handles, reader.frame());
+                }
+                final long now = System.nanoTime();
+                if (now - lastProgress > TimeUnit.SECONDS.toNanos(1))
+                {
+                    err.println("replayed " + packets + " packets");
+                    err.flush();
+                    lastProgress = now;
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            engine.close();
+            Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, ex.getMessage());
+        }
+        final boolean drained = engine.close(Duration.ofSeconds(10));
+        Summary.print(spec.commandLine().getOut(), configuration, engine.metrics());
+        if (!drained)
+        {
+            err.println("mirror replay: not every copy was sent before the timeout (see dropped)");
+        }
+        return 0;
+    }
+
+    private static void offer(final MirrorConfiguration configuration, final PacketClassifier classifier,
+        final Map<String, SourceHandle> handles, final ByteBuffer frame)
+    {
+        for (final MirrorSource source : configuration.sources())
+        {
+            final Optional<TrafficDirection> direction =
+                classifier.direction(source.networkInterfaceId(), frame, frame.position(), frame.remaining());
+            if (direction.isPresent())
+            {
+                handles.get(source.networkInterfaceId())
+                    .offer(frame, frame.position(), frame.remaining(), direction.get());
+            }
+        }
+    }
+
+    private Map<String, TargetBinding> bindings(final MirrorConfiguration configuration)
+    {
+        final Map<String, TargetBinding> bindings = new LinkedHashMap<>();
+        for (final String option : targets)
+        {
+            final int equals = option.indexOf('=');
+            if (equals <= 0)
+            {
+                Inputs.fail(spec, MirrorCommand.EXIT_USAGE,
+                    "--target \"" + option + "\": expected TARGET_ID=HOST:PORT[,HOST:PORT...]");
+            }
+            final String id = option.substring(0, equals);
+            if (configuration.target(id).isEmpty())
+            {
+                Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--target " + id + ": no such target in " + config);
+            }
+            try
+            {
+                bindings.put(id, TargetBinding.loadBalanced(Endpoints.parseList(option.substring(equals + 1), VXLAN_PORT)));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--target " + id + ": " + ex.getMessage());
+            }
+        }
+        for (final MirrorSession session : configuration.sessions())
+        {
+            final MirrorTarget target = configuration.target(session.targetId()).orElseThrow();
+            if (bindings.containsKey(target.id()))
+            {
+                continue;
+            }
+            final Optional<InetAddress> address = target.type() == TargetType.NETWORK_INTERFACE ?
+                configuration.source(target.resourceId()).flatMap(MirrorSource::privateIpAddress) : Optional.empty();
+            if (address.isEmpty())
+            {
+                Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "target " + target.id() + " (" + target.type() + " " +
+                    target.resourceId() + ") has no known address: give --target " + target.id() + "=HOST:PORT");
+            }
+            bindings.put(target.id(), TargetBinding.udp(new InetSocketAddress(address.get(), VXLAN_PORT)));
+        }
+        return bindings;
+    }
+}

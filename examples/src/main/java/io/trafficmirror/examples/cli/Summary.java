@@ -1,0 +1,72 @@
+package io.trafficmirror.examples.cli;
+
+import io.trafficmirror.core.config.MirrorConfiguration;
+import io.trafficmirror.core.config.MirrorSession;
+import io.trafficmirror.core.engine.MetricsSnapshot;
+import io.trafficmirror.core.engine.NotMirroredReason;
+
+import java.io.PrintWriter;
+
+/**
+ * Prints the engine's counters as the tables of {@code mirror replay} and {@code mirror demo}.
+ */
+final class Summary
+{
+    private Summary()
+    {
+    }
+
+    static void print(final PrintWriter out, final MirrorConfiguration configuration, final MetricsSnapshot metrics)
+    {
+        out.println();
+        out.printf("%-24s %10s %12s %10s %10s %10s %10s %10s%n", "interface", "offered", "bytes", "mirrored",
+            "rejected", "unmatched", "excluded", "other");
+        metrics.sources().forEach((id, source) ->
+        {
+            long mirrored = 0;
+            for (final MirrorSession session : configuration.sessionsOf(id))
+            {
+                final MetricsSnapshot.SessionMetrics s = metrics.sessions().get(session.id());
+                if (s != null)
+                {
+                    mirrored += s.acceptedPackets();
+                }
+            }
+            final long rejected = source.notMirroredByReason().getOrDefault(
+                NotMirroredReason.REJECTED, 0L);
+            final long unmatched = source.notMirroredByReason().getOrDefault(
+                NotMirroredReason.UNMATCHED, 0L);
+            final long excluded = source.notMirroredByReason().getOrDefault(
+                NotMirroredReason.EXCLUDED, 0L) +
+                source.notMirroredByReason().getOrDefault(
+                    NotMirroredReason.AMAZON_DNS_NOT_ENABLED, 0L);
+            final long other = source.notMirroredPackets() - rejected - unmatched - excluded;
+            out.printf("%-24s %10d %12d %10d %10d %10d %10d %10d%n", id, source.offeredPackets(),
+                source.offeredBytes(), mirrored, rejected, unmatched, excluded, other);
+        });
+
+        out.println();
+        out.printf("%-24s %8s %10s %10s %12s %10s %10s %10s%n", "session", "number", "accepted", "sent",
+            "sent bytes", "truncated", "dropped", "VNI");
+        for (final MirrorSession session : configuration.sessions())
+        {
+            final MetricsSnapshot.SessionMetrics s = metrics.sessions().get(session.id());
+            if (s == null)
+            {
+                continue;
+            }
+            out.printf("%-24s %8d %10d %10d %12d %10d %10d %10d%n", session.id(), session.sessionNumber(),
+                s.acceptedPackets(), s.copies().mirroredPackets(), s.copies().mirroredBytes(),
+                s.copies().truncatedPackets(), s.copies().droppedPackets(), session.virtualNetworkId().getAsInt());
+        }
+
+        out.println();
+        out.printf("%-24s %-8s %8s %10s %12s%n", "rule of session", "dir", "number", "hits", "bytes");
+        for (final MetricsSnapshot.RuleMetrics rule : metrics.rules())
+        {
+            out.printf("%-24s %-8s %8d %10d %12d%n", rule.sessionId(), rule.direction(), rule.ruleNumber(),
+                rule.hitPackets(), rule.hitBytes());
+        }
+        out.flush();
+    }
+}
