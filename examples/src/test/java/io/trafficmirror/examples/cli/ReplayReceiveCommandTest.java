@@ -1,0 +1,116 @@
+package io.trafficmirror.examples.cli;
+
+import io.trafficmirror.core.capture.CaptureReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class ReplayReceiveCommandTest
+{
+    private static final String TARGET = "tmt-09e4f63ab1c7d2e45";
+
+    @Test
+    @Timeout(60)
+    void shouldReplayTheRealCaptureToAReceiverThatWritesTheMirroredFrames(@TempDir final Path dir) throws Exception
+    {
+        final Path capture = ExplainCommandTest.SHARED.resolve("aws-traffic-mirror-ssh-dns-ntp.pcap");
+        assumeTrue(Files.isReadable(capture), "the shared captures are not beside this checkout");
+        final Path inner = ExplainCommandTest.innerCapture(capture);
+        final List<byte[]> expected = new ArrayList<>();
+        try (CaptureReader reader = CaptureReader.open(inner))
+        {
+            while (reader.next())
+            {
+                final ByteBuffer frame = reader.frame();
+                final byte[] bytes = new byte[frame.remaining()];
+                frame.get(bytes);
+                final ByteBuffer b = ByteBuffer.wrap(bytes);
+                final boolean ssh = bytes[23] == 6 && ((b.getShort(34) & 0xFFFF) == 22 || (b.getShort(36) & 0xFFFF) == 22);
+                if (!ssh)
+                {
+                    expected.add(bytes);
+                }
+            }
+        }
+        final int port = freePort();
+        final Path received = dir.resolve("received.pcap");
+        final CliRunner receiver = new CliRunner();
+        final AtomicInteger receiverExit = new AtomicInteger(-1);
+        final Thread receiving = new Thread(() -> receiverExit.set(receiver.run("receive", "--listen",
+            "127.0.0.1:" + port, "--pcap", received.toString(), "--count", String.valueOf(expected.size()),
+            "--duration", "30")));
+        receiving.start();
+        Thread.sleep(500);
+
+        final CliRunner replay = new CliRunner();
+        assertThat(replay.run("replay", "--config", "getting-started.json", "--pcap", inner.toString(),
+            "--target", TARGET + "=127.0.0.1:" + port)).as(replay.err.toString()).isZero();
+        receiving.join(40_000);
+
+        assertThat(receiverExit.get()).as(receiver.err.toString()).isZero();
+        assertThat(replay.out.toString()).containsPattern("tms-0c8f2e5b6a7d90123\\s+1\\s+" + expected.size() + "\\s+" +
+            expected.size());
+        assertThat(receiver.out.toString()).contains("accepted " + expected.size());
+        final List<byte[]> arrived = new ArrayList<>();
+        try (CaptureReader reader = CaptureReader.open(received))
+        {
+            while (reader.next())
+            {
+                final ByteBuffer frame = reader.frame();
+                final byte[] bytes = new byte[frame.remaining()];
+                frame.get(bytes);
+                arrived.add(bytes);
+            }
+        }
+        assertThat(arrived).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++)
+        {
+            assertThat(arrived.get(i)).isEqualTo(expected.get(i));
+        }
+    }
+
+    @Test
+    void shouldRefuseBadTargetsAndReceiverArguments(@TempDir final Path dir)
+    {
+        final CliRunner cli = new CliRunner();
+        final String pcap = ExplainCommandTest.SHARED.resolve("vxlan-arp.pcap").toString();
+
+        assertThat(cli.run("replay", "--config", "getting-started.json", "--pcap", pcap, "--target", "tmt-nope=1.2.3.4"))
+            .isEqualTo(2);
+        assertThat(cli.err.toString()).contains("--target tmt-nope: no such target");
+        assertThat(cli.run("replay", "--config", "getting-started.json", "--pcap", pcap, "--target",
+            TARGET + "=127.0.0.1:99999")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("port 99999 is outside 0..65535");
+        assertThat(cli.run("replay", "--config", "getting-started.json", "--pcap", pcap, "--pps", "-1")).isEqualTo(2);
+
+        assertThat(cli.run("receive", "--pcap", dir.resolve("a.pcap").toString(), "--per-vni", dir.toString()))
+            .isEqualTo(2);
+        assertThat(cli.err.toString()).contains("give exactly one of --pcap OUT.pcap and --per-vni DIR");
+        assertThat(cli.run("receive", "--per-vni", dir.resolve("missing").toString())).isEqualTo(2);
+        assertThat(cli.run("receive", "--pcap", dir.resolve("a.pcap").toString(), "--allow", "10.0.0.1/8"))
+            .isEqualTo(2);
+        assertThat(cli.err.toString()).contains("the block is 10.0.0.0/8");
+    }
+
+    private static int freePort() throws Exception
+    {
+        try (DatagramChannel probe = DatagramChannel.open())
+        {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return ((InetSocketAddress)probe.getLocalAddress()).getPort();
+        }
+    }
+}
