@@ -15,6 +15,11 @@ package io.trafficmirror.filter.match;
  */
 final class AddressSearch
 {
+    /** Largest IPv4 key: one past the last address, a boundary when a block ends at 255.255.255.255. */
+    private static final long IPV4_KEY_LIMIT = 1L << 32;
+    private static final int BUCKET_SHIFT = 16;
+    private static final int BUCKETS = (int)(IPV4_KEY_LIMIT >>> BUCKET_SHIFT) + 1;
+
     /**
      * Distinct upper halves ascending, padded to a power of two with MAX_VALUE: as they are when all are below
      * 2^62 ({@link #narrow}, every IPv4 key), else sign-flipped so that signed order is unsigned order.
@@ -22,9 +27,22 @@ final class AddressSearch
     private final long[] primaries;
     /** Whether every upper half is below 2^62, so that one subtraction's sign compares two of them. */
     private final boolean narrow;
+    /**
+     * IPv4-sized keys only: for each /16 of the address space, the group holding its first address, so a search
+     * starts there and needs only {@link #bucketHalf} halving steps (enough for the most crowded /16) instead of
+     * log2 of all groups; null otherwise.
+     */
+    private final char[] bucketStart;
+    private final int bucketHalf;
+    /** First step of the whole-array search: half the padded length. */
+    private final int searchHalf;
     private final int groups;
-    /** For each group, the interval of an address past every boundary of the group. */
+    /** For each group, the class of an address past every boundary of the group. */
+    private final int[] lastClass;
+    /** For each group, its last boundary's index. */
     private final int[] lastInterval;
+    /** Class of each interval: intervals whose rule bitmaps are equal share a class, so rows are stored once. */
+    private final int[] intervalClass;
     /** For each group, whether an address inside it needs the scan (several boundaries, or one not at its start). */
     private final boolean[] needsScan;
     /** For each group, its first boundary's index. */
@@ -39,6 +57,19 @@ final class AddressSearch
      */
     AddressSearch(final long[] uppers, final long[] lowers)
     {
+        this(uppers, lowers, java.util.stream.IntStream.range(0, uppers.length).toArray(), 0);
+    }
+
+    /**
+     * @param uppers upper halves of the boundaries, as above
+     * @param lowers lower halves
+     * @param intervalClass what {@link #find} returns for each interval
+     * @param minimumSteps search steps to take at least: giving every search of a filter the same count keeps
+     *     the loop's exit predictable when packets alternate between them
+     */
+    AddressSearch(final long[] uppers, final long[] lowers, final int[] intervalClass, final int minimumSteps)
+    {
+        this.intervalClass = intervalClass.clone();
         this.uppers = uppers.clone();
         this.lowers = lowers.clone();
         final int count = uppers.length;
@@ -58,18 +89,17 @@ final class AddressSearch
         }
         narrow = allNarrow;
         lastInterval = new int[distinct];
+        lastClass = new int[distinct];
         firstInterval = new int[distinct];
         needsScan = new boolean[distinct];
-        final int padded = Integer.highestOneBit(Math.max(1, distinct - 1)) << 1;
-        primaries = new long[padded];
-        java.util.Arrays.fill(primaries, Long.MAX_VALUE);
+        final long[] distinctUppers = new long[distinct];
         int group = -1;
         for (int i = 0; i < count; i++)
         {
             if (i == 0 || uppers[i] != uppers[i - 1])
             {
                 group++;
-                primaries[group] = narrow ? uppers[i] : uppers[i] ^ Long.MIN_VALUE;
+                distinctUppers[group] = uppers[i];
                 firstInterval[group] = i;
                 needsScan[group] = lowers[i] != 0;
             }
@@ -78,7 +108,48 @@ final class AddressSearch
                 needsScan[group] = true;
             }
             lastInterval[group] = i;
+            lastClass[group] = intervalClass[i];
         }
+
+        final boolean ipv4Sized = Long.compareUnsigned(distinctUppers[distinct - 1], IPV4_KEY_LIMIT) <= 0
+            && distinct <= Character.MAX_VALUE;
+        int crowded = 0;
+        if (ipv4Sized)
+        {
+            bucketStart = new char[BUCKETS];
+            int start = 0;
+            for (int bucket = 0; bucket < BUCKETS; bucket++)
+            {
+                final long first = (long)bucket << BUCKET_SHIFT;
+                while (start + 1 < distinct && distinctUppers[start + 1] <= first)
+                {
+                    start++;
+                }
+                bucketStart[bucket] = (char)start;
+                if (bucket > 0)
+                {
+                    crowded = Math.max(crowded, start - bucketStart[bucket - 1]);
+                }
+            }
+        }
+        else
+        {
+            bucketStart = null;
+        }
+        // A search from a bucket's first group must reach the next bucket's first group: 2^steps > crowded.
+        final int bucketSteps = 32 - Integer.numberOfLeadingZeros(crowded);
+        bucketHalf = (1 << bucketSteps) >>> 1;
+        // A power of two, so the whole-array search's probes (searchHalf + ... + 1) stay inside; at least one
+        // bucket window of padding after the last group.
+        final int needed = Math.max(Math.max(distinct + (1 << bucketSteps), 1 << minimumSteps), 2);
+        final int padded = Integer.highestOneBit(needed - 1) << 1;
+        primaries = new long[padded];
+        java.util.Arrays.fill(primaries, Long.MAX_VALUE);
+        for (int g = 0; g < distinct; g++)
+        {
+            primaries[g] = narrow ? distinctUppers[g] : distinctUppers[g] ^ Long.MIN_VALUE;
+        }
+        searchHalf = padded >>> 1;
     }
 
     /** @return how many intervals (boundaries) there are */
@@ -90,26 +161,35 @@ final class AddressSearch
     /**
      * @param upper the address's upper 64 bits (an IPv4 address unsigned)
      * @param lower the address's lower 64 bits (0 for IPv4)
-     * @return the index of the interval holding the address
+     * @return the class of the interval holding the address
      */
     int find(final long upper, final long lower)
     {
         final long[] primaries = this.primaries;
         int base = 0;
         final long key;
-        if (narrow && (upper >>> 62) == 0)
+        if (bucketStart != null && upper >= 0 && upper <= IPV4_KEY_LIMIT)
         {
             key = upper;
-            for (int half = primaries.length >>> 1; half > 0; half >>>= 1)
+            base = bucketStart[(int)(upper >>> BUCKET_SHIFT)];
+            for (int half = bucketHalf; half > 0; half >>>= 1)
             {
                 // Both below 2^62: (primary - key - 1) is negative exactly when primary <= key.
+                base += half & (int)((primaries[base + half] - key - 1) >> 63);
+            }
+        }
+        else if (narrow && (upper >>> 62) == 0)
+        {
+            key = upper;
+            for (int half = searchHalf; half > 0; half >>>= 1)
+            {
                 base += half & (int)((primaries[base + half] - key - 1) >> 63);
             }
         }
         else
         {
             key = narrow ? Long.MAX_VALUE : upper ^ Long.MIN_VALUE;
-            for (int half = primaries.length >>> 1; half > 0; half >>>= 1)
+            for (int half = searchHalf; half > 0; half >>>= 1)
             {
                 final long primary = primaries[base + half];
                 final long difference = key - primary;
@@ -124,7 +204,7 @@ final class AddressSearch
         {
             return scan(group, upper, lower);
         }
-        return lastInterval[group];
+        return lastClass[group];
     }
 
     private int scan(final int group, final long upper, final long lower)
@@ -139,6 +219,6 @@ final class AddressSearch
             }
             interval = i;
         }
-        return interval;
+        return intervalClass[interval];
     }
 }

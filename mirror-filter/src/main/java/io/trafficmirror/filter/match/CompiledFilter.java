@@ -42,10 +42,14 @@ public final class CompiledFilter
         this.awsExclusions = options.awsExclusions();
         this.amazonDns = filter.hasNetworkService(NetworkService.AMAZON_DNS);
         this.vpcResolver = vpcResolver(options);
-        this.ingressIpv4 = classifier(filter.ingressRules(), true);
-        this.ingressIpv6 = classifier(filter.ingressRules(), false);
-        this.egressIpv4 = classifier(filter.egressRules(), true);
-        this.egressIpv6 = classifier(filter.egressRules(), false);
+        // Every address search of this filter takes the same number of steps, enough for the largest: packets
+        // alternate between the four classifiers, and equal loop counts keep the loops' exits predictable.
+        final int mostRules = Math.max(filter.ingressRules().size(), filter.egressRules().size());
+        final int searchSteps = 32 - Integer.numberOfLeadingZeros(2 * mostRules + 1);
+        this.ingressIpv4 = classifier(filter.ingressRules(), true, searchSteps);
+        this.ingressIpv6 = classifier(filter.ingressRules(), false, searchSteps);
+        this.egressIpv4 = classifier(filter.egressRules(), true, searchSteps);
+        this.egressIpv6 = classifier(filter.egressRules(), false, searchSteps);
     }
 
     /**
@@ -67,9 +71,9 @@ public final class CompiledFilter
     }
 
     /** One classifier per family: IPv4 keys are narrow, which makes the address search cheaper. */
-    private static RuleClassifier classifier(final List<FilterRule> rules, final boolean ipv4)
+    private static RuleClassifier classifier(final List<FilterRule> rules, final boolean ipv4, final int searchSteps)
     {
-        return new RuleClassifier(rules.stream().filter(rule -> rule.isIpv4() == ipv4).toList());
+        return new RuleClassifier(rules.stream().filter(rule -> rule.isIpv4() == ipv4).toList(), searchSteps);
     }
 
     /** @return the filter this was compiled from */

@@ -29,7 +29,7 @@ import java.util.TreeSet;
  *   table (256 blocks of 256 ports, identical blocks shared, so it stays a few kilobytes and in cache), plus a
  *   class for packets without ports; no table when no rule has a range on that side;</li>
  *   <li>source and destination address: the intervals between the rules' CIDR boundaries, found by
- *   {@link AddressSearch} without data-dependent branches.</li>
+ *   {@link AddressSearch} without data-dependent branches; intervals with equal bitmaps share a row.</li>
  * </ul>
  * With up to 64 rules the lookup has no data-dependent branch at all: one word per field, ANDed, and the
  * number of trailing zeros indexes a verdict table whose entry 64 is "no rule matched". With more, each row
@@ -47,6 +47,7 @@ final class RuleClassifier
     private static final int NO_MATCH = -1;
 
     private final FilterRule[] rules;
+    private final int searchSteps;
     /** Verdict per rule index, then "no rule matched" up to index 64 at least (the one-word path's sentinel). */
     private final int[] verdicts;
     private final int words;
@@ -71,8 +72,13 @@ final class RuleClassifier
     private final long[] destinationBits;
     private final int[] destinationFirstWord;
 
-    RuleClassifier(final List<FilterRule> sortedRules)
+    /**
+     * @param sortedRules the rules, in rule-number order
+     * @param searchSteps address search steps to take at least (see {@link AddressSearch})
+     */
+    RuleClassifier(final List<FilterRule> sortedRules, final int searchSteps)
     {
+        this.searchSteps = searchSteps;
         this.rules = sortedRules.toArray(new FilterRule[0]);
         final int count = rules.length;
         this.words = Math.max(1, (count + 63) >>> 6);
@@ -394,15 +400,35 @@ final class RuleClassifier
                 uppers[k] = starts[k].upper();
                 lowers[k] = starts[k].lower();
             }
-            rows = new Rows(starts.length, words);
+            final Rows intervals = new Rows(starts.length, words);
             for (int i = 0; i < rules.length; i++)
             {
                 for (int k = index.get(firsts[i]); k < starts.length && starts[k].compareTo(lasts[i]) <= 0; k++)
                 {
-                    rows.set(k, i);
+                    intervals.set(k, i);
                 }
             }
-            search = new AddressSearch(uppers, lowers);
+            // Intervals with equal bitmaps (typically the gaps between specific blocks, covered by the same
+            // broad rules) share one row: less memory, so more of it stays in cache.
+            final Map<List<Long>, Integer> classes = new HashMap<>();
+            final int[] intervalClass = new int[starts.length];
+            final List<long[]> unique = new ArrayList<>();
+            for (int k = 0; k < starts.length; k++)
+            {
+                final long[] row = Arrays.copyOfRange(intervals.bits, k * words, (k + 1) * words);
+                final List<Long> content = Arrays.stream(row).boxed().toList();
+                intervalClass[k] = classes.computeIfAbsent(content, key ->
+                {
+                    unique.add(row);
+                    return unique.size() - 1;
+                });
+            }
+            rows = new Rows(unique.size(), words);
+            for (int c = 0; c < unique.size(); c++)
+            {
+                System.arraycopy(unique.get(c), 0, rows.bits, c * words, words);
+            }
+            search = new AddressSearch(uppers, lowers, intervalClass, searchSteps);
         }
 
         /** IPv4 block {@code a/n} spans keys (first, 0) to (last, all ones); IPv6 blocks are themselves. */
