@@ -7,9 +7,12 @@ package io.trafficmirror.filter.match;
  * <p>IPv4 and IPv6 share one key space: an IPv4 address {@code a} is the key {@code (a, 0)} (upper 64 bits, lower
  * 64 bits) and an IPv6 address is itself; the rules' IP family is told apart by another field of the classifier.
  * A branch-free binary search runs over the distinct upper halves (a fixed number of steps, each a conditional
- * add computed from the overflow-corrected sign of one subtraction); boundaries that share an upper half and
- * differ in the lower half (IPv6 blocks longer than /64) are told apart by a short scan, taken only when the
- * address's upper half equals such a group's.
+ * add computed from the sign of one subtraction, overflow-corrected for keys of 2^62 and above). When every
+ * boundary is IPv4-sized, a table per /16 of the address space says where to start, so the search takes only
+ * as many steps as the most crowded /16 needs: the cost stays nearly flat as rules are added. Boundaries that
+ * share an upper half and differ in the lower half (IPv6 blocks longer than /64) are told apart by a short
+ * scan, taken only when the address's upper half equals such a group's. Intervals map to classes (intervals
+ * whose rule bitmaps are equal share one), which is what {@link #find} returns.
  *
  * <p>Immutable after construction.
  */

@@ -16,7 +16,7 @@ import java.util.TreeSet;
 
 /**
  * Bit-vector classifier over the rules of one direction and one IP family (it also accepts both families at
- * once), so that the cost per packet grows with the logarithm of the rule count rather than the count.
+ * once), so that the cost per packet barely grows with the rule count.
  *
  * <p>Rule {@code i} in rule-number order is bit {@code i}. Each of five fields maps a packet value to a class
  * whose bitmap holds the rules that accept that value; ANDing the five bitmaps leaves the matching rules and the
