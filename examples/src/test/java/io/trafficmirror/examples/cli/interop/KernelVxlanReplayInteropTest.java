@@ -1,0 +1,161 @@
+package io.trafficmirror.examples.cli.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trafficmirror.core.config.MirrorConfiguration;
+import io.trafficmirror.core.config.MirrorSession;
+import io.trafficmirror.core.config.json.AwsJsonConfiguration;
+import io.trafficmirror.examples.cli.MirrorCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mirror replay} into the Linux kernel's own VXLAN implementation: the getting-started configuration
+ * replays the inner frames of the real AWS capture to a kernel {@code vxlan} device (VNI 5569041, port 4789) in a
+ * network namespace the test creates, and what the kernel decapsulates on that device must be exactly the frames
+ * that are not SSH. Needs root, {@code ip netns} and tshark; skipped with a message otherwise.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KernelVxlanReplayInteropTest
+{
+    private static final String WHAT = "the kernel VXLAN replay interop test";
+    private static final String CONFIG = "getting-started.json";
+    private static final String DEVICE = "vx0";
+    private static final int SSH = 22;
+    private static final int OUTER_HEADERS = 14 + 20 + 8 + 8;
+
+    private NetworkNamespace namespace;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    void createNamespace() throws Exception
+    {
+        InteropEnvironment.assumeRootWithTshark(WHAT);
+        namespace = NetworkNamespace.create(WHAT);
+        namespace.addVxlan(DEVICE, session().virtualNetworkId().getAsInt());
+    }
+
+    @AfterAll
+    void deleteNamespace() throws Exception
+    {
+        if (namespace != null)
+        {
+            namespace.close();
+        }
+    }
+
+    @Test
+    void replayDeliversExactlyTheNonSshInnerFramesOfTheAwsCaptureToTheKernelVxlanDevice() throws Exception
+    {
+        final List<byte[]> inner = innerFramesOfTheAwsCapture();
+        final Path input = temp.resolve("aws-inner-frames.pcap");
+        ClassicPcap.write(input, inner);
+        final List<byte[]> expected = new ArrayList<>();
+        for (final byte[] frame : inner)
+        {
+            if (!isSsh(frame))
+            {
+                expected.add(frame);
+            }
+        }
+        // tshark's own reading of the same input agrees on what is not SSH.
+        assertThat(Commands.check("tshark", "-n", "-r", input.toString(), "-Y", "not tcp.port == " + SSH)
+            .lines().count()).as("frames tshark finds not SSH").isEqualTo(expected.size());
+        assertThat(expected).isNotEmpty().hasSizeLessThan(inner.size());
+
+        final Path captured = temp.resolve("kernel-" + DEVICE + ".pcap");
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final List<byte[]> delivered;
+        try (DeviceCapture capture = DeviceCapture.start(namespace, DEVICE, expected.size(), Duration.ofSeconds(15),
+            captured))
+        {
+            // The device is not promiscuous: the kernel hands packet sockets the decapsulated frames although their
+            // destination MACs (the AWS instances') are not the device's; only then does the stack drop them.
+            assertThat(namespace.ip("-d", "link", "show", DEVICE)).contains("promiscuity 0");
+
+            final int exit = MirrorCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("replay", "--config", CONFIG, "--pcap", input.toString(),
+                    "--target", session().targetId() + "=" + namespace.address() + ":4789");
+            assertThat(exit).as("mirror replay exit code; stderr: %s", err).isZero();
+
+            delivered = capture.frames(Duration.ofSeconds(20));
+            assertThat(delivered).as("frames out of the kernel's %s; tshark said: %s", DEVICE, capture.log())
+                .hasSameSizeAs(expected);
+        }
+        for (int i = 0; i < expected.size(); i++)
+        {
+            assertThat(delivered.get(i)).as("frame %d out of the kernel's %s", i + 1, DEVICE).isEqualTo(expected.get(i));
+        }
+        assertThat(err.toString()).doesNotContain("not every copy was sent");
+    }
+
+    private static MirrorSession session() throws Exception
+    {
+        final MirrorConfiguration configuration = AwsJsonConfiguration.defaults().read(Path.of(CONFIG));
+        assertThat(configuration.sessions()).hasSize(1);
+        return configuration.sessions().get(0);
+    }
+
+    /**
+     * The inner Ethernet frames of the AWS capture: each packet is Ethernet, IPv4 without options, UDP to 4789 and
+     * an 8-byte VXLAN header, all checked here before the 50 bytes are cut off.
+     */
+    private static List<byte[]> innerFramesOfTheAwsCapture() throws Exception
+    {
+        final List<byte[]> inner = new ArrayList<>();
+        for (final byte[] packet : ClassicPcap.frames(InteropEnvironment.awsCapture()))
+        {
+            assertThat(packet.length).isGreaterThan(OUTER_HEADERS + 14);
+            assertThat(u16(packet, 12)).as("outer EtherType").isEqualTo(0x0800);
+            assertThat(packet[14]).as("outer IPv4 version and header length").isEqualTo((byte)0x45);
+            assertThat(packet[23]).as("outer IP protocol").isEqualTo((byte)17);
+            assertThat(u16(packet, 36)).as("outer UDP destination port").isEqualTo(4789);
+            assertThat(packet[42]).as("VXLAN flags").isEqualTo((byte)0x08);
+            final byte[] frame = new byte[packet.length - OUTER_HEADERS];
+            System.arraycopy(packet, OUTER_HEADERS, frame, 0, frame.length);
+            inner.add(frame);
+        }
+        return inner;
+    }
+
+    /** TCP to or from port 22 over IPv4 or IPv6 (no extension headers, no VLAN tags: VPC frames carry none). */
+    private static boolean isSsh(final byte[] frame)
+    {
+        final int etherType = u16(frame, 12);
+        final int transport;
+        final int protocol;
+        if (etherType == 0x0800)
+        {
+            protocol = frame[23] & 0xFF;
+            transport = 14 + (frame[14] & 0x0F) * 4;
+        }
+        else if (etherType == 0x86DD)
+        {
+            protocol = frame[20] & 0xFF;
+            transport = 14 + 40;
+        }
+        else
+        {
+            return false;
+        }
+        return protocol == 6 && frame.length >= transport + 4 &&
+            (u16(frame, transport) == SSH || u16(frame, transport + 2) == SSH);
+    }
+
+    private static int u16(final byte[] bytes, final int offset)
+    {
+        return (bytes[offset] & 0xFF) << 8 | bytes[offset + 1] & 0xFF;
+    }
+}
