@@ -39,7 +39,9 @@ import java.util.concurrent.locks.LockSupport;
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
-    description = "Replay a capture through the engine to real UDP targets, as an AWS configuration says.")
+    description = {"Replay a capture through the engine to real UDP targets, as an AWS configuration says.",
+        "The copies leave through UDP sockets, so the operating system writes the outer IP and UDP headers " +
+        "(its TTL, DF and UDP checksum); the VXLAN header and inner frames are AWS's."})
 final class ReplayCommand implements Callable<Integer>
 {
     private static final int VXLAN_PORT = 4789;
@@ -122,6 +124,7 @@ final class ReplayCommand implements Callable<Integer>
         if (!drained)
         {
             err.println("mirror replay: not every copy was sent before the timeout (see dropped)");
+            return MirrorCommand.EXIT_FAILURE;
         }
         return 0;
     }

@@ -21,7 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * each endpoint has a small pool of connected sockets bound to distinct ports in 49152..65535 (ephemeral ports
  * where those are taken); a flow's {@link FlowHash} port picks the socket, so both directions of a flow always
  * leave from the same port and a flow-hashing balancer at the target keeps them together. Connected sockets
- * also report ICMP port unreachable from the target, as a failed send that is counted.
+ * also report ICMP port unreachable from the target, as a failed send that is counted. The outer IP and UDP headers
+ * are the operating system's (its TTL, DF bit and UDP checksum): the JDK has no per-socket way to ask for AWS's
+ * TTL 255, DF clear and checksum 0. A receiver decodes them all the same; the kernel's own vxlan device does.
  * <p>
  * In a group, each flow goes to the endpoint with the highest rendezvous hash among those not marked down; when
  * one is marked down, only the flows it had move.
