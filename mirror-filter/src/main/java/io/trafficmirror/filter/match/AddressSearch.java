@@ -155,12 +155,6 @@ final class AddressSearch
         searchHalf = padded >>> 1;
     }
 
-    /** @return how many intervals (boundaries) there are */
-    int intervals()
-    {
-        return uppers.length;
-    }
-
     /**
      * @param upper the address's upper 64 bits (an IPv4 address unsigned)
      * @param lower the address's lower 64 bits (0 for IPv4)

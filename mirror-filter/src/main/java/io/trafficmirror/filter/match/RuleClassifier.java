@@ -175,11 +175,6 @@ final class RuleClassifier
         return rules[index];
     }
 
-    int ruleCount()
-    {
-        return rules.length;
-    }
-
     /**
      * @param headers a parsed IPv4 or IPv6 packet ({@code ipVersion()} 4 or 6)
      * @return the packed {@link Verdict} of the first matching rule, or "no rule matched"
