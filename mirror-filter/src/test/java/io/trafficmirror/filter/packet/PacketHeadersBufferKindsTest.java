@@ -86,6 +86,33 @@ class PacketHeadersBufferKindsTest
     }
 
     @Test
+    void shouldLeaveNothingOfThePreviousPacketBehind() throws IOException
+    {
+        final List<byte[]> frames = frames();
+        final SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < frames.size(); i++)
+        {
+            // A reused flyweight, after any other frame, must read exactly what a fresh one reads.
+            final byte[] previous = frames.get(random.nextInt(frames.size()));
+            headers.parseEthernet(previous, 0, previous.length);
+            final byte[] frame = frames.get(i);
+            final boolean raw = (i & 1) == 1;
+            final PacketHeaders fresh = new PacketHeaders();
+            if (raw)
+            {
+                headers.parseIp(frame, 0, frame.length);
+                fresh.parseIp(frame, 0, frame.length);
+            }
+            else
+            {
+                headers.parseEthernet(frame, 0, frame.length);
+                fresh.parseEthernet(frame, 0, frame.length);
+            }
+            assertThat(HeaderSnapshot.of(headers)).isEqualTo(HeaderSnapshot.of(fresh));
+        }
+    }
+
+    @Test
     void shouldReturnInvalidArgumentsWithoutReadingWhenTheSliceLeavesTheBuffer()
     {
         final byte[] array = new byte[64];
