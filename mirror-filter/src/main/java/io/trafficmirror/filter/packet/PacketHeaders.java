@@ -243,9 +243,12 @@ public final class PacketHeaders
     private int invalidArguments(final int offset, final int length)
     {
         reset(offset, length);
-        return result = ParseResult.INVALID_ARGUMENTS;
+        return result = noIpLayer(ParseResult.INVALID_ARGUMENTS);
     }
 
+    // Every field is written on every parse, most of them once: the link fields here, the IP fields either by a
+    // successful IPv4 or IPv6 header parse or by clearIpLayer(), the transport fields by parseTransport() or
+    // clearTransport(). Writing each once rather than resetting all first saves about twenty stores a packet.
     private void reset(final int offset, final int length)
     {
         end = offset + length;
@@ -258,6 +261,16 @@ public final class PacketHeaders
         vlanTagCount = 0;
         outerVlanId = -1;
         ipOffset = -1;
+    }
+
+    private int noIpLayer(final int code)
+    {
+        clearIpLayer();
+        return code;
+    }
+
+    private void clearIpLayer()
+    {
         ipVersion = 0;
         ipHeaderLength = 0;
         ipDeclaredLength = 0;
@@ -273,6 +286,11 @@ public final class PacketHeaders
         fragmentOffset = 0;
         moreFragments = false;
         dontFragment = false;
+        clearTransport();
+    }
+
+    private void clearTransport()
+    {
         transportOffset = -1;
         hasPorts = false;
         sourcePort = 0;
@@ -287,7 +305,7 @@ public final class PacketHeaders
         reset(offset, length);
         if (length < ETHERNET_HEADER_LENGTH)
         {
-            return result = ParseResult.TRUNCATED_LINK_HEADER;
+            return result = noIpLayer(ParseResult.TRUNCATED_LINK_HEADER);
         }
         hasLinkHeader = true;
         destinationMac = u48(offset);
@@ -299,12 +317,12 @@ public final class PacketHeaders
             if (vlanTagCount == MAX_VLAN_TAGS)
             {
                 etherType = type;
-                return result = ParseResult.TOO_MANY_VLAN_TAGS;
+                return result = noIpLayer(ParseResult.TOO_MANY_VLAN_TAGS);
             }
             if (end - index < VLAN_TAG_LENGTH)
             {
                 etherType = type;
-                return result = ParseResult.TRUNCATED_LINK_HEADER;
+                return result = noIpLayer(ParseResult.TRUNCATED_LINK_HEADER);
             }
             if (vlanTagCount == 0)
             {
@@ -323,7 +341,7 @@ public final class PacketHeaders
         {
             return result = parseIpv6(index);
         }
-        return result = ParseResult.NOT_IP;
+        return result = noIpLayer(ParseResult.NOT_IP);
     }
 
     private int parseIpAt(final int offset, final int length)
@@ -331,7 +349,7 @@ public final class PacketHeaders
         reset(offset, length);
         if (length < 1)
         {
-            return result = ParseResult.TRUNCATED_IP_HEADER;
+            return result = noIpLayer(ParseResult.TRUNCATED_IP_HEADER);
         }
         final int version = u8(offset) >>> 4;
         if (version == 4)
@@ -345,7 +363,7 @@ public final class PacketHeaders
             return result = parseIpv6(offset);
         }
         ipOffset = offset;
-        return result = ParseResult.MALFORMED_IP_HEADER;
+        return result = noIpLayer(ParseResult.MALFORMED_IP_HEADER);
     }
 
     private int parseIpv4(final int start)
@@ -353,7 +371,7 @@ public final class PacketHeaders
         ipOffset = start;
         if (end - start < IPV4_MIN_HEADER_LENGTH)
         {
-            return ParseResult.TRUNCATED_IP_HEADER;
+            return noIpLayer(ParseResult.TRUNCATED_IP_HEADER);
         }
         final int versionAndIhl = u8(start);
         final int headerLength = (versionAndIhl & 0x0F) << 2;
@@ -362,28 +380,37 @@ public final class PacketHeaders
         final int totalLength = lengthField == 0 ? end - start : lengthField;
         if (versionAndIhl >>> 4 != 4 || headerLength < IPV4_MIN_HEADER_LENGTH || (lengthField != 0 && totalLength < headerLength))
         {
-            return ParseResult.MALFORMED_IP_HEADER;
+            return noIpLayer(ParseResult.MALFORMED_IP_HEADER);
         }
         ipVersion = 4;
         ipHeaderLength = headerLength;
         ipDeclaredLength = totalLength;
         final int flagsAndOffset = u16(start + 6);
         dontFragment = (flagsAndOffset & 0x4000) != 0;
-        moreFragments = (flagsAndOffset & 0x2000) != 0;
-        fragmentOffset = (flagsAndOffset & 0x1FFF) << 3;
-        fragment = moreFragments || fragmentOffset != 0;
+        final boolean more = (flagsAndOffset & 0x2000) != 0;
+        final int offset = (flagsAndOffset & 0x1FFF) << 3;
+        moreFragments = more;
+        fragmentOffset = offset;
+        fragment = more || offset != 0;
         protocol = u8(start + 9);
         sourceIpv4 = s32(start + 12);
         destinationIpv4 = s32(start + 16);
+        sourceIpv6High = 0;
+        sourceIpv6Low = 0;
+        destinationIpv6High = 0;
+        destinationIpv6Low = 0;
+        extensionHeaderCount = 0;
         if (end - start < headerLength)
         {
+            clearTransport();
             return ParseResult.TRUNCATED_IP_OPTIONS;
         }
-        if (fragmentOffset != 0)
+        if (offset != 0)
         {
+            clearTransport();
             return ParseResult.OK;
         }
-        final int packetEnd = (int) Math.min(end, (long) start + totalLength);
+        final int packetEnd = (int)Math.min(end, (long)start + totalLength);
         return parseTransport(start + headerLength, packetEnd);
     }
 
@@ -392,13 +419,21 @@ public final class PacketHeaders
         ipOffset = start;
         if (end - start < IPV6_HEADER_LENGTH)
         {
-            return ParseResult.TRUNCATED_IP_HEADER;
+            return noIpLayer(ParseResult.TRUNCATED_IP_HEADER);
         }
         if (u8(start) >>> 4 != 6)
         {
-            return ParseResult.MALFORMED_IP_HEADER;
+            return noIpLayer(ParseResult.MALFORMED_IP_HEADER);
         }
         ipVersion = 6;
+        sourceIpv4 = 0;
+        destinationIpv4 = 0;
+        dontFragment = false;
+        fragment = false;
+        fragmentOffset = 0;
+        moreFragments = false;
+        extensionHeaderCount = 0;
+        protocol = PROTOCOL_UNKNOWN;
         ipHeaderLength = IPV6_HEADER_LENGTH;
         final int payloadLength = u16(start + 4);
         // Payload length 0 is a jumbogram (RFC 2675) or a segmentation-offloaded capture: the bytes are the packet.
@@ -421,7 +456,7 @@ public final class PacketHeaders
             {
                 if (packetEnd - index < 2)
                 {
-                    return cutResult;
+                    return noTransport(cutResult);
                 }
                 headerLength = (u8(index + 1) + 1) << 3;
             }
@@ -429,7 +464,7 @@ public final class PacketHeaders
             {
                 if (packetEnd - index < 2)
                 {
-                    return cutResult;
+                    return noTransport(cutResult);
                 }
                 headerLength = (u8(index + 1) + 2) << 2;
             }
@@ -443,11 +478,11 @@ public final class PacketHeaders
             }
             if (extensionHeaderCount == MAX_IPV6_EXTENSION_HEADERS)
             {
-                return ParseResult.TOO_MANY_EXTENSION_HEADERS;
+                return noTransport(ParseResult.TOO_MANY_EXTENSION_HEADERS);
             }
             if (packetEnd - index < headerLength)
             {
-                return cutResult;
+                return noTransport(cutResult);
             }
             extensionHeaderCount++;
             final int following = u8(index);
@@ -460,7 +495,7 @@ public final class PacketHeaders
                 if (fragmentOffset != 0)
                 {
                     protocol = following;
-                    return ParseResult.OK;
+                    return noTransport(ParseResult.OK);
                 }
             }
             next = following;
@@ -477,31 +512,51 @@ public final class PacketHeaders
         if (proto == PROTOCOL_TCP || proto == PROTOCOL_UDP)
         {
             transportOffset = start;
+            hasIcmp = false;
+            icmpType = 0;
+            icmpCode = 0;
             if (packetEnd - start < 4)
             {
+                hasPorts = false;
+                sourcePort = 0;
+                destinationPort = 0;
                 return ParseResult.TRUNCATED_TRANSPORT;
             }
             final int ports = s32(start);
             sourcePort = ports >>> 16;
             destinationPort = ports & 0xFFFF;
             hasPorts = true;
+            return ParseResult.OK;
         }
-        else if (proto == PROTOCOL_ICMP || proto == PROTOCOL_ICMPV6)
+        hasPorts = false;
+        sourcePort = 0;
+        destinationPort = 0;
+        if (proto == PROTOCOL_ICMP || proto == PROTOCOL_ICMPV6)
         {
             transportOffset = start;
             if (packetEnd - start < 2)
             {
+                hasIcmp = false;
+                icmpType = 0;
+                icmpCode = 0;
                 return ParseResult.TRUNCATED_TRANSPORT;
             }
             icmpType = u8(start);
             icmpCode = u8(start + 1);
             hasIcmp = true;
+            return ParseResult.OK;
         }
-        else if (start <= packetEnd)
-        {
-            transportOffset = start;
-        }
+        transportOffset = start <= packetEnd ? start : -1;
+        hasIcmp = false;
+        icmpType = 0;
+        icmpCode = 0;
         return ParseResult.OK;
+    }
+
+    private int noTransport(final int code)
+    {
+        clearTransport();
+        return code;
     }
 
     private int u8(final int index)
