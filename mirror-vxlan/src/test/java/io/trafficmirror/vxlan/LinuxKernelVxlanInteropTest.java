@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +109,8 @@ class LinuxKernelVxlanInteropTest
             Capture inner = Capture.start(inNamespace(), "vx0", null, count, innerFile, Duration.ofSeconds(20));
             Capture outer = Capture.start(List.of(), rootVeth, "udp dst port 4789", count, outerFile, Duration.ofSeconds(20)))
         {
+            // Bound to this test's own address only; reuse lets it coexist with a wildcard socket on 4789 that sets it too.
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(new InetSocketAddress(InetAddress.getByName(rootAddress), 4789));
             channel.configureBlocking(false);
 
