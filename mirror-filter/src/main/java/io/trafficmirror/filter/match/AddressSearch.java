@@ -8,8 +8,9 @@ package io.trafficmirror.filter.match;
  * 64 bits) and an IPv6 address is itself; the rules' IP family is told apart by another field of the classifier.
  * A branch-free binary search runs over the distinct upper halves (a fixed number of steps, each a conditional
  * add computed from the sign of one subtraction, overflow-corrected for keys of 2^62 and above). When every
- * boundary is IPv4-sized, a table per /16 of the address space says where to start, so the search takes only
- * as many steps as the most crowded /16 needs: the cost stays nearly flat as rules are added. Boundaries that
+ * boundary is below 2^62 (all IPv4, and IPv6 outside the top quarter of the space), a table of 65,536 buckets
+ * (one per /16 for IPv4; spread over the span of the blocks for IPv6) says where to start, so the search takes
+ * only as many steps as the most crowded bucket needs: the cost stays nearly flat as rules are added. Boundaries that
  * share an upper half and differ in the lower half (IPv6 blocks longer than /64) are told apart by a short
  * scan, taken only when the address's upper half equals such a group's. Intervals map to classes (intervals
  * whose rule bitmaps are equal share one), which is what {@link #find} returns.
@@ -20,8 +21,8 @@ final class AddressSearch
 {
     /** Largest IPv4 key: one past the last address, a boundary when a block ends at 255.255.255.255. */
     private static final long IPV4_KEY_LIMIT = 1L << 32;
-    private static final int BUCKET_SHIFT = 16;
-    private static final int BUCKETS = (int)(IPV4_KEY_LIMIT >>> BUCKET_SHIFT) + 1;
+    private static final int BUCKET_BITS = 16;
+    private static final int BUCKETS = 1 << BUCKET_BITS;
 
     /**
      * Distinct upper halves ascending, padded to a power of two with MAX_VALUE: as they are when all are below
@@ -31,11 +32,14 @@ final class AddressSearch
     /** Whether every upper half is below 2^62, so that one subtraction's sign compares two of them. */
     private final boolean narrow;
     /**
-     * IPv4-sized keys only: for each /16 of the address space, the group holding its first address, so a search
-     * starts there and needs only {@link #bucketHalf} halving steps (enough for the most crowded /16) instead of
-     * log2 of all groups; null otherwise.
+     * Narrow keys only: the window {@code [bucketBase, bucketBase + 2^(16 + bucketShift))} (all IPv4 addresses, or
+     * the span of an IPv6 filter's blocks) cut into 65,536 buckets; for each, the group holding its first key. A
+     * search starts there and needs only {@link #bucketHalf} halving steps (enough for the most crowded bucket)
+     * instead of log2 of all groups; keys outside the window take the whole-array search. Null when not narrow.
      */
     private final char[] bucketStart;
+    private final long bucketBase;
+    private final int bucketShift;
     private final int bucketHalf;
     /** First step of the whole-array search: half the padded length. */
     private final int searchHalf;
@@ -114,30 +118,47 @@ final class AddressSearch
             lastClass[group] = intervalClass[i];
         }
 
-        final boolean ipv4Sized = Long.compareUnsigned(distinctUppers[distinct - 1], IPV4_KEY_LIMIT) <= 0
-            && distinct <= Character.MAX_VALUE;
         int crowded = 0;
-        if (ipv4Sized)
+        if (narrow && distinct <= Character.MAX_VALUE)
         {
+            final long top = distinctUppers[distinct - 1];
+            if (top <= IPV4_KEY_LIMIT)
+            {
+                // IPv4: one bucket per /16.
+                bucketBase = 0;
+                bucketShift = 32 - BUCKET_BITS;
+            }
+            else
+            {
+                // From the smallest non-zero boundary to the largest, so clustered blocks spread over the buckets.
+                bucketBase = distinct > 1 ? distinctUppers[1] : 0;
+                bucketShift = Math.max(0, 64 - Long.numberOfLeadingZeros(top - bucketBase) - BUCKET_BITS);
+            }
             bucketStart = new char[BUCKETS];
             int start = 0;
-            for (int bucket = 0; bucket < BUCKETS; bucket++)
+            for (int bucket = 0; bucket <= BUCKETS; bucket++)
             {
-                final long first = (long)bucket << BUCKET_SHIFT;
+                final long step = (long)bucket << bucketShift;
+                final long first = step > Long.MAX_VALUE - bucketBase ? Long.MAX_VALUE : bucketBase + step;
                 while (start + 1 < distinct && distinctUppers[start + 1] <= first)
                 {
                     start++;
                 }
-                bucketStart[bucket] = (char)start;
                 if (bucket > 0)
                 {
                     crowded = Math.max(crowded, start - bucketStart[bucket - 1]);
+                }
+                if (bucket < BUCKETS)
+                {
+                    bucketStart[bucket] = (char)start;
                 }
             }
         }
         else
         {
             bucketStart = null;
+            bucketBase = 0;
+            bucketShift = 0;
         }
         // A search from a bucket's first group must reach the next bucket's first group: 2^steps > crowded.
         final int bucketSteps = 32 - Integer.numberOfLeadingZeros(crowded);
@@ -165,10 +186,11 @@ final class AddressSearch
         final long[] primaries = this.primaries;
         int base = 0;
         final long key;
-        if (bucketStart != null && upper >= 0 && upper <= IPV4_KEY_LIMIT)
+        final long offset = upper - bucketBase;
+        if (bucketStart != null && (upper >>> 62) == 0 && ((offset >>> bucketShift) >>> BUCKET_BITS) == 0)
         {
             key = upper;
-            base = bucketStart[(int)(upper >>> BUCKET_SHIFT)];
+            base = bucketStart[(int)(offset >>> bucketShift)];
             for (int half = bucketHalf; half > 0; half >>>= 1)
             {
                 // Both below 2^62: (primary - key - 1) is negative exactly when primary <= key.

@@ -9,8 +9,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 /**
- * The branch-free interval search against a linear scan over the same boundaries, on boundary sets that mix
- * IPv4-sized and full 128-bit keys, neighbours of boundaries, and the extremes 0 and 2^128 - 1 (which equals the
+ * The branch-free interval search against a linear scan over the same boundaries, on boundary sets of
+ * IPv4-sized keys, of IPv6 keys clustered in one /32 (both bucketed), and of full 128-bit keys, probed at
+ * neighbours of boundaries, outside the bucket window, and at the extremes 0 and 2^128 - 1 (which equals the
  * search's padding value).
  */
 class AddressSearchTest
@@ -19,13 +20,15 @@ class AddressSearchTest
     void shouldFindTheSameIntervalAsALinearScan(@ForAll final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);
-        final boolean narrow = random.nextBoolean();
+        final int shape = random.nextInt(3);
+        final boolean narrow = shape == 0;
+        final boolean clustered = shape == 1;
         final TreeSet<long[]> boundaries = new TreeSet<>(AddressSearchTest::compare);
         boundaries.add(new long[] {0, 0});
         final int count = random.nextInt(300);
         for (int i = 0; i < count; i++)
         {
-            boundaries.add(key(random, narrow));
+            boundaries.add(clustered ? clustered(random) : key(random, narrow));
         }
         final long[][] sorted = boundaries.toArray(new long[0][]);
         final long[] uppers = new long[sorted.length];
@@ -49,7 +52,7 @@ class AddressSearchTest
             }
             else
             {
-                key = key(random, narrow && random.nextInt(10) != 0);
+                key = clustered && random.nextInt(10) != 0 ? clustered(random) : key(random, narrow && random.nextInt(10) != 0);
             }
             int expected = 0;
             for (int i = 0; i < sorted.length; i++)
@@ -61,6 +64,13 @@ class AddressSearchTest
             }
             assertThat(search.find(key[0], key[1])).as("key %x:%x", key[0], key[1]).isEqualTo(expected);
         }
+    }
+
+    /** IPv6 blocks in one /32, like a real deployment's: what the bucketed search is for. */
+    private static long[] clustered(final SplittableRandom random)
+    {
+        final long upper = 0x2001_0DB8_0000_0000L | (random.nextLong() & (random.nextBoolean() ? 0xFFFF_FFFFL : 0xFF_FF00L));
+        return new long[] {upper, random.nextInt(3) == 0 ? random.nextLong() : 0};
     }
 
     private static long[] key(final SplittableRandom random, final boolean narrow)
