@@ -26,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -145,19 +147,11 @@ final class DemoCommand implements Callable<Integer>
         final List<byte[]> frames)
     {
         final PacketClassifier classifier = PacketClassifier.of(configuration);
+        final Map<String, SourceHandle> handles = new LinkedHashMap<>();
+        configuration.sources().forEach(s -> handles.put(s.networkInterfaceId(), engine.source(s.networkInterfaceId())));
         for (final byte[] frame : frames)
         {
-            for (final MirrorSource source : configuration.sources())
-            {
-                final ByteBuffer buffer = ByteBuffer.wrap(frame);
-                final Optional<TrafficDirection> direction =
-                    classifier.direction(source.networkInterfaceId(), buffer, 0, frame.length);
-                if (direction.isPresent())
-                {
-                    final SourceHandle handle = engine.source(source.networkInterfaceId());
-                    handle.offer(buffer, 0, frame.length, direction.get());
-                }
-            }
+            ReplayCommand.offer(configuration, classifier, handles, ByteBuffer.wrap(frame));
         }
     }
 

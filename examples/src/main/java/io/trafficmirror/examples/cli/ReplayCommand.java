@@ -129,7 +129,10 @@ final class ReplayCommand implements Callable<Integer>
         return 0;
     }
 
-    private static void offer(final MirrorConfiguration configuration, final PacketClassifier classifier,
+    /**
+     * Offers a frame to every configured interface it belongs to, with the direction it has there.
+     */
+    static void offer(final MirrorConfiguration configuration, final PacketClassifier classifier,
         final Map<String, SourceHandle> handles, final ByteBuffer frame)
     {
         for (final MirrorSource source : configuration.sources())
