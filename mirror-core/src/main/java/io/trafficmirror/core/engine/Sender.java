@@ -16,6 +16,8 @@ import java.util.concurrent.locks.LockSupport;
 final class Sender implements Runnable
 {
     private static final int BATCH = 64;
+    /** How long a lightly loaded sender lets copies gather before draining again. */
+    private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
     private static final int SPINS = 100;
     private static final int YIELDS = 100;
     private static final long MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
@@ -79,6 +81,13 @@ final class Sender implements Runnable
             if (work > 0)
             {
                 idle = 0;
+                if (work < BATCH)
+                {
+                    // The queues ran dry before a batch filled: producers are slower than this thread. Let copies
+                    // gather for a few microseconds, so that producer and sender do not trade cache lines for
+                    // every single copy.
+                    gather();
+                }
                 continue;
             }
             if (draining && allEmpty())
@@ -160,6 +169,15 @@ final class Sender implements Runnable
             }
         }
         return true;
+    }
+
+    private static void gather()
+    {
+        final long until = System.nanoTime() + GATHER_NANOS;
+        while (System.nanoTime() < until)
+        {
+            Thread.onSpinWait();
+        }
     }
 
     private static int backOff(final int idle)
