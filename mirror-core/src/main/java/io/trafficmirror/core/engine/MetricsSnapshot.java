@@ -51,7 +51,7 @@ public final class MetricsSnapshot
         final Map<String, SessionMetrics> sessions = new LinkedHashMap<>();
         sessionBlocks.forEach((id, blocks) -> sessions.put(id, new SessionMetrics(id, registry, blocks[0], blocks[1])));
         final Map<String, CopyMetrics> targets = new LinkedHashMap<>();
-        targetBlocks.forEach((id, block) -> targets.merge(id, new CopyMetrics(registry, block), CopyMetrics::plus));
+        targetBlocks.forEach((id, block) -> targets.put(id, new CopyMetrics(registry, block)));
         final List<RuleMetrics> rules = new ArrayList<>();
         ruleBlocks.values().forEach(key -> rules.add(new RuleMetrics(key.sessionId, key.direction, key.ruleNumber,
             registry.sum(key.block + Counter.RULE_HIT_PACKETS), registry.sum(key.block + Counter.RULE_HIT_BYTES))));
@@ -338,16 +338,6 @@ public final class MetricsSnapshot
             copy[Counter.COPY_ACCEPTED_PACKETS] = packets;
             copy[Counter.COPY_ACCEPTED_BYTES] = bytes;
             return new CopyMetrics(copy);
-        }
-
-        CopyMetrics plus(final CopyMetrics other)
-        {
-            final long[] sum = values.clone();
-            for (int i = 0; i < sum.length; i++)
-            {
-                sum[i] += other.values[i];
-            }
-            return new CopyMetrics(sum);
         }
 
         /**

@@ -6,7 +6,6 @@ import io.trafficmirror.vxlan.OuterHeadersEncoder;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Path;
 
 /**
  * A target that writes each copy to a pcap file as the target would capture it: outer Ethernet, IPv4, UDP and
