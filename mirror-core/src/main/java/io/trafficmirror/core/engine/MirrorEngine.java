@@ -5,12 +5,11 @@ import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.core.config.MirrorTarget;
 import io.trafficmirror.filter.Cidr;
+import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.InvalidConfigurationException;
-import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.Violations;
 import io.trafficmirror.filter.match.CompiledFilter;
-import io.trafficmirror.filter.match.MatchOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -508,36 +507,23 @@ public final class MirrorEngine implements AutoCloseable
         final Map<String, TargetRuntime> targets,
         final Map<List<Object>, CompiledFilter> compiled)
     {
-        final MatchOptions options = MatchOptions.builder()
-            .vpcCidrBlocks(source.vpcCidrBlocks())
-            .awsExclusions(awsExclusions)
-            .build();
-        final List<MirrorSession> sessions = configuration.sessionsOf(source.networkInterfaceId());
-        final SessionPlan[] plans = new SessionPlan[sessions.size()];
-        for (int i = 0; i < plans.length; i++)
+        final SourcePlan plan =
+            SourcePlan.compile(configuration, source, block, awsExclusions, compiled, registry, targets::get);
+        // Remember every session's and rule's counters, so snapshots report them even after an update drops them.
+        for (final SessionPlan session : plan.sessions)
         {
-            final MirrorSession session = sessions.get(i);
-            final MirrorFilter filter = configuration.filter(session.filterId()).orElseThrow();
-            final CompiledFilter compiledFilter = compiled.computeIfAbsent(
-                List.of(filter, options), key -> CompiledFilter.compile(filter, options));
-            final int sessionBlock = registry.block("session/" + session.id(), Counter.SESSION_WIDTH);
-            final int copyBlock = registry.block("session-copies/" + session.id(), Counter.COPY_WIDTH);
-            sessionBlocks.put(session.id(), new int[]{sessionBlock, copyBlock});
-            plans[i] = new SessionPlan(session.id(), compiledFilter, session.virtualNetworkId().orElseThrow(),
-                session.packetLength().orElse(Integer.MAX_VALUE), targets.get(session.targetId()), sessionBlock,
-                copyBlock, registry);
+            sessionBlocks.put(session.sessionId, new int[]{session.sessionBlock, session.copyBlock});
             for (final TrafficDirection direction : TrafficDirection.values())
             {
-                for (final io.trafficmirror.filter.FilterRule rule : filter.rules(direction))
+                for (final FilterRule rule : session.filter.filter().rules(direction))
                 {
-                    final String key = SessionPlan.ruleKey(session.id(), direction, rule.ruleNumber());
-                    ruleBlocks.put(key, new RuleKey(session.id(), direction, rule.ruleNumber(),
-                        registry.existingBlock(key)));
+                    ruleBlocks.put(SessionPlan.ruleKey(session.sessionId, direction, rule.ruleNumber()),
+                        new RuleKey(session.sessionId, direction, rule.ruleNumber(),
+                            session.ruleBlock(direction, rule.ruleNumber())));
                 }
             }
         }
-
-        return SourcePlan.of(source, block, plans);
+        return plan;
     }
 
     private EngineState ownOutput(final MirrorConfiguration configuration, final SourcePlan[] plans, final boolean closed)

@@ -3,10 +3,8 @@ package io.trafficmirror.core.engine;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
-import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.match.CompiledFilter;
-import io.trafficmirror.filter.match.MatchOptions;
 import io.trafficmirror.filter.match.Verdict;
 import io.trafficmirror.filter.packet.PacketHeaders;
 
@@ -38,21 +36,9 @@ public final class PacketClassifier
         final Map<List<Object>, CompiledFilter> compiled = new HashMap<>();
         for (final MirrorSource source : configuration.sources())
         {
-            final MatchOptions options = MatchOptions.builder()
-                .vpcCidrBlocks(source.vpcCidrBlocks()).awsExclusions(awsExclusions).build();
-            final List<MirrorSession> sessions = configuration.sessionsOf(source.networkInterfaceId());
-            final SessionPlan[] sessionPlans = new SessionPlan[sessions.size()];
-            for (int i = 0; i < sessionPlans.length; i++)
-            {
-                final MirrorSession session = sessions.get(i);
-                final MirrorFilter filter = configuration.filter(session.filterId()).orElseThrow();
-                sessionPlans[i] = new SessionPlan(session.id(),
-                    compiled.computeIfAbsent(List.of(filter, options), key -> CompiledFilter.compile(filter, options)),
-                    session.virtualNetworkId().orElseThrow(), session.packetLength().orElse(Integer.MAX_VALUE), null,
-                    registry.block("session/" + session.id(), Counter.SESSION_WIDTH), 0, registry);
-            }
-            plans.put(source.networkInterfaceId(), SourcePlan.of(source,
-                registry.block("source/" + source.networkInterfaceId(), Counter.SOURCE_WIDTH), sessionPlans));
+            plans.put(source.networkInterfaceId(), SourcePlan.compile(configuration, source,
+                registry.block("source/" + source.networkInterfaceId(), Counter.SOURCE_WIDTH), awsExclusions,
+                compiled, registry, targetId -> null));
         }
         this.scratchCounters = new long[Math.max(1, registry.size())];
         this.state = new EngineState(configuration, new SourcePlan[0], false, registry.size(),

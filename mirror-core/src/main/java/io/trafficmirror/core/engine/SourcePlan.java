@@ -1,8 +1,13 @@
 package io.trafficmirror.core.engine;
 
+import io.trafficmirror.core.config.MirrorConfiguration;
+import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.filter.Cidr;
+import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
+import io.trafficmirror.filter.match.CompiledFilter;
+import io.trafficmirror.filter.match.MatchOptions;
 import io.trafficmirror.filter.match.Verdict;
 import io.trafficmirror.filter.packet.PacketHeaders;
 import io.trafficmirror.filter.packet.ParseResult;
@@ -10,6 +15,8 @@ import io.trafficmirror.filter.packet.ParseResult;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One source interface compiled for the packet path: its addresses (to infer direction) and its sessions by
@@ -29,9 +36,46 @@ final class SourcePlan
     final SessionPlan[] sessions;
 
     /**
+     * Compiles a configured interface: its sessions by ascending number, each with its filter compiled against the
+     * interface's VPC blocks (shared through {@code compiled} between interfaces with equal filters and blocks),
+     * and their counter blocks registered.
+     *
+     * @param targets the live target of each target id, or {@code null} for a dry run that sends nothing.
+     */
+    static SourcePlan compile(
+        final MirrorConfiguration configuration,
+        final MirrorSource source,
+        final int block,
+        final boolean awsExclusions,
+        final Map<List<Object>, CompiledFilter> compiled,
+        final CounterRegistry registry,
+        final Function<String, TargetRuntime> targets)
+    {
+        final MatchOptions options = MatchOptions.builder()
+            .vpcCidrBlocks(source.vpcCidrBlocks())
+            .awsExclusions(awsExclusions)
+            .build();
+        final List<MirrorSession> sessions = configuration.sessionsOf(source.networkInterfaceId());
+        final SessionPlan[] plans = new SessionPlan[sessions.size()];
+        for (int i = 0; i < plans.length; i++)
+        {
+            final MirrorSession session = sessions.get(i);
+            final MirrorFilter filter = configuration.filter(session.filterId()).orElseThrow();
+            plans[i] = new SessionPlan(session.id(),
+                compiled.computeIfAbsent(List.of(filter, options), key -> CompiledFilter.compile(filter, options)),
+                session.virtualNetworkId().orElseThrow(), session.packetLength().orElse(Integer.MAX_VALUE),
+                targets.apply(session.targetId()),
+                registry.block("session/" + session.id(), Counter.SESSION_WIDTH),
+                registry.block("session-copies/" + session.id(), Counter.COPY_WIDTH),
+                registry);
+        }
+        return of(source, block, plans);
+    }
+
+    /**
      * Compiles a configured interface's addresses; its sessions are given already compiled.
      */
-    static SourcePlan of(final MirrorSource source, final int block, final SessionPlan[] sessions)
+    private static SourcePlan of(final MirrorSource source, final int block, final SessionPlan[] sessions)
     {
         final List<InetAddress> ipv4 = source.privateIpAddresses();
         final int[] ipv4Addresses = new int[ipv4.size()];
