@@ -12,13 +12,20 @@ import java.nio.ByteBuffer;
  * to one side at a time: a producer takes it from the target's free queue, fills it with absolute writes and
  * offers it on the work queue; the sender takes it, sends it and returns it to the free queue. The queues'
  * release/acquire ordering makes each side see the other's writes, so the fields need no other fencing.
+ * <p>
+ * Nobody moves {@link #buffer}'s position or limit: producers write it with absolute puts, which check the limit,
+ * so a limit left at one copy's length would refuse the next, longer copy. Senders that need a positioned buffer
+ * use {@link #sendView} or {@link #readOnlyView}, which only the sender touches.
  */
 final class Slot
 {
     /** Room for the largest outer header, IPv6: Ethernet, IPv6, UDP and VXLAN. */
     static final int HEADROOM = OuterHeadersEncoder.HEADER_LENGTH_IPV6;
 
+    /** The producer's side: written with absolute puts only, its position and limit never change. */
     final ByteBuffer buffer;
+    /** The sender's view of {@link #buffer}, made once, positioned for each send. */
+    final ByteBuffer sendView;
     /** A read-only view of {@link #buffer} made once, for handing inner frames to consumers. */
     final ByteBuffer readOnlyView;
 
@@ -37,6 +44,7 @@ final class Slot
     Slot(final int maxInnerLength)
     {
         buffer = ByteBuffer.allocateDirect(HEADROOM + maxInnerLength);
+        sendView = buffer.duplicate();
         readOnlyView = buffer.asReadOnlyBuffer();
     }
 }
