@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  *
  * <p>The hash is <em>symmetric</em>: both directions of a flow get the same port, so a target behind a
  * flow-hashing load balancer sees a whole conversation on one path. (AWS does not promise this; see
- * SEMANTICS.md.) The flow is:
+ * docs/semantics.md, "The flow-hash source port".) The flow is:
  * <ul>
  *   <li>TCP, UDP, SCTP: addresses, protocol and ports (5-tuple);</li>
  *   <li>ICMP and ICMPv6: addresses, protocol and, for echo request and reply, the echo identifier in place

@@ -15,7 +15,10 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
-/** The outer source port: symmetric per flow, 5-tuple or 3-tuple as SEMANTICS.md says, always in 49152..65535. */
+/**
+ * The outer source port: symmetric per flow, 5-tuple or 3-tuple as docs/semantics.md, "The flow-hash source port",
+ * says, always in 49152..65535.
+ */
 class FlowHashTest
 {
     @Property

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The outer-header encoder over every buffer kind: both ways of encoding agree, the frame is never touched,
- * and the cut follows the rules of SEMANTICS.md (PacketLength counts after the VXLAN header, MTU counts the
- * outer IP packet). Checksums are checked with the RFC 1071 rule (a correct header sums to 0xFFFF); tshark
- * checks them again in {@link TsharkEncoderInteropTest}.
+ * and the cut follows docs/semantics.md, "Packet length and truncation" and "MTU" (PacketLength counts after the
+ * VXLAN header, MTU counts the outer IP packet). Checksums are checked with the RFC 1071 rule (a correct header
+ * sums to 0xFFFF); tshark checks them again in {@link TsharkEncoderInteropTest}.
  */
 class OuterHeadersEncoderContractTest
 {

@@ -308,8 +308,8 @@ final class SourcePlan
     }
 
     /**
-     * Direction from addresses, as SEMANTICS.md decides: to one of the interface's addresses is ingress, else from
-     * one is egress; frames without IP go by MAC the same way.
+     * Direction from addresses, as docs/semantics.md, "Directions", decides: to one of the interface's addresses is
+     * ingress, else from one is egress; frames without IP go by MAC the same way.
      */
     TrafficDirection infer(final PacketHeaders headers)
     {

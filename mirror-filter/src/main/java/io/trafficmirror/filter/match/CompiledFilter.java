@@ -15,9 +15,9 @@ import java.util.Objects;
  * A {@link MirrorFilter} compiled for matching packets: per direction and IP family, a {@link RuleClassifier}
  * whose cost per packet barely grows with the rule count, plus the AWS exclusions and Amazon DNS checks.
  *
- * <p>Evaluation order (SEMANTICS.md): the AWS exclusions when switched on; then Amazon DNS traffic, mirrored
- * without consulting rules exactly when the filter has {@code amazon-dns}; then the rules of the packet's
- * direction in rule-number order, first match deciding. A packet no rule matches is not mirrored.
+ * <p>Evaluation order (docs/semantics.md, "Rule evaluation"): the AWS exclusions when switched on; then Amazon DNS
+ * traffic, mirrored without consulting rules exactly when the filter has {@code amazon-dns}; then the rules of the
+ * packet's direction in rule-number order, first match deciding. A packet no rule matches is not mirrored.
  *
  * <p>Immutable and thread-safe: recompile on any change and publish the new instance with one volatile
  * write (or any other safe publication); every field is final, so readers need no locks.

@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The filter semantics of SEMANTICS.md written as plainly as possible, one rule after another, as the truth
- * that {@link CompiledFilter} is tested against and the baseline it is benchmarked against. Not for production:
- * its cost grows linearly with the rule count and it allocates nothing only by accident.
+ * The filter semantics of docs/semantics.md ("Filter rules", "Rule evaluation", "Exclusions and Amazon DNS")
+ * written as plainly as possible, one rule after another, as the truth that {@link CompiledFilter} is tested
+ * against and the baseline it is benchmarked against. Not for production: its cost grows linearly with the rule
+ * count and it allocates nothing only by accident.
  *
  * <p>It reads packets through the production {@link PacketHeaders}: that parser is checked field by field
  * against Pcap4J on its own, so sharing it here isolates the matching logic, and the end-to-end path (parse and

@@ -4,7 +4,7 @@ import io.trafficmirror.filter.packet.PacketHeaders;
 
 /**
  * The traffic AWS treats apart from rules, tested on parsed headers without allocating: the AWS exclusions
- * and Amazon DNS (SEMANTICS.md, "Evaluation" and "Edge cases decided").
+ * and Amazon DNS (docs/semantics.md, "Exclusions and Amazon DNS" and "Edge cases decided").
  */
 final class SpecialTraffic
 {

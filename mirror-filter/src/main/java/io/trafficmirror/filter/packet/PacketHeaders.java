@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * ICMP / ICMPv6      type(1) code(1)   protocol 1 or 58, whatever the IP version, as other decoders do
  * </pre>
  *
- * <p>Decisions, following the project's SEMANTICS.md:
+ * <p>Decisions, following docs/semantics.md, "How packets are read":
  * <ul>
  *   <li>VLAN tags, 802.1Q (0x8100) and 802.1ad (0x88a8), are skipped in any order and number up to
  *   {@link #MAX_VLAN_TAGS}, a cap that only bounds work: real frames carry one or two.</li>

@@ -23,8 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The cases SEMANTICS.md spells out, each checked on both the compiled filter and the reference evaluator;
- * expected verdicts come from that page, not from running the code.
+ * The cases docs/semantics.md spells out ("Rule evaluation", "Exclusions and Amazon DNS", "How packets are read"),
+ * each checked on both the compiled filter and the reference evaluator; expected verdicts come from that page, not
+ * from running the code.
  */
 class CompiledFilterSemanticsTest
 {
