@@ -11,42 +11,52 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+
+import io.trafficmirror.testing.SeededCases;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated frames into every decoder, over every buffer kind, each buffer ending exactly where the
- * given length ends: a read out of bounds would throw, and any exception fails the property. Tries per property
- * come from {@code jqwik.tries.default} (1000 in CI; raise it with {@code -Djqwik.tries.default=...}).
+ * given length ends: a read out of bounds would throw, and any exception fails the property. 1000 cases per
+ * property in CI; long runs raise that with {@code -Dtrafficmirror.cases.scale=...} (see {@link SeededCases}).
  */
 class DecoderFuzzTest
 {
+    private static final int CASES = 1000;
     private static final List<byte[]> SEEDS = seeds();
 
     private final VxlanFrameDecoder frameDecoder = new VxlanFrameDecoder();
     private final VxlanHeaderDecoder vxlanDecoder = new VxlanHeaderDecoder();
     private final GeneveHeaderDecoder geneveDecoder = new GeneveHeaderDecoder();
 
-    @Property
-    void shouldNeverThrowOrReadOutsideTheBoundsOnRandomBytes(
-        @ForAll @Size(max = 400) byte[] bytes, @ForAll BufferKind kind, @ForAll @IntRange(max = 2) int entry)
+    @Test
+    void shouldNeverThrowOrReadOutsideTheBoundsOnRandomBytes()
     {
-        decodeEverywhere(kind.place(bytes, 0), entry);
+        SeededCases.run(CASES, draw ->
+        {
+            final byte[] bytes = draw.bytes(400);
+            final BufferKind kind = draw.enumConstant(BufferKind.class);
+            final int entry = draw.between(0, 2);
+
+            decodeEverywhere(kind.place(bytes, 0), entry);
+        });
     }
 
-    @Property
-    void shouldNeverThrowOrReadOutsideTheBoundsOnMutatedRealFrames(
-        @ForAll long seed, @ForAll BufferKind kind, @ForAll @IntRange(max = 2) int entry)
+    @Test
+    void shouldNeverThrowOrReadOutsideTheBoundsOnMutatedRealFrames()
     {
-        final Random random = new Random(seed);
-        final byte[] base = SEEDS.get(random.nextInt(SEEDS.size()));
-        final byte[] frame = mutate(base, random);
+        SeededCases.run(CASES, draw ->
+        {
+            final SplittableRandom random = draw.random();
+            final BufferKind kind = draw.enumConstant(BufferKind.class);
+            final int entry = draw.between(0, 2);
+            final byte[] base = SEEDS.get(random.nextInt(SEEDS.size()));
+            final byte[] frame = mutate(base, random);
 
-        decodeEverywhere(kind.place(frame, 0), entry);
+            decodeEverywhere(kind.place(frame, 0), entry);
+        });
     }
 
     private void decodeEverywhere(final BufferKind.Placed placed, final int entry)
@@ -106,7 +116,7 @@ class DecoderFuzzTest
     }
 
     /** Overwrites a few bytes (often length and type fields, in the first 130 bytes) and maybe cuts the frame. */
-    private static byte[] mutate(final byte[] base, final Random random)
+    private static byte[] mutate(final byte[] base, final SplittableRandom random)
     {
         final int length = random.nextInt(4) == 0 ? random.nextInt(base.length + 1) : base.length;
         final byte[] frame = Arrays.copyOf(base, length);
