@@ -12,14 +12,16 @@ import org.opentest4j.TestAbortedException;
  * therefore names everything needed to replay exactly that case, and the failure carries the original error as
  * its cause. There is no shrinking: generators stay small and the assertions say what went wrong.
  *
- * <p>The run's seed is {@link #DEFAULT_SEED} unless the test passes its own (for example {@link #randomSeed()})
- * so that CI sees the same cases every time. System properties, read on every run, override that:
+ * <p>The run's seed is the fixed {@link #DEFAULT_SEED}, so that CI sees the same cases on every machine, unless
+ * the test passes its own (a test that wants new cases on every run passes {@link #randomSeed()}). System
+ * properties, read on every run, override either:
  * <ul>
  *   <li>{@code -Dtrafficmirror.seed=<n>} (decimal or {@code 0x} hex) replays a reported run;
  *       {@code -Dtrafficmirror.seed=random} explores with a fresh seed, which is printed;</li>
- *   <li>{@code -Dtrafficmirror.case=<i>} runs only case {@code i} of that seed;</li>
+ *   <li>{@code -Dtrafficmirror.case=<i>} runs only case {@code i} of that seed (with {@code -Dtest=Class#method});</li>
  *   <li>{@code -Dtrafficmirror.cases.scale=<k>} multiplies every case count, for long runs outside CI.</li>
  * </ul>
+ * An assumption that fails inside a case aborts the test as usual, unwrapped.
  */
 public final class SeededCases
 {
@@ -178,7 +180,7 @@ public final class SeededCases
             return random.nextInt(bound);
         }
 
-        /** In {@code min..max} inclusive, biased to {@code min}, {@code min + 1}, {@code max - 1}, {@code max} and 0. */
+        /** In {@code min..max} inclusive, biased to {@code min}, {@code min + 1}, {@code max - 1}, {@code max}, 0. */
         public int between(final int min, final int max)
         {
             if (min > max)

@@ -2,6 +2,7 @@ package io.trafficmirror.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,19 +10,44 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.opentest4j.TestAbortedException;
 
 /** The seeded runner's promises: same seed, same cases; a failure names what replays it, and the replay works. */
 @ResourceLock("system properties")
 class SeededCasesTest
 {
-    @AfterEach
+    private static final String[] PROPERTIES =
+        {SeededCases.SEED_PROPERTY, SeededCases.CASE_PROPERTY, SeededCases.SCALE_PROPERTY};
+
+    /** What the run was started with (a replay of another test, say), put back after each test here. */
+    private final String[] saved = new String[PROPERTIES.length];
+
+    @BeforeEach
     void clearProperties()
     {
-        System.clearProperty(SeededCases.SEED_PROPERTY);
-        System.clearProperty(SeededCases.CASE_PROPERTY);
-        System.clearProperty(SeededCases.SCALE_PROPERTY);
+        for (int i = 0; i < PROPERTIES.length; i++)
+        {
+            saved[i] = System.clearProperty(PROPERTIES[i]);
+        }
+    }
+
+    @AfterEach
+    void restoreProperties()
+    {
+        for (int i = 0; i < PROPERTIES.length; i++)
+        {
+            if (saved[i] == null)
+            {
+                System.clearProperty(PROPERTIES[i]);
+            }
+            else
+            {
+                System.setProperty(PROPERTIES[i], saved[i]);
+            }
+        }
     }
 
     @Test
@@ -78,6 +104,14 @@ class SeededCasesTest
         SeededCases.run(12345, 50, draw -> replayed.add(draw.anyLong()));
 
         assertThat(replayed).containsExactly(failing[0]);
+    }
+
+    @Test
+    void shouldLetAFailedAssumptionAbortTheTestUnwrapped()
+    {
+        assertThatThrownBy(() -> SeededCases.run(10, draw -> assumeTrue(draw.below(1) != 0, "no tool here")))
+            .isInstanceOf(TestAbortedException.class)
+            .hasMessageContaining("no tool here");
     }
 
     @Test

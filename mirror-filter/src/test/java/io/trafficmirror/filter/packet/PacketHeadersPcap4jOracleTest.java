@@ -62,7 +62,8 @@ class PacketHeadersPcap4jOracleTest
             final List<String> failures = new ArrayList<>();
             for (int i = 0; i < 20; i++)
             {
-                compare("frame " + i, RandomFrames.next(draw.random(), RandomFrames.Shape.ANY).build(), depth, failures);
+                final byte[] frame = RandomFrames.next(draw.random(), RandomFrames.Shape.ANY).build();
+                compare("frame " + i, frame, depth, failures);
             }
             assertThat(failures).isEmpty();
         });

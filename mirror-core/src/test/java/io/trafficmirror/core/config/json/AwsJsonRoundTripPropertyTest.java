@@ -46,8 +46,8 @@ class AwsJsonRoundTripPropertyTest
         });
     }
 
-    private static MirrorConfiguration build(final SplittableRandom random, final int filterCount, final int targetCount,
-        final int sourceCount)
+    private static MirrorConfiguration build(
+        final SplittableRandom random, final int filterCount, final int targetCount, final int sourceCount)
     {
         final MirrorConfiguration.Builder builder = MirrorConfiguration.builder().quotas(Quotas.embedded())
             .vniSeed(random.nextLong());
