@@ -197,7 +197,7 @@ public final class SeededCases
                 }
                 return min;
             }
-            return (int)(min + (long)(random.nextDouble() * ((long)max - min + 1)));
+            return (int)random.nextLong(min, (long)max + 1);
         }
 
         /** Any int, biased to 0, 1, -1 and the extremes and their neighbours. */
