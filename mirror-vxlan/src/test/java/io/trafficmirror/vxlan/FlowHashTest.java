@@ -6,13 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+
+import io.trafficmirror.testing.SeededCases;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,85 +16,112 @@ import org.junit.jupiter.api.Test;
  */
 class FlowHashTest
 {
-    @Property
-    void shouldGiveBothDirectionsOfAnIpv4TcpOrUdpFlowTheSamePort(
-        @ForAll int source,
-        @ForAll int destination,
-        @ForAll @IntRange(max = 65535) int sourcePort,
-        @ForAll @IntRange(max = 65535) int destinationPort,
-        @ForAll("tcpOrUdp") int protocol,
-        @ForAll("vlanTags") int[] tags,
-        @ForAll int sequence)
+    private static final int CASES = 1000;
+
+    @Test
+    void shouldGiveBothDirectionsOfAnIpv4TcpOrUdpFlowTheSamePort()
     {
-        final byte[] forward = Frames.ipv4(tags, source, destination, protocol, 0,
-            Frames.ports(sourcePort, destinationPort, sequence));
-        final byte[] reverse = Frames.ipv4(tags, destination, source, protocol, 0,
-            Frames.ports(destinationPort, sourcePort, ~sequence));
-
-        final int port = port(forward);
-        assertThat(port).isBetween(FlowHash.MIN_PORT, FlowHash.MAX_PORT).isEqualTo(port(reverse));
-    }
-
-    @Property
-    void shouldGiveBothDirectionsOfAnIpv6FlowTheSamePortThroughExtensionHeaders(
-        @ForAll long a0, @ForAll long a1, @ForAll long b0, @ForAll long b1,
-        @ForAll @IntRange(max = 65535) int sourcePort,
-        @ForAll @IntRange(max = 65535) int destinationPort,
-        @ForAll("tcpOrUdp") int protocol,
-        @ForAll boolean hopByHop)
-    {
-        final byte[] forward = Frames.ipv6(new long[] {a0, a1}, new long[] {b0, b1}, protocol, hopByHop,
-            Frames.ports(sourcePort, destinationPort, 1));
-        final byte[] reverse = Frames.ipv6(new long[] {b0, b1}, new long[] {a0, a1}, protocol, hopByHop,
-            Frames.ports(destinationPort, sourcePort, 2));
-
-        assertThat(port(forward)).isEqualTo(port(reverse));
-    }
-
-    @Property
-    void shouldGiveAPingAndItsReplyTheSamePort(@ForAll int a, @ForAll int b, @ForAll short identifier)
-    {
-        final byte[] request = Frames.ipv4(new int[0], a, b, 1, 0, Frames.echo(8, identifier, 1));
-        final byte[] reply = Frames.ipv4(new int[0], b, a, 1, 0, Frames.echo(0, identifier, 1));
-
-        assertThat(port(request)).isEqualTo(port(reply));
-    }
-
-    @Property
-    void shouldHashOtherProtocolsByAddressesAndProtocolOnly(
-        @ForAll int a, @ForAll int b, @ForAll long payload, @ForAll long otherPayload)
-    {
-        final int gre = 47;
-        final byte[] one = Frames.ipv4(new int[0], a, b, gre, 0, payload);
-        final byte[] other = Frames.ipv4(new int[0], b, a, gre, 0, otherPayload);
-
-        assertThat(port(one)).isEqualTo(port(other));
-    }
-
-    @Property
-    void shouldIgnorePortBytesInNonFirstFragments(@ForAll int a, @ForAll int b, @ForAll long payload)
-    {
-        final byte[] fragment = Frames.ipv4(new int[0], a, b, 6, 0x00B9, payload);
-        final byte[] otherFragment = Frames.ipv4(new int[0], a, b, 6, 0x00B9, ~payload);
-
-        assertThat(port(fragment)).isEqualTo(port(otherFragment));
-    }
-
-    @Property
-    void shouldGiveAnyBytesADeterministicPortInRangeReadingNothingBeyondTheLength(
-        @ForAll @Size(max = 120) byte[] bytes, @ForAll BufferKind kind)
-    {
-        final BufferKind.Placed placed = kind.place(bytes, 0);
-        final ByteBuffer buffer = placed.array() != null ? ByteBuffer.wrap(placed.array()) : placed.buffer();
-
-        final int port = FlowHash.sourcePort(buffer, placed.offset(), placed.length());
-
-        assertThat(port).isBetween(FlowHash.MIN_PORT, FlowHash.MAX_PORT)
-            .isEqualTo(FlowHash.sourcePort(bytes, 0, bytes.length));
-        for (int cut = 0; cut < bytes.length; cut++)
+        SeededCases.run(CASES, draw ->
         {
-            assertThat(FlowHash.sourcePort(buffer, placed.offset(), cut)).isBetween(FlowHash.MIN_PORT, FlowHash.MAX_PORT);
-        }
+            final int source = draw.anyInt();
+            final int destination = draw.anyInt();
+            final int sourcePort = draw.between(0, 65535);
+            final int destinationPort = draw.between(0, 65535);
+            final int protocol = draw.oneOfInts(6, 17);
+            final int[] tags = vlanTags(draw);
+            final int sequence = draw.anyInt();
+            final byte[] forward = Frames.ipv4(tags, source, destination, protocol, 0,
+                Frames.ports(sourcePort, destinationPort, sequence));
+            final byte[] reverse = Frames.ipv4(tags, destination, source, protocol, 0,
+                Frames.ports(destinationPort, sourcePort, ~sequence));
+
+            final int port = port(forward);
+            assertThat(port).isBetween(FlowHash.MIN_PORT, FlowHash.MAX_PORT).isEqualTo(port(reverse));
+        });
+    }
+
+    @Test
+    void shouldGiveBothDirectionsOfAnIpv6FlowTheSamePortThroughExtensionHeaders()
+    {
+        SeededCases.run(CASES, draw ->
+        {
+            final long[] a = {draw.anyLong(), draw.anyLong()};
+            final long[] b = {draw.anyLong(), draw.anyLong()};
+            final int sourcePort = draw.between(0, 65535);
+            final int destinationPort = draw.between(0, 65535);
+            final int protocol = draw.oneOfInts(6, 17);
+            final boolean hopByHop = draw.bool();
+            final byte[] forward = Frames.ipv6(a, b, protocol, hopByHop, Frames.ports(sourcePort, destinationPort, 1));
+            final byte[] reverse = Frames.ipv6(b, a, protocol, hopByHop, Frames.ports(destinationPort, sourcePort, 2));
+
+            assertThat(port(forward)).isEqualTo(port(reverse));
+        });
+    }
+
+    @Test
+    void shouldGiveAPingAndItsReplyTheSamePort()
+    {
+        SeededCases.run(CASES, draw ->
+        {
+            final int a = draw.anyInt();
+            final int b = draw.anyInt();
+            final short identifier = draw.anyShort();
+            final byte[] request = Frames.ipv4(new int[0], a, b, 1, 0, Frames.echo(8, identifier, 1));
+            final byte[] reply = Frames.ipv4(new int[0], b, a, 1, 0, Frames.echo(0, identifier, 1));
+
+            assertThat(port(request)).isEqualTo(port(reply));
+        });
+    }
+
+    @Test
+    void shouldHashOtherProtocolsByAddressesAndProtocolOnly()
+    {
+        SeededCases.run(CASES, draw ->
+        {
+            final int a = draw.anyInt();
+            final int b = draw.anyInt();
+            final int gre = 47;
+            final byte[] one = Frames.ipv4(new int[0], a, b, gre, 0, draw.anyLong());
+            final byte[] other = Frames.ipv4(new int[0], b, a, gre, 0, draw.anyLong());
+
+            assertThat(port(one)).isEqualTo(port(other));
+        });
+    }
+
+    @Test
+    void shouldIgnorePortBytesInNonFirstFragments()
+    {
+        SeededCases.run(CASES, draw ->
+        {
+            final int a = draw.anyInt();
+            final int b = draw.anyInt();
+            final long payload = draw.anyLong();
+            final byte[] fragment = Frames.ipv4(new int[0], a, b, 6, 0x00B9, payload);
+            final byte[] otherFragment = Frames.ipv4(new int[0], a, b, 6, 0x00B9, ~payload);
+
+            assertThat(port(fragment)).isEqualTo(port(otherFragment));
+        });
+    }
+
+    @Test
+    void shouldGiveAnyBytesADeterministicPortInRangeReadingNothingBeyondTheLength()
+    {
+        SeededCases.run(CASES, draw ->
+        {
+            final byte[] bytes = draw.bytes(120);
+            final BufferKind.Placed placed = draw.enumConstant(BufferKind.class).place(bytes, 0);
+            final ByteBuffer buffer = placed.array() != null ? ByteBuffer.wrap(placed.array()) : placed.buffer();
+
+            final int port = FlowHash.sourcePort(buffer, placed.offset(), placed.length());
+
+            assertThat(port).isBetween(FlowHash.MIN_PORT, FlowHash.MAX_PORT)
+                .isEqualTo(FlowHash.sourcePort(bytes, 0, bytes.length));
+            for (int cut = 0; cut < bytes.length; cut++)
+            {
+                assertThat(FlowHash.sourcePort(buffer, placed.offset(), cut))
+                    .isBetween(FlowHash.MIN_PORT, FlowHash.MAX_PORT);
+            }
+        });
     }
 
     @Test
@@ -127,16 +149,15 @@ class FlowHashTest
         assertThat(ports).hasSizeGreaterThan(95);
     }
 
-    @Provide
-    Arbitrary<Integer> tcpOrUdp()
+    /** Zero to three VLAN tags, each 802.1Q or 802.1ad. */
+    private static int[] vlanTags(final SeededCases.Draw draw)
     {
-        return Arbitraries.of(6, 17);
-    }
-
-    @Provide
-    Arbitrary<int[]> vlanTags()
-    {
-        return Arbitraries.of(0x8100, 0x88A8).array(int[].class).ofMaxSize(3);
+        final int[] tags = new int[draw.between(0, 3)];
+        for (int i = 0; i < tags.length; i++)
+        {
+            tags[i] = draw.oneOfInts(0x8100, 0x88A8);
+        }
+        return tags;
     }
 
     private static int port(final byte[] frame)

@@ -15,11 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.SplittableRandom;
+
+import io.trafficmirror.testing.SeededCases;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated files into the reader, through a seekable and a non-seekable channel: reading to the end
@@ -32,22 +31,30 @@ class CaptureReaderFuzzTest
     private static final int[] MAGICS = {0xA1B2C3D4, 0xD4C3B2A1, 0xA1B23C4D, 0x4D3CB2A1, 0x0A0D0D0A};
     private static final List<byte[]> SEEDS = seeds();
 
-    @Property(tries = 800)
-    void shouldOnlyReadOrReportAFormatErrorOnRandomBytesBehindAValidMagic(
-        @ForAll @Size(max = 600) final byte[] bytes, @ForAll @IntRange(max = 4) final int magic,
-        @ForAll final boolean seekable)
+    @Test
+    void shouldOnlyReadOrReportAFormatErrorOnRandomBytesBehindAValidMagic()
     {
-        final byte[] file = Arrays.copyOf(bytes, bytes.length + 4);
-        System.arraycopy(file, 0, file, 4, bytes.length);
-        ByteBuffer.wrap(file).order(ByteOrder.BIG_ENDIAN).putInt(0, MAGICS[magic]);
-        readToTheEnd(file, seekable);
+        SeededCases.run(800, draw ->
+        {
+            final byte[] bytes = draw.bytes(600);
+            final int magic = draw.between(0, MAGICS.length - 1);
+            final boolean seekable = draw.bool();
+            final byte[] file = Arrays.copyOf(bytes, bytes.length + 4);
+            System.arraycopy(file, 0, file, 4, bytes.length);
+            ByteBuffer.wrap(file).order(ByteOrder.BIG_ENDIAN).putInt(0, MAGICS[magic]);
+            readToTheEnd(file, seekable);
+        });
     }
 
-    @Property(tries = 1500)
-    void shouldOnlyReadOrReportAFormatErrorOnMutatedCaptures(@ForAll final long seed, @ForAll final boolean seekable)
+    @Test
+    void shouldOnlyReadOrReportAFormatErrorOnMutatedCaptures()
     {
-        final Random random = new Random(seed);
-        readToTheEnd(mutate(SEEDS.get(random.nextInt(SEEDS.size())), random), seekable);
+        SeededCases.run(1500, draw ->
+        {
+            final boolean seekable = draw.bool();
+            final SplittableRandom random = draw.random();
+            readToTheEnd(mutate(SEEDS.get(random.nextInt(SEEDS.size())), random), seekable);
+        });
     }
 
     private static void readToTheEnd(final byte[] file, final boolean seekable)
@@ -81,7 +88,7 @@ class CaptureReaderFuzzTest
         assertThat(System.nanoTime() - start).as("nanoseconds to read %d bytes", file.length).isLessThan(1_000_000_000L);
     }
 
-    private static byte[] mutate(final byte[] base, final Random random)
+    private static byte[] mutate(final byte[] base, final SplittableRandom random)
     {
         byte[] bytes = base.clone();
         final int mutations = 1 + random.nextInt(6);
