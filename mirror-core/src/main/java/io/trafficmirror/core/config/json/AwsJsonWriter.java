@@ -3,13 +3,13 @@ package io.trafficmirror.core.config.json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.net.InetAddresses;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.core.config.MirrorTarget;
 import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.filter.FilterRule;
+import io.trafficmirror.filter.IpAddressText;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.PortRange;
@@ -153,6 +153,6 @@ final class AwsJsonWriter
 
     private static String text(final InetAddress address)
     {
-        return InetAddresses.toAddrString(address);
+        return IpAddressText.format(address);
     }
 }
