@@ -1,7 +1,5 @@
 package io.trafficmirror.filter;
 
-import com.google.common.net.InetAddresses;
-
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -89,7 +87,7 @@ public final class Cidr
         {
             return "a prefix length of 0.." + (ipv6 ? 128 : 32) + " after the /";
         }
-        final byte[] bytes = addressBytes(addressText, ipv6);
+        final byte[] bytes = IpAddressText.bytes(addressText);
         if (bytes == null)
         {
             return "an " + (ipv6 ? "IPv6" : "IPv4") + " address literal before the / (no zone id, no host name)";
@@ -297,7 +295,7 @@ public final class Cidr
             return (low >>> 24 & 0xFF) + "." + (low >>> 16 & 0xFF) + "." + (low >>> 8 & 0xFF) + "." + (low & 0xFF) +
                 "/" + prefixLength;
         }
-        return InetAddresses.toAddrString(networkAddress()) + "/" + prefixLength;
+        return IpAddressText.format(networkAddress()) + "/" + prefixLength;
     }
 
     /**
@@ -321,29 +319,6 @@ public final class Cidr
             prefix = prefix * 10 + (c - '0');
         }
         return prefix > maxPrefix ? -1 : prefix;
-    }
-
-    /**
-     * @return the address's bytes, 4 or 16 by the family it is written in, or null when it is not a literal.
-     */
-    private static byte[] addressBytes(final String addressText, final boolean ipv6)
-    {
-        if (addressText.indexOf('%') >= 0 || !InetAddresses.isInetAddress(addressText))
-        {
-            return null;
-        }
-        final InetAddress address = InetAddresses.forString(addressText);
-        if (ipv6 && !(address instanceof Inet6Address))
-        {
-            // ::ffff:a.b.c.d comes back as an IPv4 address; keep it in the IPv6 family it was written in.
-            final byte[] v4 = address.getAddress();
-            final byte[] mapped = new byte[16];
-            mapped[10] = (byte)0xFF;
-            mapped[11] = (byte)0xFF;
-            System.arraycopy(v4, 0, mapped, 12, 4);
-            return mapped;
-        }
-        return address.getAddress();
     }
 
     private static long ipv4Mask(final int prefix)

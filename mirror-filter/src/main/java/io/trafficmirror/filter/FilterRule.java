@@ -1,6 +1,5 @@
 package io.trafficmirror.filter;
 
-import com.google.common.base.MoreObjects;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -246,7 +245,7 @@ public final class FilterRule
     @Override
     public String toString()
     {
-        return MoreObjects.toStringHelper("FilterRule").omitNullValues()
+        return new FieldsText("FilterRule")
             .add("id", id)
             .add("direction", direction)
             .add("ruleNumber", ruleNumber)

@@ -1,6 +1,5 @@
 package io.trafficmirror.filter;
 
-import com.google.common.base.MoreObjects;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -170,7 +169,7 @@ public final class MirrorFilter
     @Override
     public String toString()
     {
-        return MoreObjects.toStringHelper("MirrorFilter").omitNullValues()
+        return new FieldsText("MirrorFilter")
             .add("id", id)
             .add("ingressRules", ingressRules)
             .add("egressRules", egressRules)

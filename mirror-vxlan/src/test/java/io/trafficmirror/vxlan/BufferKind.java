@@ -1,6 +1,7 @@
 package io.trafficmirror.vxlan;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Every kind of buffer the codecs accept. Each placement ends exactly where the data ends (limit or
@@ -45,7 +46,7 @@ enum BufferKind
         buffer.put(offset, bytes);
         // A caller's position and byte order must not matter.
         buffer.position(size / 2);
-        buffer.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.order(ByteOrder.LITTLE_ENDIAN);
         if (readOnly)
         {
             buffer = buffer.asReadOnlyBuffer();

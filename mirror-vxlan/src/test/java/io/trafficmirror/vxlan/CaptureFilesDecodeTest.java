@@ -48,7 +48,8 @@ class CaptureFilesDecodeTest
 
             // The inner frame is the tail of the outer UDP payload as tshark sees it.
             final byte[] udpPayload = Tshark.hex(Tshark.first(row[3]));
-            final byte[] tsharkInner = Arrays.copyOfRange(udpPayload, udpPayload.length - decoder.innerLength(), udpPayload.length);
+            final byte[] tsharkInner =
+                Arrays.copyOfRange(udpPayload, udpPayload.length - decoder.innerLength(), udpPayload.length);
             final byte[] ourInner = Arrays.copyOfRange(
                 packet.data(), decoder.innerOffset(), decoder.innerOffset() + decoder.innerLength());
             assertThat(ourInner).as(where).isEqualTo(tsharkInner);

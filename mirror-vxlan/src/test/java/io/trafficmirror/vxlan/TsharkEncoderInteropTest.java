@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,7 @@ class TsharkEncoderInteropTest
             }
             // The inner Ethernet source, as tshark finds it inside the tunnel.
             assertThat(Tshark.nth(row[8], 1)).as(where)
-                .isEqualTo(java.util.HexFormat.ofDelimiter(":").formatHex(c.frame, 6, 12));
+                .isEqualTo(HexFormat.ofDelimiter(":").formatHex(c.frame, 6, 12));
             assertThat(row[10]).as(where + " malformed").isEmpty();
             for (final String severity : row[11].isEmpty() ? new String[0] : row[11].split("\\|"))
             {

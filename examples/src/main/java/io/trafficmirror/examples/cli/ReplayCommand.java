@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
     mixinStandardHelpOptions = true,
     description = {"Replay a capture through the engine to real UDP targets, as an AWS configuration says.",
         "The copies leave through UDP sockets, so the operating system writes the outer IP and UDP headers " +
-        "(its TTL, DF and UDP checksum); the VXLAN header and inner frames are AWS's."})
+            "(its TTL, DF and UDP checksum); the VXLAN header and inner frames are AWS's."})
 final class ReplayCommand implements Callable<Integer>
 {
     private static final int VXLAN_PORT = 4789;

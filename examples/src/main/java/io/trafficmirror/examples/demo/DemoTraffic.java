@@ -4,8 +4,10 @@ import io.trafficmirror.core.capture.PcapWriter;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -143,15 +145,15 @@ public final class DemoTraffic
         final ByteBuffer message = ByteBuffer.allocate(64);
         message.putShort((short)0x2a6b).putShort((short)(answer ? 0x8180 : 0x0100)).putShort((short)1)
             .putShort((short)(answer ? 1 : 0)).putShort((short)0).putShort((short)0);
-        message.put((byte)7).put("example".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-            .put((byte)3).put("com".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte)0)
+        message.put((byte)7).put("example".getBytes(StandardCharsets.US_ASCII))
+            .put((byte)3).put("com".getBytes(StandardCharsets.US_ASCII)).put((byte)0)
             .putShort((short)1).putShort((short)1);
         if (answer)
         {
             message.putShort((short)0xc00c).putShort((short)1).putShort((short)1).putInt(300).putShort((short)4)
                 .putInt(ipv4(93, 184, 215, 14));
         }
-        return java.util.Arrays.copyOf(message.array(), message.position());
+        return Arrays.copyOf(message.array(), message.position());
     }
 
     /** An NTPv4 packet of the given mode: 3 client, 4 server (RFC 5905). */

@@ -3,9 +3,11 @@ package io.trafficmirror.examples.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -90,7 +92,7 @@ class ExplainCommandTest
 
     static List<String[]> tshark(final Path file, final String... fields) throws Exception
     {
-        final List<String> command = new java.util.ArrayList<>(List.of("tshark", "-r", file.toString(), "-T", "fields"));
+        final List<String> command = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-T", "fields"));
         for (final String field : fields)
         {
             command.add("-e");
@@ -109,7 +111,7 @@ class ExplainCommandTest
             return new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start()
                 .waitFor(30, TimeUnit.SECONDS);
         }
-        catch (final java.io.IOException | InterruptedException ex)
+        catch (final IOException | InterruptedException ex)
         {
             return false;
         }

@@ -72,7 +72,8 @@ public class FilterBenchmark
             mirrored += Verdict.isMirrored(verdict) ? 1 : 0;
             decided += Verdict.ruleNumber(verdict) != 0 ? 1 : 0;
         }
-        System.out.printf("%n%d rules per direction: %d of %d frames decided by a rule, %d mirrored%n", rules, decided, FRAMES, mirrored);
+        System.out.printf("%n%d rules per direction: %d of %d frames decided by a rule, %d mirrored%n",
+            rules, decided, FRAMES, mirrored);
     }
 
     /**

@@ -113,9 +113,11 @@ final class FilterWorkload
         final boolean ipv6 = !rule.isIpv4();
         final int roll = random.nextInt(100);
         final int protocol = roll < 50 ? 6 : roll < 85 ? 17 : ipv6 ? 58 : 1;
-        final int destinationPort = rule.destinationPortRange().map(r -> r.fromPort()).orElse(SERVICE_PORTS[random.nextInt(SERVICE_PORTS.length)]);
+        final int destinationPort = rule.destinationPortRange().map(r -> r.fromPort())
+            .orElse(SERVICE_PORTS[random.nextInt(SERVICE_PORTS.length)]);
         final int sourcePort = 1024 + random.nextInt(64000);
-        final int length = random.nextInt(100) < 40 ? 64 + random.nextInt(100) : random.nextInt(100) < 50 ? 1500 : 64 + random.nextInt(1437);
+        final int length = random.nextInt(100) < 40 ? 64 + random.nextInt(100) :
+            random.nextInt(100) < 50 ? 1500 : 64 + random.nextInt(1437);
         final ByteBuffer out = ByteBuffer.allocate(Math.max(length, 14 + 40 + 20));
         out.putShort((short)0x0200).putInt(1).putShort((short)0x0200).putInt(2);
         if (ipv6)

@@ -191,7 +191,8 @@ public class VxlanBenchmark
     {
         final byte[] frame = new byte[size];
         final ByteBuffer b = ByteBuffer.wrap(frame);
-        b.put(new byte[] {0x02, 0x29, 0x23, 0x74, (byte)0xc7, 0x7d}).put(new byte[] {0x02, (byte)0x85, 0x69, (byte)0xc2, (byte)0xab, 0x02});
+        b.put(new byte[] {0x02, 0x29, 0x23, 0x74, (byte)0xc7, 0x7d})
+            .put(new byte[] {0x02, (byte)0x85, 0x69, (byte)0xc2, (byte)0xab, 0x02});
         b.putShort((short)0x0800);
         b.put((byte)0x45).put((byte)0).putShort((short)(size - 14)).putShort((short)0x1234).putShort((short)0x4000)
             .put((byte)64).put((byte)6).putShort((short)0)

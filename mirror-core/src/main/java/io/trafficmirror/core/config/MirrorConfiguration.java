@@ -1,6 +1,5 @@
 package io.trafficmirror.core.config;
 
-import com.google.common.base.MoreObjects;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.MirrorFilter;
@@ -425,7 +424,7 @@ public final class MirrorConfiguration
     @Override
     public String toString()
     {
-        return MoreObjects.toStringHelper("MirrorConfiguration")
+        return new FieldsText("MirrorConfiguration")
             .add("targets", targets)
             .add("filters", filters)
             .add("sessions", sessions)

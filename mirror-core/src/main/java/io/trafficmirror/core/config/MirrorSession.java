@@ -1,6 +1,5 @@
 package io.trafficmirror.core.config;
 
-import com.google.common.base.MoreObjects;
 import io.trafficmirror.filter.AwsNamed;
 import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.Violations;
@@ -204,7 +203,7 @@ public final class MirrorSession
     @Override
     public String toString()
     {
-        return MoreObjects.toStringHelper("MirrorSession").omitNullValues()
+        return new FieldsText("MirrorSession")
             .add("id", id)
             .add("networkInterfaceId", networkInterfaceId)
             .add("targetId", targetId)

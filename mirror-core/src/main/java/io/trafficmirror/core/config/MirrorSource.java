@@ -1,9 +1,8 @@
 package io.trafficmirror.core.config;
 
-import com.google.common.base.MoreObjects;
-import com.google.common.net.InetAddresses;
 import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.filter.InvalidConfigurationException;
+import io.trafficmirror.filter.IpAddressText;
 import io.trafficmirror.filter.Violations;
 
 import java.net.Inet4Address;
@@ -72,10 +71,10 @@ public final class MirrorSource
             .vpcId(vpcId);
         if (privateIpAddress != null)
         {
-            builder.privateIpAddress(InetAddresses.toAddrString(privateIpAddress));
+            builder.privateIpAddress(IpAddressText.format(privateIpAddress));
         }
-        privateIpAddresses.forEach(a -> builder.addPrivateIpAddress(InetAddresses.toAddrString(a)));
-        ipv6Addresses.forEach(a -> builder.addIpv6Address(InetAddresses.toAddrString(a)));
+        privateIpAddresses.forEach(a -> builder.addPrivateIpAddress(IpAddressText.format(a)));
+        ipv6Addresses.forEach(a -> builder.addIpv6Address(IpAddressText.format(a)));
         vpcCidrBlocks.forEach(c -> builder.addVpcCidrBlock(c.toString()));
         return builder;
     }
@@ -175,10 +174,10 @@ public final class MirrorSource
     @Override
     public String toString()
     {
-        return MoreObjects.toStringHelper("MirrorSource").omitNullValues()
+        return new FieldsText("MirrorSource")
             .add("networkInterfaceId", networkInterfaceId)
             .add("macAddress", macAddress)
-            .add("privateIpAddress", privateIpAddress == null ? null : InetAddresses.toAddrString(privateIpAddress))
+            .add("privateIpAddress", privateIpAddress == null ? null : IpAddressText.format(privateIpAddress))
             .add("privateIpAddresses", texts(privateIpAddresses))
             .add("ipv6Addresses", texts(ipv6Addresses))
             .add("vpcId", vpcId)
@@ -189,7 +188,7 @@ public final class MirrorSource
     private static List<String> texts(final List<InetAddress> addresses)
     {
         final List<String> texts = new ArrayList<>(addresses.size());
-        addresses.forEach(a -> texts.add(InetAddresses.toAddrString(a)));
+        addresses.forEach(a -> texts.add(IpAddressText.format(a)));
         return texts;
     }
 
@@ -384,9 +383,9 @@ public final class MirrorSource
             final Violations violations, final String name, final String field, final String text, final boolean ipv6)
         {
             final String family = ipv6 ? "an IPv6 address literal" : "an IPv4 address literal";
-            if (text.indexOf('%') < 0 && (text.indexOf(':') >= 0) == ipv6 && InetAddresses.isInetAddress(text))
+            if ((text.indexOf(':') >= 0) == ipv6)
             {
-                final InetAddress address = InetAddresses.forString(text);
+                final InetAddress address = IpAddressText.parse(text).orElse(null);
                 if (ipv6 ? address instanceof Inet6Address : address instanceof Inet4Address)
                 {
                     return address;

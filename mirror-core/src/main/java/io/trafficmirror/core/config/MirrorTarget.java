@@ -1,6 +1,5 @@
 package io.trafficmirror.core.config;
 
-import com.google.common.base.MoreObjects;
 import io.trafficmirror.filter.AwsNamed;
 import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.Violations;
@@ -125,7 +124,7 @@ public final class MirrorTarget
     @Override
     public String toString()
     {
-        return MoreObjects.toStringHelper("MirrorTarget").omitNullValues()
+        return new FieldsText("MirrorTarget")
             .add("id", id)
             .add("type", type)
             .add("resourceId", resourceId)

@@ -1,6 +1,5 @@
 package io.trafficmirror.core.config;
 
-import com.google.common.base.MoreObjects;
 import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.Violations;
 
@@ -170,7 +169,7 @@ public final class Quotas
     @Override
     public String toString()
     {
-        return MoreObjects.toStringHelper("Quotas")
+        return new FieldsText("Quotas")
             .add("rulesPerFilter", rulesPerFilter)
             .add("sessionsPerSource", sessionsPerSource)
             .add("sourcesPerTarget", sourcesPerTarget)

@@ -6,6 +6,7 @@ import io.trafficmirror.vxlan.OuterHeadersEncoder;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.Arrays;
 
 /**
  * A target that writes each copy to a pcap file as the target would capture it: outer Ethernet, IPv4, UDP and
@@ -37,7 +38,7 @@ final class PcapTarget extends TargetRuntime
         this.log = log;
         this.destinationIpv4 = ipv4(binding.pcapTargetAddress());
         this.writer = PcapWriter.create(binding.pcapFile());
-        java.util.Arrays.fill(encoderKeys, -1L);
+        Arrays.fill(encoderKeys, -1L);
     }
 
     private static int ipv4(final InetAddress address)

@@ -1,6 +1,7 @@
 package io.trafficmirror.core.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -40,7 +41,7 @@ final class Sender implements Runnable
     synchronized void add(final TargetRuntime target)
     {
         final TargetRuntime[] current = targets;
-        final TargetRuntime[] next = java.util.Arrays.copyOf(current, current.length + 1);
+        final TargetRuntime[] next = Arrays.copyOf(current, current.length + 1);
         next[current.length] = target;
         targets = next;
     }

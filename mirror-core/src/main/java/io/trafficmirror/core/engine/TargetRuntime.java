@@ -4,6 +4,7 @@ import org.jctools.queues.MpmcArrayQueue;
 import org.jctools.queues.MpscArrayQueue;
 
 import java.io.Closeable;
+import java.net.InetSocketAddress;
 
 /**
  * The live side of one target: its pre-allocated slots, the queues between producers and its sender, and the
@@ -54,7 +55,7 @@ abstract class TargetRuntime implements Closeable
     /**
      * Any thread: marks a UDP endpoint down or up; other kinds ignore it.
      */
-    void markEndpoint(final java.net.InetSocketAddress endpoint, final boolean up)
+    void markEndpoint(final InetSocketAddress endpoint, final boolean up)
     {
     }
 

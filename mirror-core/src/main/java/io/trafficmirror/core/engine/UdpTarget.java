@@ -4,6 +4,7 @@ import io.trafficmirror.vxlan.FlowHash;
 import io.trafficmirror.vxlan.VxlanHeaderEncoder;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -255,7 +256,7 @@ final class UdpTarget extends TargetRuntime
                     channel.bind(new InetSocketAddress(random.nextInt(FlowHash.MIN_PORT, FlowHash.MAX_PORT + 1)));
                     return;
                 }
-                catch (final java.net.BindException ex)
+                catch (final BindException ex)
                 {
                     // taken: try another
                 }

@@ -1,22 +1,9 @@
 package io.trafficmirror.core.live;
 
 import io.trafficmirror.core.engine.MirrorEngine;
-import io.trafficmirror.core.engine.SourceHandle;
-import org.pcap4j.core.BpfProgram;
-import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.PcapNetworkInterface;
-import org.pcap4j.core.Pcaps;
-import org.pcap4j.packet.namednumber.DataLinkType;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.Locale;
 import java.util.StringJoiner;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Mirrors a real network interface's traffic through the engine: libpcap (through Pcap4J) captures the device's
@@ -28,31 +15,27 @@ import java.util.concurrent.locks.LockSupport;
  * Capturing needs libpcap and the privilege to capture (root, or CAP_NET_RAW and CAP_NET_ADMIN); without either,
  * {@link #start} fails with a {@link LiveCaptureException} of one line saying what is missing.
  * <p>
+ * Pcap4J is an optional dependency of mirror-core, so that an application embedding the engine or the receiver does
+ * not get native-capture libraries. An application that captures adds {@value #PCAP4J_DEPENDENCY} itself; without it
+ * {@link #start} fails with a {@link LiveCaptureException} naming that dependency. This class refers to no Pcap4J type:
+ * only the package-private class behind it does, and it is loaded once Pcap4J and JNA are known to be there.
+ * <p>
  * Pcap4J hands every frame over as a new array, so this source allocates per packet; it is meant for watching a
  * host's own interface, not for line-rate appliances.
  */
 public final class LiveCapture implements AutoCloseable
 {
-    /** Read timeout handed to libpcap; the handle is non-blocking, so the loop never waits in native code. */
-    private static final int READ_TIMEOUT_MILLIS = 100;
+    /** The dependency that brings live capture, at the version mirror-core is built and tested with. */
+    public static final String PCAP4J_DEPENDENCY = "org.pcap4j:pcap4j-core:1.8.2";
 
-    /** How long the capture thread sleeps when libpcap has nothing, so an idle device costs no CPU. */
-    private static final long IDLE_PARK_NANOS = 1_000_000L;
+    /** Pcap4J's native binding, which {@value #PCAP4J_DEPENDENCY} brings with it; named when only it is missing. */
+    public static final String JNA_DEPENDENCY = "net.java.dev.jna:jna:5.14.0";
 
-    private final PcapHandle handle;
-    private final SourceHandle source;
-    private final Thread thread;
-    private final String filter;
-    private final AtomicLong captured = new AtomicLong();
-    private volatile boolean running = true;
+    private final LibpcapCapture capture;
 
-    private LiveCapture(final PcapHandle handle, final SourceHandle source, final String device, final String filter)
+    private LiveCapture(final LibpcapCapture capture)
     {
-        this.handle = handle;
-        this.source = source;
-        this.filter = filter;
-        this.thread = new Thread(this::run, "trafficmirror-capture-" + device);
-        this.thread.setDaemon(true);
+        this.capture = capture;
     }
 
     /**
@@ -64,7 +47,7 @@ public final class LiveCapture implements AutoCloseable
      * @param snapLength         bytes captured per frame, 64..262144; 9216 covers jumbo frames.
      * @param extraFilter        a BPF expression narrowing the capture further, or {@code null}.
      * @return the running capture.
-     * @throws LiveCaptureException when libpcap, the privilege, the device or the filter is missing or wrong.
+     * @throws LiveCaptureException when Pcap4J, libpcap, the privilege, the device or the filter is missing or wrong.
      */
     public static LiveCapture start(final MirrorEngine engine, final String networkInterfaceId, final String device,
         final int snapLength, final String extraFilter) throws LiveCaptureException
@@ -73,38 +56,10 @@ public final class LiveCapture implements AutoCloseable
         {
             throw new IllegalArgumentException("snapLength " + snapLength + " is outside 64..262144");
         }
-        final PcapNetworkInterface nif = device(device);
-        final PcapHandle handle;
-        try
-        {
-            handle = nif.openLive(snapLength, PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS, READ_TIMEOUT_MILLIS);
-        }
-        catch (final PcapNativeException ex)
-        {
-            throw privilegeOr("cannot open " + device, ex);
-        }
-        if (handle.getDlt() != DataLinkType.EN10MB)
-        {
-            handle.close();
-            throw new LiveCaptureException(device + " is not an Ethernet device (link type " + handle.getDlt() +
-                "); only Ethernet frames can be mirrored", null);
-        }
+        requireClass("org.pcap4j.core.Pcaps", "Pcap4J", PCAP4J_DEPENDENCY);
+        requireClass("com.sun.jna.Native", "JNA (Pcap4J's native binding)", JNA_DEPENDENCY);
         final String filter = exclusionFilter(engine, extraFilter);
-        try
-        {
-            handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
-            // Non-blocking: a blocking read on a quiet device may never return (libpcap's timeout does not fire
-            // without traffic on Linux), and Pcap4J's close waits for a read in progress.
-            handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
-        }
-        catch (final PcapNativeException | NotOpenException ex)
-        {
-            handle.close();
-            throw new LiveCaptureException("bad capture filter \"" + filter + "\": " + ex.getMessage(), ex);
-        }
-        final LiveCapture capture = new LiveCapture(handle, engine.source(networkInterfaceId), device, filter);
-        capture.thread.start();
-        return capture;
+        return new LiveCapture(LibpcapCapture.start(engine, networkInterfaceId, device, snapLength, filter));
     }
 
     /**
@@ -112,7 +67,7 @@ public final class LiveCapture implements AutoCloseable
      */
     public String filter()
     {
-        return filter;
+        return capture.filter();
     }
 
     /**
@@ -120,7 +75,7 @@ public final class LiveCapture implements AutoCloseable
      */
     public long capturedFrames()
     {
-        return captured.get();
+        return capture.capturedFrames();
     }
 
     /**
@@ -129,41 +84,7 @@ public final class LiveCapture implements AutoCloseable
     @Override
     public void close()
     {
-        running = false;
-        try
-        {
-            thread.join(10_000);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        handle.close();
-    }
-
-    private void run()
-    {
-        while (running)
-        {
-            final byte[] frame;
-            try
-            {
-                frame = handle.getNextRawPacket();
-            }
-            catch (final NotOpenException ex)
-            {
-                return;
-            }
-            if (frame != null)
-            {
-                captured.incrementAndGet();
-                source.offer(ByteBuffer.wrap(frame));
-            }
-            else
-            {
-                LockSupport.parkNanos(IDLE_PARK_NANOS);
-            }
-        }
+        capture.close();
     }
 
     /**
@@ -188,52 +109,20 @@ public final class LiveCapture implements AutoCloseable
         return exclusion.isEmpty() ? extraFilter : "(" + extraFilter + ") and " + exclusion;
     }
 
-    private static PcapNetworkInterface device(final String device) throws LiveCaptureException
-    {
-        final PcapNetworkInterface nif;
-        try
-        {
-            nif = Pcaps.getDevByName(device);
-        }
-        catch (final UnsatisfiedLinkError | NoClassDefFoundError ex)
-        {
-            throw new LiveCaptureException("libpcap is not installed (install libpcap0.8, or libpcap on your system)", ex);
-        }
-        catch (final PcapNativeException ex)
-        {
-            throw privilegeOr("cannot list capture devices", ex);
-        }
-        if (nif == null)
-        {
-            throw new LiveCaptureException("no capture device named " + device + available(), null);
-        }
-        return nif;
-    }
-
-    private static String available()
+    /**
+     * Looks a class up without initializing it, in the loader that would link it for {@link LibpcapCapture}.
+     */
+    private static void requireClass(final String className, final String library, final String dependency)
+        throws LiveCaptureException
     {
         try
         {
-            final List<PcapNetworkInterface> all = Pcaps.findAllDevs();
-            final StringJoiner names = new StringJoiner(", ", " (devices: ", ")");
-            all.forEach(nif -> names.add(nif.getName()));
-            return all.isEmpty() ? "" : names.toString();
+            Class.forName(className, false, LiveCapture.class.getClassLoader());
         }
-        catch (final PcapNativeException | RuntimeException ex)
+        catch (final ClassNotFoundException | LinkageError ex)
         {
-            return "";
+            throw new LiveCaptureException("live capture needs " + library + ", which is not on the class path: add " +
+                dependency, ex);
         }
-    }
-
-    private static LiveCaptureException privilegeOr(final String what, final PcapNativeException ex)
-    {
-        final String message = String.valueOf(ex.getMessage());
-        final String lower = message.toLowerCase(Locale.ROOT);
-        if (lower.contains("permission") || lower.contains("not permitted"))
-        {
-            return new LiveCaptureException(what + ": no capture privilege (run as root, or grant CAP_NET_RAW and " +
-                "CAP_NET_ADMIN to java)", ex);
-        }
-        return new LiveCaptureException(what + ": " + message.replace('\n', ' '), ex);
     }
 }

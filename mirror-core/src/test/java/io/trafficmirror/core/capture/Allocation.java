@@ -1,12 +1,13 @@
 package io.trafficmirror.core.capture;
 
+import com.sun.management.ThreadMXBean;
+
 import java.lang.management.ManagementFactory;
 
 /** Bytes the current thread allocates, from HotSpot's per-thread counter. */
 public final class Allocation
 {
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = (ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     private Allocation()
     {

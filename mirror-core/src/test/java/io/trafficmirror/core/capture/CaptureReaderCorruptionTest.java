@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -202,8 +203,8 @@ class CaptureReaderCorruptionTest
         final ByteBuffer header = ByteBuffer.allocate(8).order(LE).putInt(0x7777).putInt((int)(body + 12));
         final byte[] before = pcapng().enhancedPacket(0, 1, new byte[60], 60).bytes();
         final byte[] after = new CaptureBytes.Pcapng().section(LE).raw(new byte[0]).bytes();
-        try (var channel = Files.newByteChannel(file, java.nio.file.StandardOpenOption.CREATE_NEW,
-            java.nio.file.StandardOpenOption.WRITE))
+        try (var channel = Files.newByteChannel(file, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE))
         {
             channel.write(ByteBuffer.wrap(before));
             channel.write(header.flip());

@@ -251,7 +251,8 @@ class CaptureReaderWiresharkTest
             final WiresharkTools.Frame frame = frames.get(i);
             assertThat(record.originalLength).as("frame %d length of %s", i + 1, file).isEqualTo(frame.length());
             assertThat(record.capturedLength).as("frame %d captured length", i + 1).isEqualTo(frame.capturedLength());
-            assertThat(record.hasTimestamp ? epoch(record.timestampNanos) : "").as("frame %d time", i + 1).isEqualTo(frame.timeEpoch());
+            assertThat(record.hasTimestamp ? epoch(record.timestampNanos) : "").as("frame %d time", i + 1)
+                .isEqualTo(frame.timeEpoch());
             assertThat(record.interfaceId).as("frame %d interface", i + 1).isEqualTo(frame.interfaceId());
             assertThat(record.md5()).as("frame %d bytes", i + 1).isEqualTo(frame.md5());
         }

@@ -11,6 +11,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,8 +77,8 @@ class PcapWriterTest
         WiresharkTools.assumeAvailable();
         final Path file = temp.resolve("cut.pcap");
         final byte[] frame = CaptureReaderWiresharkTest.frame(1500);
-        try (PcapWriter writer = PcapWriter.over(Files.newByteChannel(file, java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.WRITE), LinkType.ETHERNET, TimestampResolution.MICROSECONDS, 64))
+        try (PcapWriter writer = PcapWriter.over(Files.newByteChannel(file, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE), LinkType.ETHERNET, TimestampResolution.MICROSECONDS, 64))
         {
             writer.write(1_700_000_000_000_001_000L, ByteBuffer.wrap(frame), 0, 1500);
             writer.write(1_700_000_000_000_002_000L, ByteBuffer.wrap(frame), 0, 40, 1500);

@@ -21,6 +21,7 @@ import static io.trafficmirror.core.config.Fixtures.target;
 import static io.trafficmirror.core.config.Fixtures.violationsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 class MirrorConfigurationTest
 {
@@ -287,7 +288,7 @@ class MirrorConfigurationTest
         assertThat(violationsOf(() -> minimal()
             .addSource(source("eni-2", 2).addVpcCidrBlock("10.9.0.0/16").build())
             .build())).extracting(Violation::objectId, Violation::field)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("eni-2", "VpcCidrBlocks"));
+            .containsExactly(tuple("eni-2", "VpcCidrBlocks"));
     }
 
     @Test

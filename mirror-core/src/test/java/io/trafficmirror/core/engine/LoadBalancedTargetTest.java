@@ -20,6 +20,7 @@ import static io.trafficmirror.core.engine.EngineFixtures.gettingStartedFilter;
 import static io.trafficmirror.core.engine.EngineFixtures.session;
 import static io.trafficmirror.core.engine.Frames.ipv4;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LoadBalancedTargetTest
 {
@@ -97,12 +98,12 @@ class LoadBalancedTargetTest
     @Test
     void shouldRejectBadEndpointLists()
     {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TargetBinding.loadBalanced(List.of()))
+        assertThatThrownBy(() -> TargetBinding.loadBalanced(List.of()))
             .isInstanceOf(IllegalArgumentException.class);
         final InetSocketAddress one = new InetSocketAddress("127.0.0.1", 4789);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TargetBinding.loadBalanced(List.of(one, one)))
+        assertThatThrownBy(() -> TargetBinding.loadBalanced(List.of(one, one)))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
-        org.assertj.core.api.Assertions.assertThatThrownBy(
+        assertThatThrownBy(
             () -> TargetBinding.udp(InetSocketAddress.createUnresolved("example.invalid", 4789)))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resolved");
     }

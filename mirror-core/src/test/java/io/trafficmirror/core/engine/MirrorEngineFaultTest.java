@@ -1,6 +1,7 @@
 package io.trafficmirror.core.engine;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
+import io.trafficmirror.filter.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,6 +22,7 @@ import static io.trafficmirror.core.engine.EngineFixtures.gettingStartedFilter;
 import static io.trafficmirror.core.engine.EngineFixtures.session;
 import static io.trafficmirror.core.engine.Frames.ipv4;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MirrorEngineFaultTest
 {
@@ -114,8 +116,8 @@ class MirrorEngineFaultTest
     {
         final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(builder::build)
-            .isInstanceOf(io.trafficmirror.filter.InvalidConfigurationException.class)
+        assertThatThrownBy(builder::build)
+            .isInstanceOf(InvalidConfigurationException.class)
             .hasMessageContaining("tmt-1: binding = (missing)");
     }
 }

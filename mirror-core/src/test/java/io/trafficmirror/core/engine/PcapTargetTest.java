@@ -7,10 +7,12 @@ import io.trafficmirror.vxlan.VxlanFrameDecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +48,7 @@ class PcapTargetTest
         {
             assertThat(engine.source(SOURCE).offer(ByteBuffer.wrap(frame))).isEqualTo(OfferResult.QUEUED);
         }
-        assertThat(engine.close(java.time.Duration.ofSeconds(5))).isTrue();
+        assertThat(engine.close(Duration.ofSeconds(5))).isTrue();
 
         final List<byte[]> inner = new ArrayList<>();
         final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
@@ -113,7 +115,7 @@ class PcapTargetTest
             return new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start()
                 .waitFor(30, TimeUnit.SECONDS);
         }
-        catch (final java.io.IOException | InterruptedException ex)
+        catch (final IOException | InterruptedException ex)
         {
             return false;
         }

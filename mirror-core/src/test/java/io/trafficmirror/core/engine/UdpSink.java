@@ -6,6 +6,7 @@ import io.trafficmirror.vxlan.VxlanFrameDecoder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -51,7 +52,7 @@ final class UdpSink implements AutoCloseable
     {
         this.keep = keep;
         channel = DatagramChannel.open();
-        channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
         channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         thread = new Thread(this::receive, "udp-sink");
         thread.setDaemon(true);

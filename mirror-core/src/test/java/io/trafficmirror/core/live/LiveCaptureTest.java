@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,7 +62,7 @@ class LiveCaptureTest
             assertThat(capture.filter()).contains("not (udp and (src port");
 
             Thread.sleep(300); // libpcap is ready once the handle is open; give the thread a moment to poll
-            final ByteBuffer payload = ByteBuffer.wrap("mirror me".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            final ByteBuffer payload = ByteBuffer.wrap("mirror me".getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < COPIES; i++)
             {
                 sender.send(payload.duplicate(), new InetSocketAddress(InetAddress.getLoopbackAddress(), testPort));

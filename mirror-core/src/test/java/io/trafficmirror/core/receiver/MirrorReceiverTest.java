@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.ThreadMXBean;
 import io.trafficmirror.core.capture.CaptureFormat;
 import io.trafficmirror.core.capture.CaptureReader;
 import io.trafficmirror.core.capture.SharedCaptures;
@@ -12,10 +13,12 @@ import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.vxlan.OuterHeadersEncoder;
 import io.trafficmirror.vxlan.VxlanHeaderEncoder;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -564,8 +567,8 @@ class MirrorReceiverTest
             loop.start();
             final List<byte[]> payloads = UdpPayloads.of(SharedCaptures.file(SharedCaptures.AWS_CAPTURE), 4789);
             sender.send(payloads, () -> receiver.counters().received());
-            final com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+            final ThreadMXBean threads =
+                (ThreadMXBean)ManagementFactory.getThreadMXBean();
             final long before = threads.getThreadAllocatedBytes(loop.getId());
             for (int round = 0; round < 20; round++)
             {
@@ -666,7 +669,7 @@ class MirrorReceiverTest
             command.add(field);
         }
         final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        final String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try
         {
             assertThat(process.waitFor()).isZero();

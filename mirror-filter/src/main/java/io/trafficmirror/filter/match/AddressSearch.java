@@ -1,5 +1,8 @@
 package io.trafficmirror.filter.match;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 /**
  * Finds which interval between sorted 128-bit boundaries holds an address, in a fixed number of steps with
  * no data-dependent branch on the common path, so that random addresses cost no branch mispredictions.
@@ -64,7 +67,7 @@ final class AddressSearch
      */
     AddressSearch(final long[] uppers, final long[] lowers)
     {
-        this(uppers, lowers, java.util.stream.IntStream.range(0, uppers.length).toArray(), 0);
+        this(uppers, lowers, IntStream.range(0, uppers.length).toArray(), 0);
     }
 
     /**
@@ -168,7 +171,7 @@ final class AddressSearch
         final int needed = Math.max(Math.max(distinct + (1 << bucketSteps), 1 << minimumSteps), 2);
         final int padded = Integer.highestOneBit(needed - 1) << 1;
         primaries = new long[padded];
-        java.util.Arrays.fill(primaries, Long.MAX_VALUE);
+        Arrays.fill(primaries, Long.MAX_VALUE);
         for (int g = 0; g < distinct; g++)
         {
             primaries[g] = narrow ? distinctUppers[g] : distinctUppers[g] ^ Long.MIN_VALUE;

@@ -159,7 +159,8 @@ public final class CompiledFilter
         final StringBuilder text = new StringBuilder();
         if (headers.ipVersion() == 4)
         {
-            text.append("IPv4 ").append(ipv4Text(headers.sourceIpv4())).append(" -> ").append(ipv4Text(headers.destinationIpv4()));
+            text.append("IPv4 ").append(ipv4Text(headers.sourceIpv4()))
+                .append(" -> ").append(ipv4Text(headers.destinationIpv4()));
         }
         else if (headers.ipVersion() == 6)
         {

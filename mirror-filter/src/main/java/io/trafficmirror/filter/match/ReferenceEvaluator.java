@@ -58,7 +58,8 @@ public final class ReferenceEvaluator
      */
     public int evaluate(final PacketHeaders packet, final TrafficDirection direction)
     {
-        final boolean isIp = packet.etherType() == PacketHeaders.ETHERTYPE_IPV4 || packet.etherType() == PacketHeaders.ETHERTYPE_IPV6;
+        final boolean isIp =
+            packet.etherType() == PacketHeaders.ETHERTYPE_IPV4 || packet.etherType() == PacketHeaders.ETHERTYPE_IPV6;
         if (awsExclusions)
         {
             if (!isIp)
@@ -102,7 +103,8 @@ public final class ReferenceEvaluator
         {
             if (matches(rule, packet))
             {
-                return Verdict.of(rule.action() == RuleAction.ACCEPT ? Verdict.REASON_RULE_ACCEPTED : Verdict.REASON_RULE_REJECTED,
+                return Verdict.of(
+                    rule.action() == RuleAction.ACCEPT ? Verdict.REASON_RULE_ACCEPTED : Verdict.REASON_RULE_REJECTED,
                     rule.ruleNumber());
             }
         }

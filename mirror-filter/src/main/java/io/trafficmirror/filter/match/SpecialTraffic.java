@@ -43,7 +43,8 @@ final class SpecialTraffic
         // keeps the common path free of a per-family branch.
         final int source = headers.sourceIpv4();
         final int destination = headers.destinationIpv4();
-        final boolean suspect = ((source & 0xFFFF_FF00) == LINK_LOCAL_AWS_BLOCK) | ((destination & 0xFFFF_FF00) == LINK_LOCAL_AWS_BLOCK)
+        final boolean suspect = ((source & 0xFFFF_FF00) == LINK_LOCAL_AWS_BLOCK)
+            | ((destination & 0xFFFF_FF00) == LINK_LOCAL_AWS_BLOCK)
             | (headers.sourceIpv6High() == AWS_V6_HIGH) | (headers.destinationIpv6High() == AWS_V6_HIGH);
         // Ports are 0 without a transport header, so this needs no hasPorts test.
         final int sourcePort = headers.sourcePort();

@@ -15,7 +15,10 @@ public final class Verdict
     public static final int REASON_RULE_REJECTED = 2;
     /** Not mirrored: no rule of the packet's direction and IP family matched (the project's decision). */
     public static final int REASON_NO_RULE_MATCHED = 3;
-    /** Not mirrored: no IP addresses were found (truncated or malformed IP header, or a non-IP frame with the AWS exclusions off). */
+    /**
+     * Not mirrored: no IP addresses were found (truncated or malformed IP header, or a non-IP frame with the AWS
+     * exclusions off).
+     */
     public static final int REASON_NO_IP_ADDRESSES = 4;
     /** Not mirrored: one of the AWS exclusions (non-IP frames such as ARP, DHCP, metadata, time sync, Windows activation). */
     public static final int REASON_AWS_EXCLUDED = 5;

@@ -28,7 +28,10 @@ public final class ParseResult
      * outside the IP packet's own length: addresses and protocol are known, ports are not.
      */
     public static final int TRUNCATED_TRANSPORT = 5;
-    /** The IP version nibble disagrees with the EtherType, IHL is below 5, or a non-zero IPv4 total length is shorter than the header. */
+    /**
+     * The IP version nibble disagrees with the EtherType, IHL is below 5, or a non-zero IPv4 total length is shorter
+     * than the header.
+     */
     public static final int MALFORMED_IP_HEADER = 6;
     /** An IPv6 extension header runs past the packet's own payload length: protocol unknown. */
     public static final int MALFORMED_EXTENSION_HEADER = 7;

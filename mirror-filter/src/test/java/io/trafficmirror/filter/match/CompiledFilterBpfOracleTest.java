@@ -115,7 +115,8 @@ class CompiledFilterBpfOracleTest
                 if (Verdict.ruleNumber(verdict) != expectedNumber && failures.size() < 5)
                 {
                     failures.add("seed " + seed + " packet " + i + ": BPF " + (expected == null ? "no rule" : expected
-                        + " as " + expression(expected, builder.vlanTpids.length)) + ", ours " + compiled.explain(headers, direction));
+                        + " as " + expression(expected, builder.vlanTpids.length)) + ", ours " +
+                        compiled.explain(headers, direction));
                 }
             }
         }
@@ -171,9 +172,11 @@ class CompiledFilterBpfOracleTest
             text.append(" and ").append(family).append(" proto ").append(protocol);
             final String transport = protocol == 6 ? "tcp" : "udp";
             rule.sourcePortRange().ifPresent(range ->
-                text.append(" and ").append(transport).append(" src portrange ").append(range.fromPort()).append('-').append(range.toPort()));
+                text.append(" and ").append(transport).append(" src portrange ")
+                    .append(range.fromPort()).append('-').append(range.toPort()));
             rule.destinationPortRange().ifPresent(range ->
-                text.append(" and ").append(transport).append(" dst portrange ").append(range.fromPort()).append('-').append(range.toPort()));
+                text.append(" and ").append(transport).append(" dst portrange ")
+                    .append(range.fromPort()).append('-').append(range.toPort()));
         }
         return text.toString();
     }

@@ -8,6 +8,7 @@ import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.packet.PacketHeaders;
 import io.trafficmirror.filter.packet.RandomFrames;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -99,6 +100,6 @@ class CompiledFilterPropertyTest
         int decidedByRule;
         int accepted;
         int rejected;
-        final List<String> disagreements = new java.util.ArrayList<>();
+        final List<String> disagreements = new ArrayList<>();
     }
 }

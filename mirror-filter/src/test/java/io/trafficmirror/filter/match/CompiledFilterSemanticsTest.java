@@ -73,12 +73,16 @@ class CompiledFilterSemanticsTest
     @EnumSource(Evaluator.class)
     void shouldNotMirrorWhenNoRuleMatchesOrTheDirectionHasNoRules(final Evaluator evaluator)
     {
-        final MirrorFilter filter = filter(rule(TrafficDirection.INGRESS, 1, RuleAction.ACCEPT, "192.0.2.0/24", "0.0.0.0/0").build());
+        final MirrorFilter filter =
+            filter(rule(TrafficDirection.INGRESS, 1, RuleAction.ACCEPT, "192.0.2.0/24", "0.0.0.0/0").build());
         final Matcher matcher = evaluator.factory.apply(filter, MatchOptions.DEFAULTS);
 
-        assertThat(verdict(matcher, tcp(PEER, SOURCE, 1, 2), TrafficDirection.INGRESS)).isEqualTo(Verdict.of(Verdict.REASON_NO_RULE_MATCHED, 0));
-        assertThat(verdict(matcher, tcp(0xC000_0201, SOURCE, 1, 2), TrafficDirection.EGRESS)).isEqualTo(Verdict.of(Verdict.REASON_NO_RULE_MATCHED, 0));
-        assertThat(verdict(matcher, tcp(0xC000_0201, SOURCE, 1, 2), TrafficDirection.INGRESS)).isEqualTo(Verdict.of(Verdict.REASON_RULE_ACCEPTED, 1));
+        assertThat(verdict(matcher, tcp(PEER, SOURCE, 1, 2), TrafficDirection.INGRESS))
+            .isEqualTo(Verdict.of(Verdict.REASON_NO_RULE_MATCHED, 0));
+        assertThat(verdict(matcher, tcp(0xC000_0201, SOURCE, 1, 2), TrafficDirection.EGRESS))
+            .isEqualTo(Verdict.of(Verdict.REASON_NO_RULE_MATCHED, 0));
+        assertThat(verdict(matcher, tcp(0xC000_0201, SOURCE, 1, 2), TrafficDirection.INGRESS))
+            .isEqualTo(Verdict.of(Verdict.REASON_RULE_ACCEPTED, 1));
     }
 
     @ParameterizedTest
@@ -104,7 +108,8 @@ class CompiledFilterSemanticsTest
     void shouldLetOnlyRulesWithoutPortsMatchFragmentsThatCarryNoPorts(final Evaluator evaluator)
     {
         final MirrorFilter filter = filter(
-            rule(TrafficDirection.INGRESS, 1, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0").protocol(17).destinationPortRange(0, 65535).build(),
+            rule(TrafficDirection.INGRESS, 1, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0").protocol(17)
+                .destinationPortRange(0, 65535).build(),
             rule(TrafficDirection.INGRESS, 2, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0").protocol(17).build(),
             rule(TrafficDirection.INGRESS, 3, RuleAction.REJECT, "::/0", "::/0").protocol(17).sourcePortRange(0, 65535).build(),
             rule(TrafficDirection.INGRESS, 4, RuleAction.ACCEPT, "::/0", "::/0").build());
@@ -135,7 +140,8 @@ class CompiledFilterSemanticsTest
     void shouldWalkIpv6ExtensionHeadersToTheUpperLayerProtocolAndStopAtEsp(final Evaluator evaluator)
     {
         final MirrorFilter filter = filter(
-            rule(TrafficDirection.INGRESS, 1, RuleAction.ACCEPT, "::/0", "::/0").protocol(6).destinationPortRange(443, 443).build(),
+            rule(TrafficDirection.INGRESS, 1, RuleAction.ACCEPT, "::/0", "::/0").protocol(6)
+                .destinationPortRange(443, 443).build(),
             rule(TrafficDirection.INGRESS, 2, RuleAction.REJECT, "::/0", "::/0").protocol(50).build());
         final Matcher matcher = evaluator.factory.apply(filter, MatchOptions.DEFAULTS);
 
@@ -165,7 +171,8 @@ class CompiledFilterSemanticsTest
         for (final int address : new int[] {0xA9FE_A9FE, 0xA9FE_A97B, 0xA9FE_A9FA, 0xA9FE_A9FB})
         {
             assertThat(verdict(on, tcp(SOURCE, address, 40000, 80), TrafficDirection.EGRESS)).isEqualTo(excluded);
-            assertThat(verdict(off, tcp(SOURCE, address, 40000, 80), TrafficDirection.EGRESS)).isEqualTo(Verdict.of(Verdict.REASON_RULE_ACCEPTED, 1));
+            assertThat(verdict(off, tcp(SOURCE, address, 40000, 80), TrafficDirection.EGRESS))
+                .isEqualTo(Verdict.of(Verdict.REASON_RULE_ACCEPTED, 1));
         }
         assertThat(verdict(on, tcp(SOURCE, 0xA9FE_A9FC, 40000, 80), TrafficDirection.EGRESS)).as("169.254.169.252 is ordinary")
             .isEqualTo(Verdict.of(Verdict.REASON_RULE_ACCEPTED, 1));
@@ -196,14 +203,19 @@ class CompiledFilterSemanticsTest
 
         final FrameBuilder vpcDns = udp(SOURCE, 0x0A00_0002, 40000, 53);
         final FrameBuilder fixedDns = tcp(SOURCE, 0xA9FE_A9FD, 40000, 53);
-        assertThat(verdict(withService, vpcDns, TrafficDirection.EGRESS)).isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_MIRRORED, 0));
-        assertThat(verdict(withService, fixedDns, TrafficDirection.EGRESS)).isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_MIRRORED, 0));
-        assertThat(verdict(withoutService, vpcDns, TrafficDirection.EGRESS)).isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_NOT_ENABLED, 0));
+        assertThat(verdict(withService, vpcDns, TrafficDirection.EGRESS))
+            .isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_MIRRORED, 0));
+        assertThat(verdict(withService, fixedDns, TrafficDirection.EGRESS))
+            .isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_MIRRORED, 0));
+        assertThat(verdict(withoutService, vpcDns, TrafficDirection.EGRESS))
+            .isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_NOT_ENABLED, 0));
         assertThat(verdict(noVpc, vpcDns, TrafficDirection.EGRESS)).as("10.0.0.2 is no resolver without a known VPC")
             .isEqualTo(Verdict.of(Verdict.REASON_RULE_ACCEPTED, 1));
-        assertThat(verdict(noVpc, fixedDns, TrafficDirection.EGRESS)).isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_NOT_ENABLED, 0));
+        assertThat(verdict(noVpc, fixedDns, TrafficDirection.EGRESS))
+            .isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_NOT_ENABLED, 0));
         final FrameBuilder notDnsPort = udp(SOURCE, 0x0A00_0002, 40000, 54);
-        assertThat(verdict(withoutService, notDnsPort, TrafficDirection.EGRESS)).isEqualTo(Verdict.of(Verdict.REASON_RULE_ACCEPTED, 1));
+        assertThat(verdict(withoutService, notDnsPort, TrafficDirection.EGRESS))
+            .isEqualTo(Verdict.of(Verdict.REASON_RULE_ACCEPTED, 1));
         final FrameBuilder fragment = udp(SOURCE, 0x0A00_0002, 40000, 53);
         fragment.fragmentOffsetUnits = 10;
         assertThat(verdict(withoutService, fragment, TrafficDirection.EGRESS)).as("a fragment without ports is not DNS")
@@ -212,7 +224,8 @@ class CompiledFilterSemanticsTest
         v6.destinationIpv6High = 0xFD00_0EC2_0000_0000L;
         v6.destinationIpv6Low = 0x253;
         v6.destinationPort = 53;
-        assertThat(verdict(withoutService, v6, TrafficDirection.EGRESS)).isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_NOT_ENABLED, 0));
+        assertThat(verdict(withoutService, v6, TrafficDirection.EGRESS))
+            .isEqualTo(Verdict.of(Verdict.REASON_AMAZON_DNS_NOT_ENABLED, 0));
         final FrameBuilder excludedDhcpToResolver = udp(SOURCE, 0xA9FE_A9FD, 68, 53);
         assertThat(verdict(withService, excludedDhcpToResolver, TrafficDirection.EGRESS)).as("exclusions win over amazon-dns")
             .isEqualTo(Verdict.of(Verdict.REASON_AWS_EXCLUDED, 0));
@@ -228,15 +241,18 @@ class CompiledFilterSemanticsTest
         final FilterRule out = rule(TrafficDirection.EGRESS, 100, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0").build();
         final Matcher plain = evaluator.factory.apply(filter(in, out), vpc);
         final Matcher withDns = evaluator.factory.apply(
-            MirrorFilter.builder().id("tmf-aws").addRule(in).addRule(out).addNetworkService(NetworkService.AMAZON_DNS).build(), vpc);
+            MirrorFilter.builder().id("tmf-aws").addRule(in).addRule(out).addNetworkService(NetworkService.AMAZON_DNS).build(),
+            vpc);
         final int sourceInterface = 0xAC1F_00EE; // 172.31.0.238
         int dns = 0;
         int ssh = 0;
-        for (final PcapFile.Frame outer : PcapFile.read(PcapFile.sharedDir().resolve("data/vxlan/aws-traffic-mirror-ssh-dns-ntp.pcap")))
+        for (final PcapFile.Frame outer :
+            PcapFile.read(PcapFile.sharedDir().resolve("data/vxlan/aws-traffic-mirror-ssh-dns-ntp.pcap")))
         {
             final byte[] inner = Arrays.copyOfRange(outer.bytes(), 14 + 20 + 8 + 8, outer.bytes().length);
             headers.parseEthernet(inner, 0, inner.length);
-            final TrafficDirection direction = headers.destinationIpv4() == sourceInterface ? TrafficDirection.INGRESS : TrafficDirection.EGRESS;
+            final TrafficDirection direction =
+                headers.destinationIpv4() == sourceInterface ? TrafficDirection.INGRESS : TrafficDirection.EGRESS;
             final int port = ByteBuffer.wrap(inner).getShort(14 + 20 + 2) & 0xFFFF;
             final int sourcePort = ByteBuffer.wrap(inner).getShort(14 + 20) & 0xFFFF;
             if (port == 53 || sourcePort == 53)

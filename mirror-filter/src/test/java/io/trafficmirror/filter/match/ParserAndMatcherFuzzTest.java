@@ -40,13 +40,15 @@ class ParserAndMatcherFuzzTest
         for (int i = 0; i < 100 * ROUNDS; i++)
         {
             final TrafficDirection direction = random.nextBoolean() ? TrafficDirection.INGRESS : TrafficDirection.EGRESS;
-            final byte[] frame = mutate(random, RandomRules.frame(random, filter.rules(direction), RandomFrames.Shape.ANY, options).build());
+            final byte[] frame = mutate(random,
+                RandomRules.frame(random, filter.rules(direction), RandomFrames.Shape.ANY, options).build());
             final int offset = random.nextInt(5);
             final byte[] array = new byte[offset + frame.length];
             System.arraycopy(frame, 0, array, offset, frame.length);
             final boolean raw = random.nextInt(8) == 0;
 
-            final int arrayResult = raw ? headers.parseIp(array, offset, frame.length) : headers.parseEthernet(array, offset, frame.length);
+            final int arrayResult = raw ?
+                headers.parseIp(array, offset, frame.length) : headers.parseEthernet(array, offset, frame.length);
             assertThat(arrayResult).isBetween(ParseResult.OK, ParseResult.TOO_MANY_EXTENSION_HEADERS);
             final int verdict = compiled.match(headers, direction);
             assertThat(Verdict.reason(verdict)).isBetween(Verdict.REASON_RULE_ACCEPTED, Verdict.REASON_AMAZON_DNS_NOT_ENABLED);
@@ -55,7 +57,8 @@ class ParserAndMatcherFuzzTest
             final ByteBuffer direct = ByteBuffer.allocateDirect(offset + frame.length);
             direct.put(offset, frame);
             final ByteBuffer readOnly = direct.asReadOnlyBuffer();
-            final int bufferResult = raw ? headers.parseIp(readOnly, offset, frame.length) : headers.parseEthernet(readOnly, offset, frame.length);
+            final int bufferResult = raw ?
+                headers.parseIp(readOnly, offset, frame.length) : headers.parseEthernet(readOnly, offset, frame.length);
             assertThat(bufferResult).isEqualTo(arrayResult);
             assertThat(compiled.match(headers, direction)).isEqualTo(verdict);
         }

@@ -122,7 +122,8 @@ class PacketHeadersBufferKindsTest
         assertThat(headers.parseEthernet(array, 1, Integer.MAX_VALUE)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
         assertThat(headers.parseEthernet(array, 0, -1)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
         assertThat(headers.parseEthernet((byte[])null, 0, 0)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
-        assertThat(headers.parseEthernet(buffer, 30, 11)).as("past the limit, within capacity").isEqualTo(ParseResult.INVALID_ARGUMENTS);
+        assertThat(headers.parseEthernet(buffer, 30, 11)).as("past the limit, within capacity")
+            .isEqualTo(ParseResult.INVALID_ARGUMENTS);
         assertThat(headers.parseIp(buffer, Integer.MAX_VALUE, 1)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
         assertThat(headers.parseIp((ByteBuffer)null, 0, 0)).isEqualTo(ParseResult.INVALID_ARGUMENTS);
         assertThat(headers.ipVersion()).isZero();

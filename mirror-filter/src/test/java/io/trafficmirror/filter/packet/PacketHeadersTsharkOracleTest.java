@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +69,10 @@ class PacketHeadersTsharkOracleTest
             {
                 ipv6++;
                 check(differences, "ipVersion", 6, headers.ipVersion());
-                check(differences, "source", InetAddress.getByName(row[3]), ipv6(headers.sourceIpv6High(), headers.sourceIpv6Low()));
-                check(differences, "destination", InetAddress.getByName(row[4]), ipv6(headers.destinationIpv6High(), headers.destinationIpv6Low()));
+                check(differences, "source", InetAddress.getByName(row[3]),
+                    ipv6(headers.sourceIpv6High(), headers.sourceIpv6Low()));
+                check(differences, "destination", InetAddress.getByName(row[4]),
+                    ipv6(headers.destinationIpv6High(), headers.destinationIpv6Low()));
             }
             else
             {
@@ -152,7 +155,7 @@ class PacketHeadersTsharkOracleTest
         {
             if (!line.isEmpty())
             {
-                rows.add(java.util.Arrays.copyOf(line.split("\t", -1), 9));
+                rows.add(Arrays.copyOf(line.split("\t", -1), 9));
             }
         }
         for (final String[] row : rows)

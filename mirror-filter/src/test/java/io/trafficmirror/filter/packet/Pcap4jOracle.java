@@ -121,7 +121,8 @@ public final class Pcap4jOracle
             check(differences, "dontFragment", header.getDontFragmentFlag(), ours.dontFragment());
             check(differences, "moreFragments", header.getMoreFragmentFlag(), ours.moreFragments());
             check(differences, "fragmentOffset", (header.getFragmentOffset() & 0x1FFF) * 8, ours.fragmentOffset());
-            return new Outcome(differences, compareTransport(differences, ipv4.getPayload(), ours, header.getProtocol().value() & 0xFF));
+            return new Outcome(differences,
+                compareTransport(differences, ipv4.getPayload(), ours, header.getProtocol().value() & 0xFF));
         }
         if (payload instanceof IpV6Packet ipv6)
         {
@@ -226,7 +227,8 @@ public final class Pcap4jOracle
         return Layer.IP;
     }
 
-    private static void checkPorts(final List<String> differences, final PacketHeaders ours, final int source, final int destination)
+    private static void checkPorts(
+        final List<String> differences, final PacketHeaders ours, final int source, final int destination)
     {
         check(differences, "hasPorts", true, ours.hasPorts());
         check(differences, "sourcePort", source, ours.sourcePort());

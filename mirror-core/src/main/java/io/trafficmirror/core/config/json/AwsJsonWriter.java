@@ -3,13 +3,13 @@ package io.trafficmirror.core.config.json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.net.InetAddresses;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.core.config.MirrorTarget;
 import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.filter.FilterRule;
+import io.trafficmirror.filter.IpAddressText;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.PortRange;
@@ -20,7 +20,50 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.trafficmirror.core.config.json.Fields.*;
+import static io.trafficmirror.core.config.json.Fields.ASSOCIATED;
+import static io.trafficmirror.core.config.json.Fields.CIDR_BLOCK;
+import static io.trafficmirror.core.config.json.Fields.CIDR_BLOCK_ASSOCIATIONS;
+import static io.trafficmirror.core.config.json.Fields.CIDR_BLOCK_STATE;
+import static io.trafficmirror.core.config.json.Fields.DESCRIPTION;
+import static io.trafficmirror.core.config.json.Fields.DESTINATION_CIDR;
+import static io.trafficmirror.core.config.json.Fields.DESTINATION_PORT_RANGE;
+import static io.trafficmirror.core.config.json.Fields.DIRECTION;
+import static io.trafficmirror.core.config.json.Fields.EGRESS_RULES;
+import static io.trafficmirror.core.config.json.Fields.FILTERS;
+import static io.trafficmirror.core.config.json.Fields.FILTER_ID;
+import static io.trafficmirror.core.config.json.Fields.FROM_PORT;
+import static io.trafficmirror.core.config.json.Fields.INGRESS_RULES;
+import static io.trafficmirror.core.config.json.Fields.IPV6_ADDRESS;
+import static io.trafficmirror.core.config.json.Fields.IPV6_ADDRESSES;
+import static io.trafficmirror.core.config.json.Fields.IPV6_CIDR_BLOCK;
+import static io.trafficmirror.core.config.json.Fields.IPV6_CIDR_BLOCK_ASSOCIATIONS;
+import static io.trafficmirror.core.config.json.Fields.IPV6_CIDR_BLOCK_STATE;
+import static io.trafficmirror.core.config.json.Fields.MAC_ADDRESS;
+import static io.trafficmirror.core.config.json.Fields.MTU;
+import static io.trafficmirror.core.config.json.Fields.NETWORK_INTERFACES;
+import static io.trafficmirror.core.config.json.Fields.NETWORK_INTERFACE_ID;
+import static io.trafficmirror.core.config.json.Fields.NETWORK_SERVICES;
+import static io.trafficmirror.core.config.json.Fields.PACKET_LENGTH;
+import static io.trafficmirror.core.config.json.Fields.PRIMARY;
+import static io.trafficmirror.core.config.json.Fields.PRIVATE_IP_ADDRESS;
+import static io.trafficmirror.core.config.json.Fields.PRIVATE_IP_ADDRESSES;
+import static io.trafficmirror.core.config.json.Fields.PROTOCOL;
+import static io.trafficmirror.core.config.json.Fields.RULE_ACTION;
+import static io.trafficmirror.core.config.json.Fields.RULE_ID;
+import static io.trafficmirror.core.config.json.Fields.RULE_NUMBER;
+import static io.trafficmirror.core.config.json.Fields.SESSIONS;
+import static io.trafficmirror.core.config.json.Fields.SESSION_ID;
+import static io.trafficmirror.core.config.json.Fields.SESSION_NUMBER;
+import static io.trafficmirror.core.config.json.Fields.SOURCE_CIDR;
+import static io.trafficmirror.core.config.json.Fields.SOURCE_PORT_RANGE;
+import static io.trafficmirror.core.config.json.Fields.STATE;
+import static io.trafficmirror.core.config.json.Fields.TARGETS;
+import static io.trafficmirror.core.config.json.Fields.TARGET_ID;
+import static io.trafficmirror.core.config.json.Fields.TO_PORT;
+import static io.trafficmirror.core.config.json.Fields.TYPE;
+import static io.trafficmirror.core.config.json.Fields.VNI;
+import static io.trafficmirror.core.config.json.Fields.VPCS;
+import static io.trafficmirror.core.config.json.Fields.VPC_ID;
 
 /**
  * Turns a configuration into the JSON tree of the AWS describe outputs; optional fields that are absent are
@@ -153,6 +196,6 @@ final class AwsJsonWriter
 
     private static String text(final InetAddress address)
     {
-        return InetAddresses.toAddrString(address);
+        return IpAddressText.format(address);
     }
 }

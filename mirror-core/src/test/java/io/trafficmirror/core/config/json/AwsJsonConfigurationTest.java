@@ -1,5 +1,6 @@
 package io.trafficmirror.core.config.json;
 
+import io.trafficmirror.core.config.Fixtures;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
@@ -16,6 +17,7 @@ import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,12 +27,17 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.trafficmirror.core.config.Fixtures.minimal;
 import static io.trafficmirror.core.config.Fixtures.violationsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 class AwsJsonConfigurationTest
 {
@@ -44,10 +51,10 @@ class AwsJsonConfigurationTest
 
         final MirrorFilter filter = configuration.filter("tmf-04812ff784b25ae67").orElseThrow();
         assertThat(filter.ingressRules()).extracting(FilterRule::ruleNumber, FilterRule::action).containsExactly(
-            org.assertj.core.groups.Tuple.tuple(100, RuleAction.REJECT),
-            org.assertj.core.groups.Tuple.tuple(101, RuleAction.REJECT),
-            org.assertj.core.groups.Tuple.tuple(200, RuleAction.ACCEPT),
-            org.assertj.core.groups.Tuple.tuple(201, RuleAction.ACCEPT));
+            tuple(100, RuleAction.REJECT),
+            tuple(101, RuleAction.REJECT),
+            tuple(200, RuleAction.ACCEPT),
+            tuple(201, RuleAction.ACCEPT));
         assertThat(filter.ingressRules().get(0).destinationPortRange()).contains(PortRange.single(22));
         assertThat(filter.egressRules().get(0).sourcePortRange()).contains(PortRange.single(22));
         assertThat(filter.hasNetworkService(NetworkService.AMAZON_DNS)).isTrue();
@@ -75,7 +82,7 @@ class AwsJsonConfigurationTest
     }
 
     @Test
-    void shouldRoundTripThroughAFile(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception
+    void shouldRoundTripThroughAFile(@TempDir final Path dir) throws Exception
     {
         final MirrorConfiguration original = minimal().build();
         final Path file = dir.resolve("config.json");
@@ -102,7 +109,7 @@ class AwsJsonConfigurationTest
         assertThat(configuration.targets()).singleElement().extracting(MirrorTarget::resourceId)
             .isEqualTo("eni-0fd4e2b0a3EXAMPLE");
         assertThat(configuration.sessions()).singleElement().extracting(MirrorSession::packetLength)
-            .isEqualTo(java.util.OptionalInt.of(25));
+            .isEqualTo(OptionalInt.of(25));
         assertThat(configuration.sources().get(0).vpcCidrBlocks()).containsExactly(
             Cidr.parse("10.0.0.0/16"), Cidr.parse("10.1.0.0/16"), Cidr.parse("2600:1f18:1234:ab00::/56"));
     }
@@ -128,31 +135,47 @@ class AwsJsonConfigurationTest
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = " ~ ", value = {
         "\"RuleNumber\": 100, ~ '' ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleNumber ~ (missing) ~ 1..32766",
-        "\"RuleNumber\": 100, ~ \"RuleNumber\": \"100\", ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleNumber ~ \"100\" ~ an integer",
-        "\"RuleNumber\": 100, ~ \"RuleNumber\": 1.5, ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleNumber ~ 1.5 ~ an integer",
-        "\"RuleNumber\": 100, ~ \"RuleNumber\": 4294967296, ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleNumber ~ 4294967296 ~ an integer",
-        "\"RuleNumber\": 100, ~ \"RuleNumber\": 32767, ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleNumber ~ 32767 ~ 1..32766",
-        "\"RuleAction\": \"reject\", ~ \"RuleAction\": \"drop\", ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleAction ~ \"drop\" ~ accept | reject",
-        "\"Protocol\": 6, ~ \"Protocol\": \"tcp\", ~ TrafficMirrorFilters[0].IngressFilterRules[0].Protocol ~ \"tcp\" ~ an integer",
-        "\"ToPort\": 22 ~ \"ToPort\": null ~ TrafficMirrorFilters[0].IngressFilterRules[0].DestinationPortRange.ToPort ~ (missing) ~ a port, 0..65535",
-        "\"ToPort\": 22 ~ \"ToPort\": 65536 ~ TrafficMirrorFilters[0].IngressFilterRules[0].DestinationPortRange.ToPort ~ 65536 ~ 0..65535",
-        "\"DestinationCidrBlock\": \"0.0.0.0/0\", ~ \"DestinationCidrBlock\": [], ~ TrafficMirrorFilters[0].IngressFilterRules[0].DestinationCidrBlock ~ (an array) ~ a string",
-        "\"TrafficDirection\": \"ingress\", ~ \"TrafficDirection\": \"egress\", ~ TrafficMirrorFilters[0].IngressFilterRules[0].TrafficDirection ~ egress ~ ingress (the direction of IngressFilterRules)",
+        "\"RuleNumber\": 100, ~ \"RuleNumber\": \"100\", ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleNumber ~ " +
+            "\"100\" ~ an integer",
+        "\"RuleNumber\": 100, ~ \"RuleNumber\": 1.5, ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleNumber ~ 1.5 ~ " +
+            "an integer",
+        "\"RuleNumber\": 100, ~ \"RuleNumber\": 4294967296, ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleNumber ~ " +
+            "4294967296 ~ an integer",
+        "\"RuleNumber\": 100, ~ \"RuleNumber\": 32767, ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleNumber ~ 32767 ~ " +
+            "1..32766",
+        "\"RuleAction\": \"reject\", ~ \"RuleAction\": \"drop\", ~ TrafficMirrorFilters[0].IngressFilterRules[0].RuleAction ~ " +
+            "\"drop\" ~ accept | reject",
+        "\"Protocol\": 6, ~ \"Protocol\": \"tcp\", ~ TrafficMirrorFilters[0].IngressFilterRules[0].Protocol ~ \"tcp\" ~ " +
+            "an integer",
+        "\"ToPort\": 22 ~ \"ToPort\": null ~ TrafficMirrorFilters[0].IngressFilterRules[0].DestinationPortRange.ToPort ~ " +
+            "(missing) ~ a port, 0..65535",
+        "\"ToPort\": 22 ~ \"ToPort\": 65536 ~ TrafficMirrorFilters[0].IngressFilterRules[0].DestinationPortRange.ToPort ~ " +
+            "65536 ~ 0..65535",
+        "\"DestinationCidrBlock\": \"0.0.0.0/0\", ~ \"DestinationCidrBlock\": [], ~ " +
+            "TrafficMirrorFilters[0].IngressFilterRules[0].DestinationCidrBlock ~ (an array) ~ a string",
+        "\"TrafficDirection\": \"ingress\", ~ \"TrafficDirection\": \"egress\", ~ " +
+            "TrafficMirrorFilters[0].IngressFilterRules[0].TrafficDirection ~ egress ~ " +
+            "ingress (the direction of IngressFilterRules)",
         "\"amazon-dns\" ~ \"amazon-ntp\" ~ TrafficMirrorFilters[0].NetworkServices[0] ~ \"amazon-ntp\" ~ amazon-dns",
         "\"SessionNumber\": 1, ~ '' ~ TrafficMirrorSessions[0].SessionNumber ~ (missing) ~ 1..32766",
         "\"PacketLength\": 8500, ~ \"PacketLength\": 8501, ~ TrafficMirrorSessions[0].PacketLength ~ 8501 ~ 1..8500",
-        "\"VirtualNetworkId\": 5569041, ~ \"VirtualNetworkId\": 16777216, ~ TrafficMirrorSessions[0].VirtualNetworkId ~ 16777216 ~ 0..16777215",
-        "\"Type\": \"network-interface\", ~ \"Type\": \"instance\", ~ TrafficMirrorTargets[0].Type ~ \"instance\" ~ network-interface | network-load-balancer | gateway-load-balancer-endpoint",
-        "\"MacAddress\": \"02:85:69:c2:ab:02\", ~ \"MacAddress\": \"02:85\", ~ NetworkInterfaces[0].MacAddress ~ \"02:85\" ~ six hex octets, e.g. 0e:1a:2b:3c:4d:5e",
-        "\"PrivateIpAddress\": \"172.31.0.238\", ~ \"PrivateIpAddress\": \"172.31.0.256\", ~ NetworkInterfaces[0].PrivateIpAddress ~ \"172.31.0.256\" ~ an IPv4 address literal",
-        "\"CidrBlock\": \"172.31.0.0/16\", ~ \"CidrBlock\": \"172.31.0.1/16\", ~ Vpcs[0].CidrBlock ~ \"172.31.0.1/16\" ~ no host bits set past /16: the block is 172.31.0.0/16",
+        "\"VirtualNetworkId\": 5569041, ~ \"VirtualNetworkId\": 16777216, ~ TrafficMirrorSessions[0].VirtualNetworkId ~ " +
+            "16777216 ~ 0..16777215",
+        "\"Type\": \"network-interface\", ~ \"Type\": \"instance\", ~ TrafficMirrorTargets[0].Type ~ \"instance\" ~ " +
+            "network-interface | network-load-balancer | gateway-load-balancer-endpoint",
+        "\"MacAddress\": \"02:85:69:c2:ab:02\", ~ \"MacAddress\": \"02:85\", ~ NetworkInterfaces[0].MacAddress ~ \"02:85\" ~ " +
+            "six hex octets, e.g. 0e:1a:2b:3c:4d:5e",
+        "\"PrivateIpAddress\": \"172.31.0.238\", ~ \"PrivateIpAddress\": \"172.31.0.256\", ~ " +
+            "NetworkInterfaces[0].PrivateIpAddress ~ \"172.31.0.256\" ~ an IPv4 address literal",
+        "\"CidrBlock\": \"172.31.0.0/16\", ~ \"CidrBlock\": \"172.31.0.1/16\", ~ Vpcs[0].CidrBlock ~ \"172.31.0.1/16\" ~ " +
+            "no host bits set past /16: the block is 172.31.0.0/16",
     })
     void shouldNameTheJsonPathOfEveryBadField(
         final String original, final String replacement, final String path, final String value, final String allowed)
         throws Exception
     {
         final String document = Files.readString(GETTING_STARTED).replaceFirst(
-            java.util.regex.Pattern.quote(original), replacement == null ? "" : java.util.regex.Matcher.quoteReplacement(replacement));
+            Pattern.quote(original), replacement == null ? "" : Matcher.quoteReplacement(replacement));
         assertThat(document).isNotEqualTo(Files.readString(GETTING_STARTED));
 
         final List<Violation> violations = violationsOf(() -> json.read(document));
@@ -298,9 +321,9 @@ class AwsJsonConfigurationTest
     void shouldCheckAgainstTheChosenQuotas()
     {
         final String fourSessions = json.write(minimal().quotas(Quotas.embedded())
-            .addSession(io.trafficmirror.core.config.Fixtures.session("tms-2", "eni-1", "tmt-1", "tmf-1", 2).build())
-            .addSession(io.trafficmirror.core.config.Fixtures.session("tms-3", "eni-1", "tmt-1", "tmf-1", 3).build())
-            .addSession(io.trafficmirror.core.config.Fixtures.session("tms-4", "eni-1", "tmt-1", "tmf-1", 4).build())
+            .addSession(Fixtures.session("tms-2", "eni-1", "tmt-1", "tmf-1", 2).build())
+            .addSession(Fixtures.session("tms-3", "eni-1", "tmt-1", "tmf-1", 3).build())
+            .addSession(Fixtures.session("tms-4", "eni-1", "tmt-1", "tmf-1", 4).build())
             .build());
 
         assertThat(violationsOf(() -> json.read(fourSessions))).singleElement().satisfies(v ->
@@ -323,7 +346,7 @@ class AwsJsonConfigurationTest
         @Override
         public int read(final byte[] b, final int off, final int len)
         {
-            java.util.Arrays.fill(b, off, off + len, (byte)'a');
+            Arrays.fill(b, off, off + len, (byte)'a');
             served += len;
             return len;
         }

@@ -199,7 +199,8 @@ class AwsJsonRoundTripPropertyTest
         }
         if (ipv6Only || random.nextBoolean())
         {
-            source.addIpv6Address("2001:db8:" + Integer.toHexString(index) + "::" + Integer.toHexString(1 + random.nextInt(0xfffe)));
+            source.addIpv6Address(
+                "2001:db8:" + Integer.toHexString(index) + "::" + Integer.toHexString(1 + random.nextInt(0xfffe)));
             source.addVpcCidrBlock("2001:db8:" + Integer.toHexString(index) + "::/56");
         }
         return source.build();
@@ -233,7 +234,8 @@ class AwsJsonRoundTripPropertyTest
         for (int i = 0; i < length; i++)
         {
             final int kind = random.nextInt(10);
-            text.append(kind == 0 ? '"' : kind == 1 ? '\\' : kind == 2 ? 'é' : kind == 3 ? '雪' : (char)(' ' + random.nextInt(95)));
+            text.append(kind == 0 ? '"' : kind == 1 ? '\\' : kind == 2 ? 'é' : kind == 3 ? '雪' :
+                (char)(' ' + random.nextInt(95)));
         }
         return text.toString();
     }
