@@ -6,6 +6,7 @@ import io.trafficmirror.vxlan.OuterHeadersEncoder;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.Arrays;
 
 /**
  * A target that writes each copy to a pcap file as the target would capture it: outer Ethernet, IPv4, UDP and
@@ -28,16 +29,16 @@ final class PcapTarget extends TargetRuntime
     private final long nanoTimeAtStart = System.nanoTime();
     private final RateLimitedLog log;
 
-    PcapTarget(final String targetId, final TargetBinding binding, final int mtu, final int slots, final int block,
-        final RateLimitedLog log) throws IOException
+    PcapTarget(final String targetId, final TargetBinding binding, final int mtu, final int slotLength,
+        final int slots, final int block, final RateLimitedLog log) throws IOException
     {
-        super(targetId, mtu - UdpTarget.IPV4_OVERHEAD, slots, block);
+        super(targetId, slotLength, slots, block);
         this.binding = binding;
         this.mtu = mtu;
         this.log = log;
         this.destinationIpv4 = ipv4(binding.pcapTargetAddress());
         this.writer = PcapWriter.create(binding.pcapFile());
-        java.util.Arrays.fill(encoderKeys, -1L);
+        Arrays.fill(encoderKeys, -1L);
     }
 
     private static int ipv4(final InetAddress address)

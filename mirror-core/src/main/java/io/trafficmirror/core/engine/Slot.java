@@ -5,7 +5,7 @@ import io.trafficmirror.vxlan.OuterHeadersEncoder;
 import java.nio.ByteBuffer;
 
 /**
- * A pre-allocated buffer holding one mirrored copy on its way from a producer to a sender.
+ * A buffer holding one mirrored copy on its way from a producer to a sender.
  * <p>
  * The copy's inner frame starts at {@link #HEADROOM}, which leaves room in front of it for the VXLAN header
  * (a UDP sender sends from {@code HEADROOM - 8}) or for the whole outer header (a pcap writer). A slot belongs
@@ -41,9 +41,13 @@ final class Slot
     /** The source interface's primary IPv4 address, or 0, for outer headers the library writes itself. */
     int sourceIpv4;
 
-    Slot(final int maxInnerLength)
+    /**
+     * @param buffer the slot's memory, {@link #HEADROOM} plus the most inner bytes it holds; a slice of a larger
+     *               direct buffer.
+     */
+    Slot(final ByteBuffer buffer)
     {
-        buffer = ByteBuffer.allocateDirect(HEADROOM + maxInnerLength);
+        this.buffer = buffer;
         sendView = buffer.duplicate();
         readOnlyView = buffer.asReadOnlyBuffer();
     }

@@ -4,6 +4,7 @@ import io.trafficmirror.vxlan.FlowHash;
 import io.trafficmirror.vxlan.VxlanHeaderEncoder;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -47,12 +48,13 @@ final class UdpTarget extends TargetRuntime
         final String targetId,
         final TargetBinding binding,
         final int mtu,
+        final int slotLength,
         final int slots,
         final int block,
         final int socketsPerEndpoint,
         final RateLimitedLog log) throws IOException
     {
-        super(targetId, mtu - overhead(binding.endpoints()), slots, block);
+        super(targetId, slotLength, slots, block);
         this.binding = binding;
         this.mtu = mtu;
         this.log = log;
@@ -70,6 +72,14 @@ final class UdpTarget extends TargetRuntime
             close();
             throw ex;
         }
+    }
+
+    /**
+     * @return the most inner bytes that fit the MTU over this binding's endpoints.
+     */
+    static int mtuLimit(final TargetBinding binding, final int mtu)
+    {
+        return mtu - overhead(binding.endpoints());
     }
 
     private static int overhead(final List<InetSocketAddress> endpoints)
@@ -255,7 +265,7 @@ final class UdpTarget extends TargetRuntime
                     channel.bind(new InetSocketAddress(random.nextInt(FlowHash.MIN_PORT, FlowHash.MAX_PORT + 1)));
                     return;
                 }
-                catch (final java.net.BindException ex)
+                catch (final BindException ex)
                 {
                     // taken: try another
                 }
