@@ -16,8 +16,8 @@ import java.util.function.ToIntFunction;
  * configuration update removed keep their counts. Taking one sums each counter over the threads that wrote it, so
  * it is cheap enough to take every second; counts that producers are writing at that moment may be a packet behind.
  * Within one session's or target's copies, later states are read first (mirrored and dropped, then dequeued, then
- * accepted), so a snapshot never shows a copy in a later state without its earlier ones, and
- * accepted = mirrored + dropped + queued + in flight holds in every snapshot with no count negative.
+ * accepted), so a snapshot never shows a copy in a later state without its earlier ones:
+ * accepted = mirrored + dropped + queued + in flight holds in every snapshot, and no count is negative.
  */
 public final class MetricsSnapshot
 {
@@ -453,7 +453,9 @@ public final class MetricsSnapshot
         }
 
         /**
-         * @return copies their sender has taken and is sending: at most one per sender thread.
+         * @return copies their sender has taken and not yet mirrored or dropped: one per sender thread at most
+         *         when the copies stand still; a snapshot taken while they move may also count some that finished
+         *         while it was taken.
          */
         public long inFlightPackets()
         {

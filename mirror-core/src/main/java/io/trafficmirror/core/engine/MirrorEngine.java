@@ -264,6 +264,17 @@ public final class MirrorEngine implements AutoCloseable
     }
 
     /**
+     * Tests: the runtime in use for a target, or null.
+     */
+    TargetRuntime runtime(final String targetId)
+    {
+        synchronized (control)
+        {
+            return runtimes.get(targetId);
+        }
+    }
+
+    /**
      * @return the configuration in force.
      */
     public MirrorConfiguration configuration()

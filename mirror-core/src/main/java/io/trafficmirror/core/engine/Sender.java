@@ -202,6 +202,7 @@ final class Sender implements Runnable
     {
         // Quiescence first: once no producer can reach the target, nothing more can be queued, so an empty queue
         // then stays empty.
+        target.retirementChecks++;
         if (target.retirement.reached() && target.work.isEmpty())
         {
             remove(target);

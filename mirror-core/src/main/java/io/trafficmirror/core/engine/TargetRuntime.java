@@ -46,6 +46,8 @@ abstract class TargetRuntime implements Closeable
     volatile ProducerContexts.Quiescence retirement;
     /** Set by whoever closed this runtime. */
     volatile boolean closed;
+    /** How often the sender has asked whether this retired runtime can be closed; written by the sender only. */
+    volatile long retirementChecks;
 
     TargetRuntime(final String targetId, final int slotLength, final int slotCount, final int copyBlock)
     {
