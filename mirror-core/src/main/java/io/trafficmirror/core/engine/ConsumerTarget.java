@@ -23,7 +23,7 @@ final class ConsumerTarget extends TargetRuntime
     @Override
     boolean send(final Slot slot)
     {
-        final ByteBuffer view = slot.readOnlyView;
+        final ByteBuffer view = slot.readOnlyView();
         view.limit(Slot.HEADROOM + slot.innerLength).position(Slot.HEADROOM);
         binding.consumer().onPacket(slot.sessionId, slot.vni, view, slot.originalLength);
         return true;

@@ -138,7 +138,7 @@ final class UdpTarget extends TargetRuntime
         }
         final int start = Slot.HEADROOM - VxlanHeaderEncoder.HEADER_LENGTH;
         vxlan.wrap(slot.buffer, start).encode(slot.vni);
-        final ByteBuffer buffer = slot.sendView;
+        final ByteBuffer buffer = slot.sendView();
         buffer.limit(Slot.HEADROOM + slot.innerLength).position(start);
         final DatagramChannel channel = endpoint.channels[(slot.flowPort - FlowHash.MIN_PORT) % endpoint.channels.length];
         try

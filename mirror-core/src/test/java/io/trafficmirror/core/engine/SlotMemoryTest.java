@@ -54,6 +54,29 @@ class SlotMemoryTest
         assertThat(growth).as("direct memory of %d idle targets", TARGETS).isLessThan(fullBudget / 16);
     }
 
+    @Test
+    void shouldSizeSlotsByTheLargestPacketLengthOfTheSessionsThatUseTheTarget()
+    {
+        final MirrorConfiguration whole = EngineFixtures.configuration(gettingStartedFilter(EngineFixtures.FILTER),
+            EngineFixtures.session(EngineFixtures.SESSION, 1, 7).build(), 9001).build();
+        final MirrorConfiguration cut = EngineFixtures.configuration(gettingStartedFilter(EngineFixtures.FILTER),
+            EngineFixtures.session(EngineFixtures.SESSION, 1, 7).packetLength(128).build(), 9001)
+            .addSession(EngineFixtures.session("tms-2", 2, 8).packetLength(96).build())
+            .build();
+        final TargetBinding binding = TargetBinding.consumer((session, vni, frame, length) -> { });
+        final MirrorEngine engine = MirrorEngine.builder().configuration(cut).bind(EngineFixtures.TARGET, binding).build();
+        final TargetRuntime small = engine.runtime(EngineFixtures.TARGET);
+
+        engine.update(whole);
+        final TargetRuntime full = engine.runtime(EngineFixtures.TARGET);
+        engine.close(Duration.ofSeconds(5));
+
+        assertThat(small.slotLength).isEqualTo(128);
+        assertThat(small.allocatedSlots()).isEqualTo(TargetRuntime.INITIAL_SLOTS);
+        assertThat(full).as("a longer packet length needs larger slots").isNotSameAs(small);
+        assertThat(full.slotLength).isEqualTo(9001 - UdpTarget.IPV4_OVERHEAD);
+    }
+
     private static long direct()
     {
         for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
