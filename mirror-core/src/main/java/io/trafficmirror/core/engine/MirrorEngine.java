@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * The caller's thread does the classifying: it parses the frame's headers, asks the compiled filters of the
  * source's sessions in ascending session number, and when one accepts, copies the bytes to mirror (packet length
- * and the target's MTU) into a pre-allocated slot and queues it on the target's bounded lock-free queue. It never
+ * and the target's MTU) into a slot and queues it on the target's bounded lock-free queue. It never
  * waits: a full queue drops the copy and counts it, because mirrored traffic has lower priority than the
  * application's own. Sender threads drain the queues in batches and send each copy as VXLAN.
  * <p>
