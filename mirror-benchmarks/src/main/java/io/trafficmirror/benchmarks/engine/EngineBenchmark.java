@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -99,11 +100,15 @@ public class EngineBenchmark
             source = engine.source("eni-bench");
         }
 
-        /** Stops the engine and prints the share of copies dropped. */
+        /**
+         * Stops the engine and prints the share of copies dropped.
+         *
+         * @param params names the benchmark that ran.
+         */
         @TearDown(Level.Trial)
-        public void tearDown()
+        public void tearDown(final BenchmarkParams params)
         {
-            closeAndReport("offer", engine);
+            closeAndReport(params.getBenchmark(), engine);
         }
     }
 
@@ -166,11 +171,15 @@ public class EngineBenchmark
             source = engine.source("eni-bench");
         }
 
-        /** Stops the engine and prints the share of copies dropped. */
+        /**
+         * Stops the engine and prints the share of copies dropped.
+         *
+         * @param params names the benchmark that ran.
+         */
         @TearDown(Level.Trial)
-        public void tearDown()
+        public void tearDown(final BenchmarkParams params)
         {
-            closeAndReport("offerSessions " + sessions, engine);
+            closeAndReport(params.getBenchmark() + " sessions=" + sessions, engine);
         }
     }
 
