@@ -94,10 +94,11 @@ class ArchitectureTest
         .and().doNotHaveSimpleName("SourceHandle").and().doNotHaveSimpleName("TargetBinding")
         .and().doNotHaveSimpleName("MirroredPacketConsumer").and().doNotHaveSimpleName("MetricsSnapshot")
         .and().doNotHaveSimpleName("OfferResult").and().doNotHaveSimpleName("NotMirroredReason")
-        .and().doNotHaveSimpleName("PacketClassifier")
+        .and().doNotHaveSimpleName("PacketClassifier").and().doNotHaveSimpleName("EngineErrorHandler")
         .should().notBePublic()
         .because("the engine's public API is MirrorEngine, SourceHandle, TargetBinding, MirroredPacketConsumer, " +
-            "MetricsSnapshot, OfferResult, NotMirroredReason and PacketClassifier; slots, queues, senders and " +
+            "MetricsSnapshot, OfferResult, NotMirroredReason, PacketClassifier and EngineErrorHandler; slots, queues, " +
+            "senders and " +
             "counters are its internals");
 
     @ArchTest

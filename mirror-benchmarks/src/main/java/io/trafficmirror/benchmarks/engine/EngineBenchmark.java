@@ -4,6 +4,8 @@ import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.core.config.MirrorTarget;
+import io.trafficmirror.core.config.Quotas;
+import io.trafficmirror.core.engine.MetricsSnapshot;
 import io.trafficmirror.core.engine.MirrorEngine;
 import io.trafficmirror.core.engine.OfferResult;
 import io.trafficmirror.core.engine.SourceHandle;
@@ -19,15 +21,21 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -40,9 +48,17 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The engine's producer call and its whole pipeline, beside a bare UDP send loop.
  * <ul>
+ *   <li>{@link #classifyOnly}: parse and judge by a 10-rule filter whose last rule rejects everything, so every
+ *       rule is consulted and nothing is copied: the floor under {@link #offer}.</li>
  *   <li>{@link #offer} and {@link #offerTwoThreads}: the call an application makes per packet (parse, match a
- *       10-rule filter, copy into a slot, queue), with 1 and 2 producer threads; the target is an in-process
- *       consumer that discards, so the sender keeps up and the producer path is what is measured.</li>
+ *       10-rule filter, copy into a slot, queue) over 16 hot frames of mixed sizes, with 1 and 2 producer threads;
+ *       the target is an in-process consumer that discards and keeps up, so this is the accepted path. The share
+ *       of copies dropped is printed at teardown: it stays small only while the sender thread has a core of its
+ *       own, and on a loaded machine a large share means the score mixes in the cheaper queue-full path.</li>
+ *   <li>{@link #offerSessions}: the same with 1, 2 or 3 sessions on the source, the earlier ones rejecting, so all
+ *       are consulted.</li>
+ *   <li>{@link #offerVirtualThreads}: the same call from a fresh virtual thread per batch of 64 packets (Java 21
+ *       and later, found by reflection; on older runtimes its setup fails saying so).</li>
  *   <li>{@link #endToEnd}: packets per second from the producer through the queue, the sender and a UDP socket
  *       to a loopback receiver; when the queue is full the producer parks briefly and offers again, so the score is the
  *       pipeline's sustained rate.</li>
@@ -60,10 +76,13 @@ import java.util.concurrent.locks.LockSupport;
 public class EngineBenchmark
 {
     private static final int FRAMES = 1024;
+    private static final int HOT_FRAMES = 16;
+    private static final int BATCH = 64;
     private static final int SOURCE_IP = 0x0A00_0005;
+    private static final String TARGET = "tmt-bench";
 
     /**
-     * Frames and the engine for the producer benchmarks, shared by the producer threads.
+     * An engine with a discarding consumer and 16 hot frames, shared by the producer threads.
      */
     @State(Scope.Benchmark)
     public static class Offer
@@ -76,12 +95,48 @@ public class EngineBenchmark
         @Setup(Level.Trial)
         public void setUp()
         {
-            frames = frames(20_261_129L);
-            engine = MirrorEngine.builder()
-                .configuration(configuration())
-                .bind("tmt-bench", TargetBinding.consumer((session, vni, frame, length) -> { }))
-                .build();
-            engine.start();
+            frames = hotFrames();
+            engine = engine(configuration(1, RuleAction.ACCEPT));
+            source = engine.source("eni-bench");
+        }
+
+        /**
+         * Stops the engine and prints the share of copies dropped.
+         *
+         * @param params names the benchmark that ran.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown(final BenchmarkParams params)
+        {
+            closeAndReport(params.getBenchmark(), engine);
+        }
+    }
+
+    /**
+     * A producer thread's position in the frames.
+     */
+    @State(Scope.Thread)
+    public static class Cursor
+    {
+        int next;
+    }
+
+    /**
+     * An engine whose filter rejects everything at its last rule.
+     */
+    @State(Scope.Benchmark)
+    public static class Reject
+    {
+        ByteBuffer[] frames;
+        MirrorEngine engine;
+        SourceHandle source;
+
+        /** Builds frames and an engine that mirrors nothing. */
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            frames = hotFrames();
+            engine = engine(configuration(1, RuleAction.REJECT));
             source = engine.source("eni-bench");
         }
 
@@ -94,12 +149,53 @@ public class EngineBenchmark
     }
 
     /**
-     * A producer thread's position in the frames.
+     * An engine with 1 to 3 sessions on the source: all but the last reject everything at their last rule.
      */
-    @State(Scope.Thread)
-    public static class Cursor
+    @State(Scope.Benchmark)
+    public static class Sessions
     {
-        int next;
+        /** Sessions on the source. */
+        @Param({"1", "2", "3"})
+        public int sessions;
+
+        ByteBuffer[] frames;
+        MirrorEngine engine;
+        SourceHandle source;
+
+        /** Builds frames and the engine. */
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            frames = hotFrames();
+            engine = engine(configuration(sessions, RuleAction.ACCEPT));
+            source = engine.source("eni-bench");
+        }
+
+        /**
+         * Stops the engine and prints the share of copies dropped.
+         *
+         * @param params names the benchmark that ran.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown(final BenchmarkParams params)
+        {
+            closeAndReport(params.getBenchmark() + " sessions=" + sessions, engine);
+        }
+    }
+
+    /**
+     * Judging only: every rule consulted, the last rejects.
+     *
+     * @param reject the engine.
+     * @param cursor this thread's position.
+     * @return the offer's result.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int classifyOnly(final Reject reject, final Cursor cursor)
+    {
+        return reject.source.inbound(reject.frames[cursor.next++ & (HOT_FRAMES - 1)]);
     }
 
     /**
@@ -115,7 +211,7 @@ public class EngineBenchmark
     @Threads(1)
     public int offer(final Offer offer, final Cursor cursor)
     {
-        return offer.source.inbound(offer.frames[cursor.next++ & (FRAMES - 1)]);
+        return offer.source.inbound(offer.frames[cursor.next++ & (HOT_FRAMES - 1)]);
     }
 
     /**
@@ -131,7 +227,82 @@ public class EngineBenchmark
     @Threads(2)
     public int offerTwoThreads(final Offer offer, final Cursor cursor)
     {
-        return offer.source.inbound(offer.frames[cursor.next++ & (FRAMES - 1)]);
+        return offer.source.inbound(offer.frames[cursor.next++ & (HOT_FRAMES - 1)]);
+    }
+
+    /**
+     * One producer thread offering to a source with several sessions.
+     *
+     * @param state  the engine.
+     * @param cursor this thread's position.
+     * @return the offer's result.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int offerSessions(final Sessions state, final Cursor cursor)
+    {
+        return state.source.inbound(state.frames[cursor.next++ & (HOT_FRAMES - 1)]);
+    }
+
+    /**
+     * A fresh virtual thread per batch of 64 offers, as a server with a virtual thread per request would make.
+     */
+    @State(Scope.Thread)
+    public static class VirtualThreads
+    {
+        MethodHandle startVirtualThread;
+        Runnable batch;
+        int results;
+
+        /**
+         * Finds {@code Thread.startVirtualThread} and prepares the batch.
+         *
+         * @param offer the engine.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final Offer offer)
+        {
+            try
+            {
+                startVirtualThread = MethodHandles.publicLookup().findStatic(
+                    Thread.class, "startVirtualThread", MethodType.methodType(Thread.class, Runnable.class));
+            }
+            catch (final NoSuchMethodException | IllegalAccessException ex)
+            {
+                throw new IllegalStateException("offerVirtualThreads skipped: Java " +
+                    Runtime.version().feature() + " has no virtual threads (Java 21 or later needed)", ex);
+            }
+            final ByteBuffer[] frames = offer.frames;
+            final SourceHandle source = offer.source;
+            batch = () ->
+            {
+                int sum = 0;
+                for (int i = 0; i < BATCH; i++)
+                {
+                    sum += source.inbound(frames[i & (HOT_FRAMES - 1)]);
+                }
+                results += sum;
+            };
+        }
+    }
+
+    /**
+     * 64 offers from one fresh virtual thread; the score is per offer.
+     *
+     * @param state the thread starter.
+     * @return the sum of the batch's results.
+     * @throws Throwable when the thread cannot be started or joined.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(BATCH)
+    public int offerVirtualThreads(final VirtualThreads state) throws Throwable
+    {
+        final Thread thread = (Thread)state.startVirtualThread.invokeExact(state.batch);
+        thread.join();
+        return state.results;
     }
 
     /**
@@ -262,6 +433,25 @@ public class EngineBenchmark
         return state.sender.write(datagram);
     }
 
+    private static MirrorEngine engine(final MirrorConfiguration configuration)
+    {
+        final MirrorEngine engine = MirrorEngine.builder()
+            .configuration(configuration)
+            .bind(TARGET, TargetBinding.consumer((session, vni, frame, length) -> { }))
+            .build();
+        engine.start();
+        return engine;
+    }
+
+    private static void closeAndReport(final String name, final MirrorEngine engine)
+    {
+        engine.close();
+        final MetricsSnapshot.CopyMetrics copies = engine.metrics().targets().get(TARGET);
+        final long accepted = copies.acceptedPackets();
+        System.out.printf("%n%s: %d copies accepted, %.3f%% dropped (queue full %d)%n", name, accepted,
+            accepted == 0 ? 0.0 : 100.0 * copies.droppedPackets() / accepted, copies.droppedQueueFull());
+    }
+
     private static DatagramChannel receiver() throws IOException
     {
         final DatagramChannel receiver = DatagramChannel.open();
@@ -275,7 +465,34 @@ public class EngineBenchmark
      */
     static MirrorConfiguration configuration()
     {
-        final MirrorFilter.Builder filter = MirrorFilter.builder().id("tmf-bench");
+        return configuration(1, RuleAction.ACCEPT);
+    }
+
+    /**
+     * {@code sessions} sessions on one source, each with a 10-rule filter: nine rules that reject TCP to ports no
+     * frame uses, then one for everything, which accepts ({@code last}) in the last session and rejects in the
+     * others.
+     */
+    static MirrorConfiguration configuration(final int sessions, final RuleAction last)
+    {
+        final MirrorConfiguration.Builder configuration = MirrorConfiguration.builder()
+            .quotas(Quotas.embedded())
+            .addFilter(filter("tmf-bench", last))
+            .addFilter(filter("tmf-reject", RuleAction.REJECT))
+            .addTarget(MirrorTarget.builder().id(TARGET).networkInterface("eni-target").build())
+            .addSource(MirrorSource.builder().networkInterfaceId("eni-bench").privateIpAddress("10.0.0.5").build());
+        for (int i = 1; i <= sessions; i++)
+        {
+            configuration.addSession(MirrorSession.builder().id("tms-bench-" + i).networkInterfaceId("eni-bench")
+                .targetId(TARGET).filterId(i == sessions ? "tmf-bench" : "tmf-reject").sessionNumber(i)
+                .virtualNetworkId(5569040 + i).build());
+        }
+        return configuration.build();
+    }
+
+    private static MirrorFilter filter(final String id, final RuleAction last)
+    {
+        final MirrorFilter.Builder filter = MirrorFilter.builder().id(id);
         for (int i = 1; i <= 9; i++)
         {
             filter.addRule(FilterRule.builder().direction(TrafficDirection.INGRESS).ruleNumber(i)
@@ -283,14 +500,19 @@ public class EngineBenchmark
                 .sourceCidrBlock("0.0.0.0/0").destinationCidrBlock("10.0.0.0/8").build());
         }
         filter.addRule(FilterRule.builder().direction(TrafficDirection.INGRESS).ruleNumber(100)
-            .action(RuleAction.ACCEPT).sourceCidrBlock("0.0.0.0/0").destinationCidrBlock("0.0.0.0/0").build());
-        return MirrorConfiguration.builder()
-            .addFilter(filter.build())
-            .addTarget(MirrorTarget.builder().id("tmt-bench").networkInterface("eni-target").build())
-            .addSource(MirrorSource.builder().networkInterfaceId("eni-bench").privateIpAddress("10.0.0.5").build())
-            .addSession(MirrorSession.builder().id("tms-bench").networkInterfaceId("eni-bench").targetId("tmt-bench")
-                .filterId("tmf-bench").sessionNumber(1).virtualNetworkId(5569041).build())
-            .build();
+            .action(last).sourceCidrBlock("0.0.0.0/0").destinationCidrBlock("0.0.0.0/0").build());
+        return filter.build();
+    }
+
+    /**
+     * The first 16 frames: a hot set that stays in cache, of mixed sizes and both protocols.
+     */
+    static ByteBuffer[] hotFrames()
+    {
+        final ByteBuffer[] all = frames(20_261_129L);
+        final ByteBuffer[] hot = new ByteBuffer[HOT_FRAMES];
+        System.arraycopy(all, 0, hot, 0, HOT_FRAMES);
+        return hot;
     }
 
     /**

@@ -28,7 +28,9 @@ final class Counter
     static final int SESSION_EXCLUDED_BYTES = 9;
     static final int SESSION_WIDTH = 10;
 
-    // A copy on its way to a target (kept per session and per target): the same layout in both.
+    // A copy on its way to a target (kept per session and per target): the same layout in both. A copy is
+    // accepted, then dropped at once (queue full) or queued; a queued copy is dequeued (by its sender, or by close),
+    // and then mirrored or dropped (send error, failure, shutdown). Queued and in flight are the differences.
     static final int COPY_MIRRORED_PACKETS = 0;
     static final int COPY_MIRRORED_BYTES = 1;
     static final int COPY_TRUNCATED_PACKETS = 2;
@@ -37,7 +39,12 @@ final class Counter
     static final int COPY_DROPPED_SHUTDOWN = 5;
     static final int COPY_ACCEPTED_PACKETS = 6;
     static final int COPY_ACCEPTED_BYTES = 7;
-    static final int COPY_WIDTH = 8;
+    static final int COPY_DEQUEUED_PACKETS = 8;
+    /** Copies whose send threw (a consumer's exception or error). */
+    static final int COPY_DROPPED_FAILURE = 9;
+    /** Everything the target's send or close threw, each handed to the error handler. */
+    static final int COPY_FAILURES = 10;
+    static final int COPY_WIDTH = 11;
 
     // A rule of one session's filter in one direction.
     static final int RULE_HIT_PACKETS = 0;

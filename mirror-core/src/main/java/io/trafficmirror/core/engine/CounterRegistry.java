@@ -6,19 +6,19 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Hands out counter indices and finds every thread's counters.
+ * Hands out counter indices and finds every writer's counters.
  * <p>
  * Each metered object (a source, session, target or rule) gets a block of {@code width} consecutive counters the
  * first time it is seen; the block stays its own for the engine's life, so counts survive configuration updates
- * and a snapshot can still report an object that an update removed. Each thread that touches counters gets a
- * {@link ThreadCounters} through a thread-local, registered here so snapshots can sum it; the registrations of
- * threads that have died are kept, so their counts are never lost.
+ * and a snapshot can still report an object that an update removed. The counter arrays summed are a fixed set:
+ * one per pooled producer context, the shared overflow array, one per sender and one for the control thread; a
+ * finished sender's counts are folded into the control thread's array and its own is dropped, so the set never
+ * grows with the number of threads that ever offered or sent.
  */
 final class CounterRegistry
 {
     private final Map<String, Integer> blocks = new HashMap<>();
-    private final List<ThreadCounters> threads = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<ThreadCounters> local = ThreadLocal.withInitial(this::register);
+    private final List<ThreadCounters> writers = new CopyOnWriteArrayList<>();
     private volatile int size;
 
     /**
@@ -46,7 +46,7 @@ final class CounterRegistry
     }
 
     /**
-     * @return how many counters exist; a thread's array must hold this many.
+     * @return how many counters exist; a writer's array must hold this many.
      */
     int size()
     {
@@ -54,32 +54,36 @@ final class CounterRegistry
     }
 
     /**
-     * @return the calling thread's counters, sized for every counter registered so far.
+     * Off the packet path: adds a writer's counters to the sums.
+     *
+     * @return {@code counters}.
      */
-    ThreadCounters forThisThread(final int requiredSize)
+    ThreadCounters register(final ThreadCounters counters)
     {
-        final ThreadCounters counters = local.get();
-        counters.ensureCapacity(requiredSize);
+        writers.add(counters);
         return counters;
     }
 
     /**
-     * @return the total of a counter over all threads.
+     * Control thread, under the engine's lock: moves the counts of a writer that has stopped into {@code into}
+     * and drops it from the sums, in one step as far as {@link #sum} under the same lock can tell.
+     */
+    void fold(final ThreadCounters stopped, final ThreadCounters into)
+    {
+        into.addAll(stopped);
+        writers.remove(stopped);
+    }
+
+    /**
+     * @return the total of a counter over all writers.
      */
     long sum(final int index)
     {
         long total = 0;
-        for (final ThreadCounters counters : threads)
+        for (final ThreadCounters counters : writers)
         {
             total += counters.get(index);
         }
         return total;
-    }
-
-    private ThreadCounters register()
-    {
-        final ThreadCounters counters = new ThreadCounters(Math.max(64, size));
-        threads.add(counters);
-        return counters;
     }
 }

@@ -15,6 +15,9 @@ import java.util.function.ToIntFunction;
  * An immutable snapshot of the engine's counters, per source interface, session, target and rule. Objects that a
  * configuration update removed keep their counts. Taking one sums each counter over the threads that wrote it, so
  * it is cheap enough to take every second; counts that producers are writing at that moment may be a packet behind.
+ * Within one session's or target's copies, later states are read first (mirrored and dropped, then dequeued, then
+ * accepted), so a snapshot never shows a copy in a later state without its earlier ones:
+ * accepted = mirrored + dropped + queued + in flight holds in every snapshot, and no count is negative.
  */
 public final class MetricsSnapshot
 {
@@ -195,13 +198,15 @@ public final class MetricsSnapshot
         SessionMetrics(final String sessionId, final CounterRegistry registry, final int block, final int copyBlock)
         {
             this.sessionId = sessionId;
+            // What became of the copies first, then what was accepted: see the class comment.
+            final CopyMetrics copyStates = new CopyMetrics(registry, copyBlock);
             this.judged = new long[Counter.SESSION_WIDTH];
             for (int i = 0; i < judged.length; i++)
             {
                 judged[i] = registry.sum(block + i);
             }
             // A session's copies are exactly the packets it accepted: that count is kept once, as the session's.
-            this.copies = new CopyMetrics(registry, copyBlock)
+            this.copies = copyStates
                 .withAccepted(judged[Counter.SESSION_ACCEPTED_PACKETS], judged[Counter.SESSION_ACCEPTED_BYTES]);
         }
 
@@ -312,18 +317,27 @@ public final class MetricsSnapshot
     }
 
     /**
-     * What became of mirrored copies, for one session or one target: accepted = mirrored + dropped.
+     * What became of mirrored copies, for one session or one target: accepted = mirrored + dropped + queued + in
+     * flight, and accepted = mirrored + dropped once nothing is queued or in flight.
      */
     public static final class CopyMetrics
     {
+        /** Later states first, so that each count read includes every copy that a count read before it does. */
+        private static final int[] READ_ORDER = {
+            Counter.COPY_MIRRORED_PACKETS, Counter.COPY_MIRRORED_BYTES, Counter.COPY_DROPPED_SEND_ERROR,
+            Counter.COPY_DROPPED_FAILURE, Counter.COPY_FAILURES, Counter.COPY_DROPPED_SHUTDOWN,
+            Counter.COPY_DEQUEUED_PACKETS, Counter.COPY_DROPPED_QUEUE_FULL, Counter.COPY_TRUNCATED_PACKETS,
+            Counter.COPY_ACCEPTED_PACKETS, Counter.COPY_ACCEPTED_BYTES,
+        };
+
         private final long[] values;
 
         CopyMetrics(final CounterRegistry registry, final int block)
         {
             values = new long[Counter.COPY_WIDTH];
-            for (int i = 0; i < values.length; i++)
+            for (final int counter : READ_ORDER)
             {
-                values[i] = registry.sum(block + i);
+                values[counter] = registry.sum(block + counter);
             }
         }
 
@@ -398,7 +412,7 @@ public final class MetricsSnapshot
         }
 
         /**
-         * @return copies still queued when close ran out of time.
+         * @return copies still queued when close ran out of time (or whose sender was stuck in a consumer).
          */
         public long droppedShutdown()
         {
@@ -406,11 +420,47 @@ public final class MetricsSnapshot
         }
 
         /**
+         * @return copies whose send threw: a consumer's exception or error.
+         */
+        public long droppedFailure()
+        {
+            return values[Counter.COPY_DROPPED_FAILURE];
+        }
+
+        /**
+         * @return everything the target's send or close threw (for a session, the sends of its copies), each
+         *         handed to the engine's error handler.
+         */
+        public long failures()
+        {
+            return values[Counter.COPY_FAILURES];
+        }
+
+        /**
          * @return every dropped copy.
          */
         public long droppedPackets()
         {
-            return droppedQueueFull() + droppedSendError() + droppedShutdown();
+            return droppedQueueFull() + droppedSendError() + droppedFailure() + droppedShutdown();
+        }
+
+        /**
+         * @return copies queued for their sender, not yet taken.
+         */
+        public long queuedPackets()
+        {
+            return acceptedPackets() - droppedQueueFull() - values[Counter.COPY_DEQUEUED_PACKETS];
+        }
+
+        /**
+         * @return copies their sender has taken and not yet mirrored or dropped: one per sender thread at most
+         *         when the copies stand still; a snapshot taken while they move may also count some that finished
+         *         while it was taken.
+         */
+        public long inFlightPackets()
+        {
+            return values[Counter.COPY_DEQUEUED_PACKETS] - mirroredPackets() - droppedSendError() - droppedFailure()
+                - droppedShutdown();
         }
 
         @Override
@@ -418,7 +468,8 @@ public final class MetricsSnapshot
         {
             return "{accepted=" + acceptedPackets() + ", mirrored=" + mirroredPackets() + ", truncated=" +
                 truncatedPackets() + ", dropped(queueFull=" + droppedQueueFull() + ", sendError=" +
-                droppedSendError() + ", shutdown=" + droppedShutdown() + ")}";
+                droppedSendError() + ", failure=" + droppedFailure() + ", shutdown=" + droppedShutdown() +
+                "), queued=" + queuedPackets() + ", inFlight=" + inFlightPackets() + ", failures=" + failures() + "}";
         }
     }
 

@@ -22,7 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The session engine: mirrors the packets an application hands to its {@link SourceHandle}s, as a validated
@@ -30,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * The caller's thread does the classifying: it parses the frame's headers, asks the compiled filters of the
  * source's sessions in ascending session number, and when one accepts, copies the bytes to mirror (packet length
- * and the target's MTU) into a pre-allocated slot and queues it on the target's bounded lock-free queue. It never
+ * and the target's MTU) into a slot and queues it on the target's bounded lock-free queue. It never
  * waits: a full queue drops the copy and counts it, because mirrored traffic has lower priority than the
  * application's own. Sender threads drain the queues in batches and send each copy as VXLAN.
  * <p>
@@ -39,23 +41,53 @@ import java.util.concurrent.TimeUnit;
  * their session's VNI and target); {@link #close(Duration)} stops accepting, drains the queues for at most the
  * given time and releases sockets. Metrics: {@link #metrics()}.
  * <p>
- * Accounting, exact once {@link #close} has returned and every offer has returned: per source, offered = not
- * mirrored + the sum of its sessions' accepted; per session and per target, accepted = mirrored + dropped
- * (queue full, send error, shutdown).
+ * Accounting: every accepted copy is, at every moment, in exactly one state: queued, in flight (being sent),
+ * mirrored, or dropped for a named reason (queue full, send error, failure, shutdown). Every snapshot satisfies,
+ * per session and per target, accepted = mirrored + dropped + queued + in flight, and once nothing is queued or
+ * in flight (after {@link #close} has returned, unless a consumer still holds a copy), accepted = mirrored +
+ * dropped. Per source, offered = not mirrored + the sum of its sessions' accepted, exact once every offer has
+ * returned.
+ * <p>
+ * Failures: nothing a target does reaches the caller's thread. Whatever a send throws, {@code Error}s included,
+ * is caught by the sender, counted ({@link MetricsSnapshot.CopyMetrics#failures()}), handed to the
+ * {@link Builder#errorHandler error handler}, and its copy counted as dropped; the sender goes on with the other
+ * copies and targets. A consumer that hangs holds only its own target: each consumer target has a sender thread
+ * of its own (see {@link Builder#isolateConsumers}); its copies fill its queue and are counted as dropped, and
+ * {@link #close(Duration)} still returns in time, counting the copy the consumer holds as in flight and the queued
+ * ones as dropped at shutdown.
+ * <p>
+ * Memory: per producer, nothing: producers share a fixed pool of contexts (see {@link ProducerContexts}), four
+ * per processor, each a header flyweight and one long per counter. Per target, {@code 70 + S} bytes of direct
+ * memory per slot, where S is the most its sessions can send (the MTU less the outer headers, or the largest
+ * packet length of its sessions when smaller); a target starts with 16 slots and grows, doubling, up to
+ * {@link Builder#slotsPerTarget} while more than half are in use.
  */
 public final class MirrorEngine implements AutoCloseable
 {
     /** How long {@link #close()} waits for queues to drain. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+    /**
+     * Tests only: runs on the producer's thread between reading the engine state and queueing the copy, while the
+     * producer holds its context. A no-op unless a test sets it.
+     */
+    static volatile Runnable afterStateRead = () ->
+    {
+    };
+
+    private static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final CounterRegistry registry = new CounterRegistry();
-    private final ThreadLocal<ProducerContext> contexts;
+    private final ProducerContexts contexts;
     private final RateLimitedLog log = new RateLimitedLog(TimeUnit.SECONDS.toNanos(10));
     private final int slotsPerTarget;
     private final int socketsPerEndpoint;
     private final boolean awsExclusions;
-    private final Sender[] senders;
-    private final Thread[] senderThreads;
+    private final boolean isolateConsumers;
+    private final ThreadFactory threadFactory;
+    private final EngineErrorHandler errorHandler;
+    /** The senders that serve any number of targets; each consumer target may have one of its own too. */
+    private final Sender[] sharedSenders;
     private final Object control = new Object();
 
     // Guarded by control.
@@ -64,6 +96,12 @@ public final class MirrorEngine implements AutoCloseable
     private final Map<String, int[]> sessionBlocks = new LinkedHashMap<>();
     private final Map<String, Integer> targetBlocks = new LinkedHashMap<>();
     private final Map<String, RuleKey> ruleBlocks = new LinkedHashMap<>();
+    /** Every sender whose thread may still run: the shared ones and the consumer targets' own. */
+    private final List<Sender> senders = new ArrayList<>();
+    /** Runtimes the state being compiled no longer uses; retired when that state is published. */
+    private final List<TargetRuntime> retiring = new ArrayList<>();
+    /** Counts written by whichever thread holds the control lock (close's leftovers, finished senders). */
+    private final ThreadCounters controlCounters;
     private Map<String, TargetBinding> bindings;
     private int nextSender;
     private boolean started;
@@ -76,20 +114,59 @@ public final class MirrorEngine implements AutoCloseable
         this.slotsPerTarget = builder.slotsPerTarget;
         this.socketsPerEndpoint = builder.socketsPerEndpoint;
         this.awsExclusions = builder.awsExclusions;
-        this.contexts = ThreadLocal.withInitial(() -> new ProducerContext(registry.forThisThread(registry.size())));
-        this.senders = new Sender[builder.senderThreads];
-        this.senderThreads = new Thread[builder.senderThreads];
-        for (int i = 0; i < senders.length; i++)
-        {
-            senders[i] = new Sender(registry, log);
-            senderThreads[i] = new Thread(senders[i], "trafficmirror-sender-" + i);
-            senderThreads[i].setDaemon(true);
-        }
+        this.isolateConsumers = builder.isolateConsumers;
+        this.threadFactory = builder.threadFactory != null ? builder.threadFactory : defaultThreadFactory();
+        this.errorHandler = builder.errorHandler != null ? builder.errorHandler : this::logFailure;
+        this.contexts = new ProducerContexts(Runtime.getRuntime().availableProcessors(), registry);
+        this.controlCounters = registry.register(new ThreadCounters(0));
         synchronized (control)
         {
+            this.sharedSenders = new Sender[builder.senderThreads];
+            for (int i = 0; i < sharedSenders.length; i++)
+            {
+                sharedSenders[i] = newSender(false);
+            }
             this.bindings = Map.copyOf(builder.bindings);
-            this.state = compile(builder.configuration, false);
+            publish(compile(builder.configuration, false));
         }
+    }
+
+    private static ThreadFactory defaultThreadFactory()
+    {
+        final AtomicInteger count = new AtomicInteger();
+        return task ->
+        {
+            final Thread thread = new Thread(task, "trafficmirror-sender-" + count.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private void logFailure(final String targetId, final Throwable failure)
+    {
+        final String key = targetId == null ? "sender" : targetId;
+        if (log.allow(key))
+        {
+            log.warn(key, key + ": " + (targetId == null ? "sender failed: " : "send failed: ") + failure);
+        }
+    }
+
+    /** Under the control lock: a sender and its thread, started at once when the engine is. */
+    private Sender newSender(final boolean dedicated)
+    {
+        final Sender sender = new Sender(registry, errorHandler, dedicated);
+        final Thread thread = threadFactory.newThread(sender);
+        if (thread == null)
+        {
+            throw new IllegalStateException("the engine's thread factory returned no thread");
+        }
+        sender.thread = thread;
+        senders.add(sender);
+        if (started)
+        {
+            thread.start();
+        }
+        return sender;
     }
 
     /**
@@ -112,9 +189,9 @@ public final class MirrorEngine implements AutoCloseable
                 throw new IllegalStateException("already started");
             }
             started = true;
-            for (final Thread thread : senderThreads)
+            for (final Sender sender : senders)
             {
-                thread.start();
+                sender.thread.start();
             }
         }
     }
@@ -134,7 +211,7 @@ public final class MirrorEngine implements AutoCloseable
             Integer index = sourceIndexes.get(networkInterfaceId);
             if (index == null)
             {
-                state = compile(state.configuration, state.closed, networkInterfaceId);
+                publish(compile(state.configuration, state.closed, networkInterfaceId));
                 index = sourceIndexes.get(networkInterfaceId);
             }
             return new SourceHandle(this, networkInterfaceId, index);
@@ -176,13 +253,24 @@ public final class MirrorEngine implements AutoCloseable
             bindings = Map.copyOf(merged);
             try
             {
-                state = compile(configuration, false);
+                publish(compile(configuration, false));
             }
             catch (final RuntimeException ex)
             {
                 bindings = previous;
                 throw ex;
             }
+        }
+    }
+
+    /**
+     * Tests: the runtime in use for a target, or null.
+     */
+    TargetRuntime runtime(final String targetId)
+    {
+        synchronized (control)
+        {
+            return runtimes.get(targetId);
         }
     }
 
@@ -268,6 +356,7 @@ public final class MirrorEngine implements AutoCloseable
     {
         synchronized (control)
         {
+            pruneFinishedSenders();
             return MetricsSnapshot.take(registry, sourceIndexes.keySet(), sessionBlocks, targetBlocks, ruleBlocks,
                 this::sourceBlock);
         }
@@ -283,9 +372,11 @@ public final class MirrorEngine implements AutoCloseable
     }
 
     /**
-     * Stops accepting packets (later offers are counted as not mirrored), lets the senders drain what is queued for
-     * at most {@code timeout}, then stops them, counts whatever is still queued as dropped at shutdown and closes
-     * the sockets. Returns within the timeout plus a short grace even when a target is dead.
+     * Stops accepting packets (later offers are counted as not mirrored), waits for offers already under way, lets
+     * the senders drain what is queued for at most {@code timeout}, then stops them, counts whatever is still queued
+     * as dropped at shutdown and closes the targets. Returns within the timeout plus a short grace even when a
+     * consumer hangs and ignores interrupts; the copy it holds is then counted as in flight, and as mirrored or
+     * dropped when the consumer returns.
      *
      * @param timeout how long to wait for the queues to drain.
      * @return true when everything queued was sent.
@@ -293,55 +384,59 @@ public final class MirrorEngine implements AutoCloseable
     public boolean close(final Duration timeout)
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
+        final ProducerContexts.Quiescence quiescence;
+        final List<Sender> all;
         synchronized (control)
         {
             if (state.closed)
             {
                 return true;
             }
-            state = state.closedCopy();
+            publish(state.closedCopy());
+            quiescence = contexts.snapshot();
+            all = new ArrayList<>(senders);
         }
-        boolean drained = true;
-        for (final Sender sender : senders)
+        // Offers that read the open state take nanoseconds; once they are over, nothing more can be queued, so
+        // what the senders drain and what is dropped below is everything.
+        boolean drained = awaitQuiescence(quiescence, deadline);
+        for (final Sender sender : all)
         {
             sender.drainAndStop();
         }
         if (started)
         {
-            for (final Thread thread : senderThreads)
+            for (final Sender sender : all)
             {
-                drained &= join(thread, deadline);
+                drained &= join(sender.thread, deadline);
             }
             if (!drained)
             {
-                for (final Sender sender : senders)
+                for (final Sender sender : all)
                 {
                     sender.abort();
+                    sender.thread.interrupt();
                 }
-                for (final Thread thread : senderThreads)
+                final long grace = System.nanoTime() + CLOSE_GRACE_NANOS;
+                for (final Sender sender : all)
                 {
-                    thread.interrupt();
-                    join(thread, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+                    join(sender.thread, grace);
                 }
             }
         }
         synchronized (control)
         {
-            final ThreadCounters counters = registry.forThisThread(registry.size());
-            for (int i = 0; i < senders.length; i++)
+            for (final Sender sender : all)
             {
-                // A sender stuck in a consumer that ignores interrupts still owns its queues: leave them alone.
-                final boolean senderGone = !senderThreads[i].isAlive();
-                drained &= senderGone;
-                for (final TargetRuntime target : senders[i].targets())
+                // A sender stuck in a consumer that ignores interrupts keeps the copy it holds (in flight); the
+                // queues are multi-consumer, so its queued copies are taken and counted here all the same.
+                drained &= !sender.thread.isAlive();
+                for (final TargetRuntime target : sender.targets())
                 {
-                    if (senderGone)
-                    {
-                        drained &= dropLeftovers(target, counters);
-                    }
-                    target.close();
+                    drained &= dropLeftovers(target, controlCounters);
+                    Sender.close(target, controlCounters, errorHandler);
                 }
             }
+            pruneFinishedSenders();
         }
         return drained;
     }
@@ -353,27 +448,89 @@ public final class MirrorEngine implements AutoCloseable
         final int length,
         final TrafficDirection direction)
     {
-        final EngineState current = state;
-        final ProducerContext context = contexts.get();
-        context.counters.ensureCapacity(current.counterSize);
-        final SourcePlan source = current.sources[sourceIndex];
-        if (offset < 0 || length <= 0 || (long)offset + length > frame.limit())
+        final ProducerContext context = contexts.claim();
+        try
         {
-            // A frame outside its buffer cannot be read: count it like an unreadable one.
-            return source.offer(current, context, EMPTY, 0, 0, direction);
+            // Read after the claim, which ProducerContexts' quiescence relies on.
+            final EngineState current = state;
+            context.counters.ensureCapacity(current.counterSize);
+            afterStateRead.run();
+            final SourcePlan source = current.sources[sourceIndex];
+            if (offset < 0 || length <= 0 || (long)offset + length > frame.limit())
+            {
+                // A frame outside its buffer cannot be read: count it like an unreadable one.
+                return source.offer(current, context, EMPTY, 0, 0, direction);
+            }
+            return source.offer(current, context, frame, offset, length, direction);
         }
-        return source.offer(current, context, frame, offset, length, direction);
+        finally
+        {
+            contexts.release(context);
+        }
     }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+    /** Under the control lock: publishes a state, then retires the runtimes it no longer uses. */
+    private void publish(final EngineState next)
+    {
+        state = next;
+        if (!retiring.isEmpty())
+        {
+            // After the volatile write of the state: see ProducerContexts for why this snapshot is enough.
+            final ProducerContexts.Quiescence quiescence = contexts.snapshot();
+            for (final TargetRuntime runtime : retiring)
+            {
+                runtime.retirement = quiescence;
+            }
+            retiring.clear();
+        }
+    }
+
+    /** Under the control lock: folds the counts of consumer targets' senders that have ended. */
+    private void pruneFinishedSenders()
+    {
+        if (!started)
+        {
+            return;
+        }
+        for (int i = senders.size() - 1; i >= 0; i--)
+        {
+            final Sender sender = senders.get(i);
+            // isAlive() false orders everything the thread did before this read.
+            if (sender.dedicated && !sender.thread.isAlive() && sender.targets().length == 0)
+            {
+                registry.fold(sender.counters, controlCounters);
+                senders.remove(i);
+            }
+        }
+    }
+
+    private static boolean awaitQuiescence(final ProducerContexts.Quiescence quiescence, final long deadlineNanos)
+    {
+        while (!quiescence.reached())
+        {
+            if (System.nanoTime() - deadlineNanos >= 0)
+            {
+                return false;
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        return true;
+    }
+
     private static boolean dropLeftovers(final TargetRuntime target, final ThreadCounters counters)
     {
+        counters.ensureCapacity(target.copyBlock + Counter.COPY_WIDTH);
         boolean none = true;
         Slot slot;
         while ((slot = target.work.poll()) != null)
         {
             none = false;
+            counters.ensureCapacity(slot.sessionCopyBlock + Counter.COPY_WIDTH);
+            counters.add(slot.sessionCopyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
+            counters.add(target.copyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
             counters.add(slot.sessionCopyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
             counters.add(target.copyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
             target.free.offer(slot);
@@ -439,13 +596,13 @@ public final class MirrorEngine implements AutoCloseable
                 sourcePlan(configuration, source, block, nextRuntimes, compiled);
         }
 
-        // Retire the runtimes the new configuration no longer uses; their senders drain and close them.
-        final long now = System.nanoTime();
+        // The runtimes the new configuration no longer uses are retired when it is published; their senders
+        // drain them and close them once no producer can reach them.
         for (final Map.Entry<String, TargetRuntime> entry : runtimes.entrySet())
         {
             if (nextRuntimes.get(entry.getKey()) != entry.getValue())
             {
-                entry.getValue().retiredAtNanos = now;
+                retiring.add(entry.getValue());
             }
         }
         runtimes.clear();
@@ -455,7 +612,14 @@ public final class MirrorEngine implements AutoCloseable
 
     private Map<String, TargetRuntime> targetRuntimes(final MirrorConfiguration configuration)
     {
+        // The most a session can send to each target: its slots need hold no more.
+        final Map<String, Integer> largestPacket = new HashMap<>();
+        for (final MirrorSession session : configuration.sessions())
+        {
+            largestPacket.merge(session.targetId(), session.packetLength().orElse(Integer.MAX_VALUE), Math::max);
+        }
         final Map<String, TargetRuntime> next = new HashMap<>();
+        final List<TargetRuntime> created = new ArrayList<>();
         for (final MirrorSession session : configuration.sessions())
         {
             final MirrorTarget target = configuration.target(session.targetId()).orElseThrow();
@@ -464,8 +628,9 @@ public final class MirrorEngine implements AutoCloseable
                 continue;
             }
             final TargetBinding binding = bindings.get(target.id());
+            final int slotLength = slotLength(binding, target.mtu(), largestPacket.get(target.id()));
             final TargetRuntime existing = runtimes.get(target.id());
-            if (existing != null && existing.matches(binding, target.mtu()))
+            if (existing != null && existing.matches(binding, target.mtu()) && existing.slotLength >= slotLength)
             {
                 next.put(target.id(), existing);
                 continue;
@@ -478,26 +643,63 @@ public final class MirrorEngine implements AutoCloseable
                 switch (binding.kind())
                 {
                     case UDP:
-                        runtime = new UdpTarget(
-                            target.id(), binding, target.mtu(), slotsPerTarget, block, socketsPerEndpoint, log);
+                        runtime = new UdpTarget(target.id(), binding, target.mtu(), slotLength, slotsPerTarget, block,
+                            socketsPerEndpoint, log);
                         break;
                     case PCAP:
-                        runtime = new PcapTarget(target.id(), binding, target.mtu(), slotsPerTarget, block, log);
+                        runtime = new PcapTarget(
+                            target.id(), binding, target.mtu(), slotLength, slotsPerTarget, block, log);
                         break;
                     default:
-                        runtime = new ConsumerTarget(target.id(), binding, target.mtu(), slotsPerTarget, block);
+                        runtime = new ConsumerTarget(
+                            target.id(), binding, target.mtu(), slotLength, slotsPerTarget, block);
                         break;
                 }
             }
             catch (final IOException ex)
             {
-                next.values().stream().filter(r -> !runtimes.containsValue(r)).forEach(TargetRuntime::close);
+                created.forEach(TargetRuntime::closeOnce);
                 throw new UncheckedIOException("cannot open sockets for target " + target.id(), ex);
             }
+            catch (final RuntimeException | Error ex)
+            {
+                created.forEach(TargetRuntime::closeOnce);
+                throw ex;
+            }
             next.put(target.id(), runtime);
-            senders[nextSender++ % senders.length].add(runtime);
+            created.add(runtime);
+        }
+        // Only now that every runtime exists: a failure above leaves no sender serving a runtime nobody uses.
+        for (final TargetRuntime runtime : created)
+        {
+            if (isolateConsumers && runtime.runsApplicationCode())
+            {
+                newSender(true).add(runtime);
+            }
+            else
+            {
+                sharedSenders[nextSender++ % sharedSenders.length].add(runtime);
+            }
         }
         return next;
+    }
+
+    /**
+     * The inner bytes a target's slots hold: what fits its MTU, or less when every session that uses it has a
+     * smaller packet length. A pcap target keeps the MTU's worth, so that a longer packet length in an update
+     * does not replace it (and its file).
+     */
+    private static int slotLength(final TargetBinding binding, final int mtu, final int largestPacketLength)
+    {
+        switch (binding.kind())
+        {
+            case UDP:
+                return TargetRuntime.slotLength(UdpTarget.mtuLimit(binding, mtu), largestPacketLength);
+            case PCAP:
+                return mtu - UdpTarget.IPV4_OVERHEAD;
+            default:
+                return TargetRuntime.slotLength(mtu - UdpTarget.IPV4_OVERHEAD, largestPacketLength);
+        }
     }
 
     private SourcePlan sourcePlan(
@@ -589,6 +791,9 @@ public final class MirrorEngine implements AutoCloseable
         private int senderThreads = 1;
         private int socketsPerEndpoint = 4;
         private boolean awsExclusions = true;
+        private boolean isolateConsumers = true;
+        private ThreadFactory threadFactory;
+        private EngineErrorHandler errorHandler;
 
         private Builder()
         {
@@ -616,8 +821,10 @@ public final class MirrorEngine implements AutoCloseable
         }
 
         /**
-         * @param slots copies a target can have queued, 1..1,048,576 (rounded up to a power of two); each slot
-         *              holds a copy of up to the target's MTU, so 1,024 slots of a 9001-byte target take about 9 MiB.
+         * @param slots copies a target can have queued, 1..1,048,576; 1,024 by default. Slots are made as they are
+         *              needed: a target starts with 16 and doubles them while more than half are in use. Each holds
+         *              70 bytes of headroom and the most the target's sessions can send (at most the MTU less the
+         *              outer headers), so 1,024 slots of a 9001-byte target take about 9 MiB at most.
          * @return this.
          */
         public Builder slotsPerTarget(final int slots)
@@ -627,7 +834,8 @@ public final class MirrorEngine implements AutoCloseable
         }
 
         /**
-         * @param threads sender threads, 1..64; targets are spread over them.
+         * @param threads sender threads, 1..64, shared by the UDP and pcap targets (and by the consumer targets when
+         *                {@link #isolateConsumers} is off), which are spread over them.
          * @return this.
          */
         public Builder senderThreads(final int threads)
@@ -653,6 +861,41 @@ public final class MirrorEngine implements AutoCloseable
         public Builder awsExclusions(final boolean enabled)
         {
             this.awsExclusions = enabled;
+            return this;
+        }
+
+        /**
+         * @param isolated whether each consumer target gets a sender thread of its own, so that a consumer that
+         *                 hangs stops only its own target; true by default. When false, consumer targets share the
+         *                 {@link #senderThreads} with the others: a consumer that throws still costs only its own
+         *                 copies, but one that hangs holds every target of its thread.
+         * @return this.
+         */
+        public Builder isolateConsumers(final boolean isolated)
+        {
+            this.isolateConsumers = isolated;
+            return this;
+        }
+
+        /**
+         * @param factory makes the engine's sender threads (each runs one sender's loop until the engine closes);
+         *                by default daemon threads named {@code trafficmirror-sender-N}.
+         * @return this.
+         */
+        public Builder threadFactory(final ThreadFactory factory)
+        {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * @param handler told of everything a target's send or close throws, on the sender thread; by default a
+         *                log line per target at most every ten seconds.
+         * @return this.
+         */
+        public Builder errorHandler(final EngineErrorHandler handler)
+        {
+            this.errorHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 

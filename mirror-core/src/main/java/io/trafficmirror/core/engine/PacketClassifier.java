@@ -27,7 +27,7 @@ public final class PacketClassifier
     private final Map<String, SourcePlan> plans = new LinkedHashMap<>();
     private final EngineState state;
     private final PacketHeaders headers = new PacketHeaders();
-    private final long[] scratchCounters;
+    private final ThreadCounters scratchCounters;
 
     private PacketClassifier(final MirrorConfiguration configuration, final boolean awsExclusions)
     {
@@ -40,7 +40,7 @@ public final class PacketClassifier
                 registry.block("source/" + source.networkInterfaceId(), Counter.SOURCE_WIDTH), awsExclusions,
                 compiled, registry, targetId -> null));
         }
-        this.scratchCounters = new long[Math.max(1, registry.size())];
+        this.scratchCounters = new ThreadCounters(registry.size());
         this.state = new EngineState(configuration, new SourcePlan[0], false, registry.size(),
             new int[0], new int[0], new long[0], new int[0]);
     }

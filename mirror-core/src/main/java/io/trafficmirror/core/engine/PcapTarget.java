@@ -29,10 +29,10 @@ final class PcapTarget extends TargetRuntime
     private final long nanoTimeAtStart = System.nanoTime();
     private final RateLimitedLog log;
 
-    PcapTarget(final String targetId, final TargetBinding binding, final int mtu, final int slots, final int block,
-        final RateLimitedLog log) throws IOException
+    PcapTarget(final String targetId, final TargetBinding binding, final int mtu, final int slotLength,
+        final int slots, final int block, final RateLimitedLog log) throws IOException
     {
-        super(targetId, mtu - UdpTarget.IPV4_OVERHEAD, slots, block);
+        super(targetId, slotLength, slots, block);
         this.binding = binding;
         this.mtu = mtu;
         this.log = log;

@@ -5,7 +5,7 @@ import io.trafficmirror.vxlan.OuterHeadersEncoder;
 import java.nio.ByteBuffer;
 
 /**
- * A pre-allocated buffer holding one mirrored copy on its way from a producer to a sender.
+ * A buffer holding one mirrored copy on its way from a producer to a sender.
  * <p>
  * The copy's inner frame starts at {@link #HEADROOM}, which leaves room in front of it for the VXLAN header
  * (a UDP sender sends from {@code HEADROOM - 8}) or for the whole outer header (a pcap writer). A slot belongs
@@ -15,7 +15,9 @@ import java.nio.ByteBuffer;
  * <p>
  * Nobody moves {@link #buffer}'s position or limit: producers write it with absolute puts, which check the limit,
  * so a limit left at one copy's length would refuse the next, longer copy. Senders that need a positioned buffer
- * use {@link #sendView} or {@link #readOnlyView}, which only the sender touches.
+ * use {@link #sendView()} or {@link #readOnlyView()}, which only the sender touches. The sender makes them on first
+ * use, so they live in its own memory: a view's position and limit, written for every send, then never share a
+ * cache line with the fields a producer writes.
  */
 final class Slot
 {
@@ -24,10 +26,10 @@ final class Slot
 
     /** The producer's side: written with absolute puts only, its position and limit never change. */
     final ByteBuffer buffer;
-    /** The sender's view of {@link #buffer}, made once, positioned for each send. */
-    final ByteBuffer sendView;
-    /** A read-only view of {@link #buffer} made once, for handing inner frames to consumers. */
-    final ByteBuffer readOnlyView;
+    /** The sender's view of {@link #buffer}, made once, positioned for each send; sender only. */
+    private ByteBuffer sendView;
+    /** A read-only view of {@link #buffer} made once, for handing inner frames to consumers; sender only. */
+    private ByteBuffer readOnlyView;
 
     int innerLength;
     int originalLength;
@@ -41,10 +43,40 @@ final class Slot
     /** The source interface's primary IPv4 address, or 0, for outer headers the library writes itself. */
     int sourceIpv4;
 
-    Slot(final int maxInnerLength)
+    /**
+     * @param buffer the slot's memory, {@link #HEADROOM} plus the most inner bytes it holds; a slice of a larger
+     *               direct buffer.
+     */
+    Slot(final ByteBuffer buffer)
     {
-        buffer = ByteBuffer.allocateDirect(HEADROOM + maxInnerLength);
-        sendView = buffer.duplicate();
-        readOnlyView = buffer.asReadOnlyBuffer();
+        this.buffer = buffer;
+    }
+
+    /**
+     * Sender only: the view to send from.
+     */
+    ByteBuffer sendView()
+    {
+        ByteBuffer view = sendView;
+        if (view == null)
+        {
+            view = buffer.duplicate();
+            sendView = view;
+        }
+        return view;
+    }
+
+    /**
+     * Sender only: the read-only view consumers get.
+     */
+    ByteBuffer readOnlyView()
+    {
+        ByteBuffer view = readOnlyView;
+        if (view == null)
+        {
+            view = buffer.asReadOnlyBuffer();
+            readOnlyView = view;
+        }
+        return view;
     }
 }

@@ -124,17 +124,17 @@ final class SourcePlan
         final int length,
         final TrafficDirection direction)
     {
-        final long[] counters = context.counters.array();
-        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_OFFERED_PACKETS, 1);
-        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_OFFERED_BYTES, length);
+        final ThreadCounters counters = context.counters;
+        counters.add(sourceBlock + Counter.SOURCE_OFFERED_PACKETS, 1);
+        counters.add(sourceBlock + Counter.SOURCE_OFFERED_BYTES, length);
         final int outcome = outcome(decide(state, context.headers, frame, offset, length, direction, counters));
         if (outcome >= 0)
         {
             return enqueue(counters, sessions[outcome], frame, offset, length);
         }
-        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
-        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
-        ThreadCounters.add(counters, sourceBlock + Counter.SOURCE_NOT_MIRRORED_BY_REASON - 1 - outcome, 1);
+        counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
+        counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
+        counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_BY_REASON - 1 - outcome, 1);
         return OfferResult.NOT_MIRRORED;
     }
 
@@ -178,7 +178,7 @@ final class SourcePlan
         final int offset,
         final int length,
         final TrafficDirection direction,
-        final long[] counters)
+        final ThreadCounters counters)
     {
         if (state.closed)
         {
@@ -208,8 +208,8 @@ final class SourcePlan
         {
             final SessionPlan session = sessions[i];
             final int block = session.sessionBlock;
-            ThreadCounters.add(counters, block + Counter.SESSION_OFFERED_PACKETS, 1);
-            ThreadCounters.add(counters, block + Counter.SESSION_OFFERED_BYTES, length);
+            counters.add(block + Counter.SESSION_OFFERED_PACKETS, 1);
+            counters.add(block + Counter.SESSION_OFFERED_BYTES, length);
             final int verdict = session.filter.match(headers, resolved);
             switch (Verdict.reason(verdict))
             {
@@ -222,32 +222,32 @@ final class SourcePlan
 
                 case Verdict.REASON_RULE_REJECTED:
                     countRule(counters, session, resolved, Verdict.ruleNumber(verdict), length);
-                    ThreadCounters.add(counters, block + Counter.SESSION_REJECTED_PACKETS, 1);
-                    ThreadCounters.add(counters, block + Counter.SESSION_REJECTED_BYTES, length);
+                    counters.add(block + Counter.SESSION_REJECTED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_REJECTED_BYTES, length);
                     last = notMirrored(verdict, NotMirroredReason.REJECTED);
                     break;
 
                 case Verdict.REASON_NO_RULE_MATCHED:
-                    ThreadCounters.add(counters, block + Counter.SESSION_UNMATCHED_PACKETS, 1);
-                    ThreadCounters.add(counters, block + Counter.SESSION_UNMATCHED_BYTES, length);
+                    counters.add(block + Counter.SESSION_UNMATCHED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_UNMATCHED_BYTES, length);
                     last = notMirrored(verdict, NotMirroredReason.UNMATCHED);
                     break;
 
                 case Verdict.REASON_AMAZON_DNS_NOT_ENABLED:
-                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_PACKETS, 1);
-                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_BYTES, length);
+                    counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
                     last = notMirrored(verdict, NotMirroredReason.AMAZON_DNS_NOT_ENABLED);
                     break;
 
                 case Verdict.REASON_AWS_EXCLUDED:
                     // Excluded for every session alike: no need to ask the others.
-                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_PACKETS, 1);
-                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_BYTES, length);
+                    counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
                     return notMirrored(verdict, NotMirroredReason.EXCLUDED);
 
                 default:
-                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_PACKETS, 1);
-                    ThreadCounters.add(counters, block + Counter.SESSION_EXCLUDED_BYTES, length);
+                    counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
+                    counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
                     return notMirrored(verdict, NotMirroredReason.MALFORMED);
             }
         }
@@ -255,27 +255,32 @@ final class SourcePlan
     }
 
     private int enqueue(
-        final long[] counters,
+        final ThreadCounters counters,
         final SessionPlan session,
         final ByteBuffer frame,
         final int offset,
         final int length)
     {
         final TargetRuntime target = session.target;
-        ThreadCounters.add(counters, session.sessionBlock + Counter.SESSION_ACCEPTED_PACKETS, 1);
-        ThreadCounters.add(counters, session.sessionBlock + Counter.SESSION_ACCEPTED_BYTES, length);
-        ThreadCounters.add(counters, target.copyBlock + Counter.COPY_ACCEPTED_PACKETS, 1);
-        ThreadCounters.add(counters, target.copyBlock + Counter.COPY_ACCEPTED_BYTES, length);
+        counters.add(session.sessionBlock + Counter.SESSION_ACCEPTED_PACKETS, 1);
+        counters.add(session.sessionBlock + Counter.SESSION_ACCEPTED_BYTES, length);
+        counters.add(target.copyBlock + Counter.COPY_ACCEPTED_PACKETS, 1);
+        counters.add(target.copyBlock + Counter.COPY_ACCEPTED_BYTES, length);
 
-        final Slot slot = target.free.relaxedPoll();
+        Slot slot = target.free.relaxedPoll();
         if (slot == null)
         {
-            ThreadCounters.add(counters, session.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
-            ThreadCounters.add(counters, target.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
+            // Every slot made so far is in use: make another, up to the target's slot count.
+            slot = target.newSlot();
+        }
+        if (slot == null)
+        {
+            counters.add(session.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
+            counters.add(target.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
             return OfferResult.DROPPED_QUEUE_FULL;
         }
 
-        final int innerLength = Math.min(length, Math.min(session.packetLength, target.maxInnerLength));
+        final int innerLength = Math.min(length, Math.min(session.packetLength, target.slotLength));
         slot.buffer.put(Slot.HEADROOM, frame, offset, innerLength);
         slot.innerLength = innerLength;
         slot.originalLength = length;
@@ -285,15 +290,15 @@ final class SourcePlan
         slot.sourceIpv4 = ipv4Addresses.length == 0 ? 0 : ipv4Addresses[0];
         if (innerLength < length)
         {
-            ThreadCounters.add(counters, session.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
-            ThreadCounters.add(counters, target.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
+            counters.add(session.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
+            counters.add(target.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
         }
         target.work.offer(slot); // never full: it has room for every slot
         return OfferResult.QUEUED;
     }
 
     private static void countRule(
-        final long[] counters,
+        final ThreadCounters counters,
         final SessionPlan session,
         final TrafficDirection direction,
         final int ruleNumber,
@@ -302,8 +307,8 @@ final class SourcePlan
         final int block = session.ruleBlock(direction, ruleNumber);
         if (block >= 0)
         {
-            ThreadCounters.add(counters, block + Counter.RULE_HIT_PACKETS, 1);
-            ThreadCounters.add(counters, block + Counter.RULE_HIT_BYTES, length);
+            counters.add(block + Counter.RULE_HIT_PACKETS, 1);
+            counters.add(block + Counter.RULE_HIT_BYTES, length);
         }
     }
 

@@ -48,12 +48,13 @@ final class UdpTarget extends TargetRuntime
         final String targetId,
         final TargetBinding binding,
         final int mtu,
+        final int slotLength,
         final int slots,
         final int block,
         final int socketsPerEndpoint,
         final RateLimitedLog log) throws IOException
     {
-        super(targetId, mtu - overhead(binding.endpoints()), slots, block);
+        super(targetId, slotLength, slots, block);
         this.binding = binding;
         this.mtu = mtu;
         this.log = log;
@@ -71,6 +72,14 @@ final class UdpTarget extends TargetRuntime
             close();
             throw ex;
         }
+    }
+
+    /**
+     * @return the most inner bytes that fit the MTU over this binding's endpoints.
+     */
+    static int mtuLimit(final TargetBinding binding, final int mtu)
+    {
+        return mtu - overhead(binding.endpoints());
     }
 
     private static int overhead(final List<InetSocketAddress> endpoints)
@@ -129,7 +138,7 @@ final class UdpTarget extends TargetRuntime
         }
         final int start = Slot.HEADROOM - VxlanHeaderEncoder.HEADER_LENGTH;
         vxlan.wrap(slot.buffer, start).encode(slot.vni);
-        final ByteBuffer buffer = slot.sendView;
+        final ByteBuffer buffer = slot.sendView();
         buffer.limit(Slot.HEADROOM + slot.innerLength).position(start);
         final DatagramChannel channel = endpoint.channels[(slot.flowPort - FlowHash.MIN_PORT) % endpoint.channels.length];
         try
