@@ -1,18 +1,18 @@
 package io.trafficmirror.vxlan;
 
+import io.trafficmirror.testing.BufferKind;
+import io.trafficmirror.testing.FrameBuilder;
+import io.trafficmirror.testing.MirroredTraffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -53,9 +53,9 @@ class DecoderFuzzTest
     {
         final int result = switch (entry)
         {
-            case 0 -> placed.decodeFrame(frameDecoder);
-            case 1 -> placed.decodeVxlanPayload(frameDecoder);
-            default -> placed.decodeGenevePayload(frameDecoder);
+            case 0 -> placed.call(frameDecoder::decodeFrame, frameDecoder::decodeFrame);
+            case 1 -> placed.call(frameDecoder::decodeVxlanPayload, frameDecoder::decodeVxlanPayload);
+            default -> placed.call(frameDecoder::decodeGenevePayload, frameDecoder::decodeGenevePayload);
         };
         assertThat(result).isLessThanOrEqualTo(ResultCode.OK);
         assertThat(ResultCode.describe(result)).doesNotStartWith("UNKNOWN");
@@ -134,17 +134,16 @@ class DecoderFuzzTest
         try
         {
             final List<byte[]> seeds = new ArrayList<>();
-            final Path directory = SharedData.directory();
-            if (Files.isDirectory(directory))
+            // VXLAN and GENEVE packets around every kind of inner frame, the inner frames alone, and a VXLAN
+            // header with group-policy flags and reserved bits set.
+            for (int i = 0; i < MirroredTraffic.INNER_KINDS; i++)
             {
-                try (Stream<Path> files = Files.list(directory))
-                {
-                    for (final Path file : files.filter(f -> f.toString().endsWith(".pcap")).sorted().toList())
-                    {
-                        Pcap.read(file).forEach(packet -> seeds.add(packet.data()));
-                    }
-                }
+                seeds.add(MirroredTraffic.vxlan(i));
+                seeds.add(MirroredTraffic.geneve(i));
+                seeds.add(MirroredTraffic.innerFrame(i));
             }
+            seeds.add(new FrameBuilder().tunnel(40_000, FrameBuilder.VXLAN_PORT,
+                new byte[] {(byte)0xFF, 0x01, (byte)0xD1, (byte)0xF2, 0, 0, 0x0B, 0}, MirroredTraffic.innerFrame(3)));
             final byte[] inner = new byte[90];
             inner[12] = 0x08;
             final OuterHeadersEncoder ipv6 = new OuterHeadersEncoder()

@@ -1,5 +1,7 @@
 package io.trafficmirror.vxlan;
 
+import io.trafficmirror.testing.BufferKind;
+import io.trafficmirror.testing.FrameBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -28,10 +30,10 @@ class FlowHashTest
         @ForAll("vlanTags") int[] tags,
         @ForAll int sequence)
     {
-        final byte[] forward = Frames.ipv4(tags, source, destination, protocol, 0,
-            Frames.ports(sourcePort, destinationPort, sequence));
-        final byte[] reverse = Frames.ipv4(tags, destination, source, protocol, 0,
-            Frames.ports(destinationPort, sourcePort, ~sequence));
+        final byte[] forward = FrameBuilder.ipv4(tags, source, destination, protocol, 0,
+            FrameBuilder.ports(sourcePort, destinationPort, sequence));
+        final byte[] reverse = FrameBuilder.ipv4(tags, destination, source, protocol, 0,
+            FrameBuilder.ports(destinationPort, sourcePort, ~sequence));
 
         final int port = port(forward);
         assertThat(port).isBetween(FlowHash.MIN_PORT, FlowHash.MAX_PORT).isEqualTo(port(reverse));
@@ -45,10 +47,10 @@ class FlowHashTest
         @ForAll("tcpOrUdp") int protocol,
         @ForAll boolean hopByHop)
     {
-        final byte[] forward = Frames.ipv6(new long[] {a0, a1}, new long[] {b0, b1}, protocol, hopByHop,
-            Frames.ports(sourcePort, destinationPort, 1));
-        final byte[] reverse = Frames.ipv6(new long[] {b0, b1}, new long[] {a0, a1}, protocol, hopByHop,
-            Frames.ports(destinationPort, sourcePort, 2));
+        final byte[] forward = FrameBuilder.ipv6(new long[] {a0, a1}, new long[] {b0, b1}, protocol, hopByHop,
+            FrameBuilder.ports(sourcePort, destinationPort, 1));
+        final byte[] reverse = FrameBuilder.ipv6(new long[] {b0, b1}, new long[] {a0, a1}, protocol, hopByHop,
+            FrameBuilder.ports(destinationPort, sourcePort, 2));
 
         assertThat(port(forward)).isEqualTo(port(reverse));
     }
@@ -56,8 +58,8 @@ class FlowHashTest
     @Property
     void shouldGiveAPingAndItsReplyTheSamePort(@ForAll int a, @ForAll int b, @ForAll short identifier)
     {
-        final byte[] request = Frames.ipv4(new int[0], a, b, 1, 0, Frames.echo(8, identifier, 1));
-        final byte[] reply = Frames.ipv4(new int[0], b, a, 1, 0, Frames.echo(0, identifier, 1));
+        final byte[] request = FrameBuilder.ipv4(new int[0], a, b, 1, 0, FrameBuilder.echo(8, identifier, 1));
+        final byte[] reply = FrameBuilder.ipv4(new int[0], b, a, 1, 0, FrameBuilder.echo(0, identifier, 1));
 
         assertThat(port(request)).isEqualTo(port(reply));
     }
@@ -67,8 +69,8 @@ class FlowHashTest
         @ForAll int a, @ForAll int b, @ForAll long payload, @ForAll long otherPayload)
     {
         final int gre = 47;
-        final byte[] one = Frames.ipv4(new int[0], a, b, gre, 0, payload);
-        final byte[] other = Frames.ipv4(new int[0], b, a, gre, 0, otherPayload);
+        final byte[] one = FrameBuilder.ipv4(new int[0], a, b, gre, 0, payload);
+        final byte[] other = FrameBuilder.ipv4(new int[0], b, a, gre, 0, otherPayload);
 
         assertThat(port(one)).isEqualTo(port(other));
     }
@@ -76,8 +78,8 @@ class FlowHashTest
     @Property
     void shouldIgnorePortBytesInNonFirstFragments(@ForAll int a, @ForAll int b, @ForAll long payload)
     {
-        final byte[] fragment = Frames.ipv4(new int[0], a, b, 6, 0x00B9, payload);
-        final byte[] otherFragment = Frames.ipv4(new int[0], a, b, 6, 0x00B9, ~payload);
+        final byte[] fragment = FrameBuilder.ipv4(new int[0], a, b, 6, 0x00B9, payload);
+        final byte[] otherFragment = FrameBuilder.ipv4(new int[0], a, b, 6, 0x00B9, ~payload);
 
         assertThat(port(fragment)).isEqualTo(port(otherFragment));
     }
@@ -106,8 +108,8 @@ class FlowHashTest
         final Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < 2000; i++)
         {
-            ports.add(port(Frames.ipv4(new int[0], random.nextInt(), random.nextInt(), 6, 0,
-                Frames.ports(random.nextInt(), 443, 0))));
+            ports.add(port(FrameBuilder.ipv4(new int[0], random.nextInt(), random.nextInt(), 6, 0,
+                FrameBuilder.ports(random.nextInt(), 443, 0))));
         }
         // 2000 flows thrown uniformly into 16384 ports land on about 1883 distinct ones.
         assertThat(ports).hasSizeGreaterThan(1800);
@@ -119,7 +121,7 @@ class FlowHashTest
         final Set<Integer> ports = new HashSet<>();
         for (int sourcePort = 50000; sourcePort < 50100; sourcePort++)
         {
-            ports.add(port(Frames.ipv4(new int[0], 0xC0000201, 0xC0000202, 17, 0, Frames.ports(sourcePort, 53, 0))));
+            ports.add(port(FrameBuilder.ipv4(new int[0], 0xC0000201, 0xC0000202, 17, 0, FrameBuilder.ports(sourcePort, 53, 0))));
         }
         assertThat(ports).hasSizeGreaterThan(95);
     }

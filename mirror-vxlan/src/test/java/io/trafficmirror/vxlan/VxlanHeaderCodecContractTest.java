@@ -1,5 +1,6 @@
 package io.trafficmirror.vxlan;
 
+import io.trafficmirror.testing.BufferKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -135,7 +136,7 @@ class VxlanHeaderCodecContractTest
     void shouldPeekVniWithoutAnInstance(final BufferKind kind)
     {
         final BufferKind.Placed placed = kind.place(GBP_VNI_11, 0);
-        final ByteBuffer buffer = placed.array() != null ? ByteBuffer.wrap(placed.array()) : placed.buffer();
+        final ByteBuffer buffer = placed.asBuffer();
 
         assertThat(VxlanHeaderDecoder.vni(buffer, placed.offset())).isEqualTo(11);
         assertThat(VxlanHeaderDecoder.vni(buffer, placed.offset() + 1)).isEqualTo(-1);
