@@ -3,6 +3,7 @@ package io.trafficmirror.testing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,12 @@ public final class MirroredTraffic
     /** How many kinds of inner frame {@link #innerFrame(int)} cycles through. */
     public static final int INNER_KINDS = 8;
     public static final int INNER_OFFSET = 50;
+    /** The files {@link #captures()} holds: 100 VXLAN packets, 10 GENEVE packets, and a mix with plain frames. */
+    public static final String VXLAN_CAPTURE = "project-vxlan.pcap";
+    public static final String GENEVE_CAPTURE = "project-geneve.pcap";
+    public static final String MIXED_CAPTURE = "project-mixed.pcap";
+
+    private static List<Path> captures;
 
     private static final int CLIENT = FrameBuilder.ip(192, 0, 2, 10);
     private static final int SERVER = FrameBuilder.ip(192, 0, 2, 20);
@@ -136,9 +143,9 @@ public final class MirroredTraffic
      */
     public static List<Path> writeCaptures(final Path directory) throws IOException
     {
-        final Path geneve = directory.resolve("project-geneve.pcap");
-        final Path mixed = directory.resolve("project-mixed.pcap");
-        final Path vxlan = directory.resolve("project-vxlan.pcap");
+        final Path geneve = directory.resolve(GENEVE_CAPTURE);
+        final Path mixed = directory.resolve(MIXED_CAPTURE);
+        final Path vxlan = directory.resolve(VXLAN_CAPTURE);
         Pcap.write(geneve, genevePackets(10));
         final List<byte[]> both = new ArrayList<>();
         for (int i = 0; i < 24; i++)
@@ -148,6 +155,27 @@ public final class MirroredTraffic
         Pcap.write(mixed, both);
         Pcap.write(vxlan, vxlanPackets(100));
         return List.of(geneve, mixed, vxlan);
+    }
+
+    /** The captures of {@link #writeCaptures}, written once per test run into a temporary directory. */
+    public static synchronized List<Path> captures() throws IOException
+    {
+        if (captures == null)
+        {
+            final Path directory = Files.createTempDirectory("trafficmirror-captures");
+            captures = writeCaptures(directory);
+            directory.toFile().deleteOnExit();
+            captures.forEach(file -> file.toFile().deleteOnExit());
+        }
+        return captures;
+    }
+
+    /** One of {@link #captures()} by name. */
+    public static Path capture(final String name) throws IOException
+    {
+        final List<Path> files = captures();
+        return files.stream().filter(file -> file.getFileName().toString().equals(name)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException(name + " is not one of " + files));
     }
 
     private static FrameBuilder outer(final int session)

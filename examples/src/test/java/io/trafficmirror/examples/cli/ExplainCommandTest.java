@@ -1,5 +1,6 @@
 package io.trafficmirror.examples.cli;
 
+import io.trafficmirror.testing.SharedCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ExplainCommandTest
 {
-    static final Path SHARED = Path.of(System.getProperty("trafficmirror.shared.dir", "../../shared"), "data", "vxlan");
     private static final String SOURCE = "eni-0f1e2d3c4b5a69788";
 
     private final CliRunner cli = new CliRunner();
@@ -22,8 +22,7 @@ class ExplainCommandTest
     @Test
     void shouldExplainTheRealCaptureAsTsharkSeesIt() throws Exception
     {
-        final Path capture = SHARED.resolve("aws-traffic-mirror-ssh-dns-ntp.pcap");
-        assumeTrue(Files.isReadable(capture), "the shared captures are not beside this checkout");
+        final Path capture = SharedCaptures.file("aws-traffic-mirror-ssh-dns-ntp.pcap");
         final Path inner = innerCapture(capture);
 
         assertThat(cli.run("explain", "--config", "getting-started.json", "--pcap", inner.toString())).isZero();
@@ -47,8 +46,7 @@ class ExplainCommandTest
     @Test
     void shouldGiveOneDashedRowToAPacketOfNoInterfaceAndReasonsWhenVerbose() throws Exception
     {
-        final Path capture = SHARED.resolve("vxlan-arp.pcap");
-        assumeTrue(Files.isReadable(capture), "the shared captures are not beside this checkout");
+        final Path capture = SharedCaptures.file("vxlan-arp.pcap");
 
         assertThat(cli.run("explain", "--config", "getting-started.json", "--pcap", capture.toString(), "--verbose"))
             .isZero();

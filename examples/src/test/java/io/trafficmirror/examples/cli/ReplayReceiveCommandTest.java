@@ -1,5 +1,8 @@
 package io.trafficmirror.examples.cli;
 
+import io.trafficmirror.testing.SharedCaptures;
+import io.trafficmirror.testing.MirroredTraffic;
+import java.io.IOException;
 import io.trafficmirror.core.capture.CaptureReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,8 +29,7 @@ class ReplayReceiveCommandTest
     @Timeout(60)
     void shouldReplayTheRealCaptureToAReceiverThatWritesTheMirroredFrames(@TempDir final Path dir) throws Exception
     {
-        final Path capture = ExplainCommandTest.SHARED.resolve("aws-traffic-mirror-ssh-dns-ntp.pcap");
-        assumeTrue(Files.isReadable(capture), "the shared captures are not beside this checkout");
+        final Path capture = SharedCaptures.file("aws-traffic-mirror-ssh-dns-ntp.pcap");
         final Path inner = ExplainCommandTest.innerCapture(capture);
         final List<byte[]> expected = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(inner))
@@ -83,10 +85,10 @@ class ReplayReceiveCommandTest
     }
 
     @Test
-    void shouldRefuseBadTargetsAndReceiverArguments(@TempDir final Path dir)
+    void shouldRefuseBadTargetsAndReceiverArguments(@TempDir final Path dir) throws IOException
     {
         final CliRunner cli = new CliRunner();
-        final String pcap = ExplainCommandTest.SHARED.resolve("vxlan-arp.pcap").toString();
+        final String pcap = MirroredTraffic.capture(MirroredTraffic.MIXED_CAPTURE).toString();
 
         assertThat(cli.run("replay", "--config", "getting-started.json", "--pcap", pcap, "--target", "tmt-nope=1.2.3.4"))
             .isEqualTo(2);

@@ -3,12 +3,12 @@ package io.trafficmirror.core.engine;
 import io.trafficmirror.core.capture.CaptureReader;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.json.AwsJsonConfiguration;
+import io.trafficmirror.testing.SharedCaptures;
 import io.trafficmirror.vxlan.ResultCode;
 import io.trafficmirror.vxlan.VxlanFrameDecoder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The AWS getting-started scenario (examples/getting-started.json: reject SSH, accept all else, amazon-dns) run
@@ -24,16 +23,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class GettingStartedScenarioTest
 {
-    private static final Path CAPTURE = Path.of(System.getProperty("trafficmirror.shared.dir", "../../shared"),
-        "data", "vxlan", "aws-traffic-mirror-ssh-dns-ntp.pcap");
-
     @Test
     void shouldMirrorEverythingButSshOfTheRealCaptureWithTheScenariosVni() throws Exception
     {
-        assumeTrue(Files.isReadable(CAPTURE), "the shared captures are not beside this checkout: " + CAPTURE);
+        final Path capture = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
         final MirrorConfiguration configuration =
             AwsJsonConfiguration.defaults().read(Path.of("..", "examples", "getting-started.json"));
-        final List<byte[]> inner = innerFrames(CAPTURE);
+        final List<byte[]> inner = innerFrames(capture);
         assertThat(inner).hasSize(100);
         // The oracle: SSH is TCP with port 22 on either side (IPv4 without options in this capture).
         final List<byte[]> expected = inner.stream().filter(f -> !isSsh(f)).collect(Collectors.toList());

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.trafficmirror.core.capture.CaptureFormat;
 import io.trafficmirror.core.capture.CaptureReader;
-import io.trafficmirror.core.capture.SharedCaptures;
-import io.trafficmirror.core.capture.WiresharkTools;
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.SharedCaptures;
+import io.trafficmirror.testing.Tshark;
 import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.vxlan.OuterHeadersEncoder;
 import io.trafficmirror.vxlan.VxlanHeaderEncoder;
@@ -46,9 +47,19 @@ class MirrorReceiverTest
     Path temp;
 
     @Test
+    void shouldHandEveryFrameOfTheProjectsVxlanTrafficToTheHandlerWithItsVniAndSender() throws Exception
+    {
+        assertHandsEveryFrame(MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE), MirroredTraffic.VXLAN_VNI);
+    }
+
+    @Test
     void shouldHandEveryRealAwsFrameToTheHandlerWithItsVniAndSender() throws Exception
     {
-        final Path capture = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        assertHandsEveryFrame(SharedCaptures.file(SharedCaptures.AWS_CAPTURE), AWS_VNI);
+    }
+
+    private void assertHandsEveryFrame(final Path capture, final int vni) throws Exception
+    {
         final List<byte[]> payloads = UdpPayloads.of(capture, 4789);
         final List<Delivered> delivered = new CopyOnWriteArrayList<>();
         try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).handler(collectInto(delivered))
@@ -66,13 +77,13 @@ class MirrorReceiverTest
                 assertThat(delivered.get(i).frame).isEqualTo(Arrays.copyOfRange(payload, 8, payload.length));
                 assertThat(delivered.get(i).sender).isEqualTo(sender.localAddress());
             }
-            assertThat(delivered).extracting(d -> d.vni).containsOnly(AWS_VNI);
+            assertThat(delivered).extracting(d -> d.vni).containsOnly(vni);
             assertThat(receiver.counters()).isEqualTo(new ReceiverCounters(100, 100,
                 payloads.stream().mapToLong(p -> p.length - 8).sum(), 0, 0, 0, 0));
         }
-        if (WiresharkTools.available())
+        if (Tshark.toolsAvailable())
         {
-            assertThat(tsharkColumn(capture, "vxlan.vni")).containsOnly(String.valueOf(AWS_VNI));
+            assertThat(tsharkColumn(capture, "vxlan.vni")).containsOnly(String.valueOf(vni));
         }
     }
 
@@ -94,9 +105,19 @@ class MirrorReceiverTest
     }
 
     @Test
+    void shouldDecodeTheProjectsGenevePayloadsWhenToldTheyAreGeneve() throws Exception
+    {
+        assertDecodesGeneve(MirroredTraffic.capture(MirroredTraffic.GENEVE_CAPTURE));
+    }
+
+    @Test
     void shouldDecodeRealGenevePayloadsWhenToldTheyAreGeneve() throws Exception
     {
-        final Path capture = SharedCaptures.file(SharedCaptures.GENEVE_CAPTURE);
+        assertDecodesGeneve(SharedCaptures.file(SharedCaptures.GENEVE_CAPTURE));
+    }
+
+    private void assertDecodesGeneve(final Path capture) throws Exception
+    {
         final List<byte[]> payloads = UdpPayloads.of(capture, 6081);
         final List<Delivered> delivered = new CopyOnWriteArrayList<>();
         try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
@@ -114,7 +135,7 @@ class MirrorReceiverTest
                 final int header = 8 + (payload[0] & 0x3F) * 4;
                 assertThat(delivered.get(i).frame).isEqualTo(Arrays.copyOfRange(payload, header, payload.length));
             }
-            final List<Integer> expectedVnis = WiresharkTools.available()
+            final List<Integer> expectedVnis = Tshark.toolsAvailable()
                 ? tsharkColumn(capture, "geneve.vni").stream().map(Integer::decode).collect(Collectors.toList())
                 : Collections.nCopies(10, 123);
             assertThat(delivered).extracting(d -> d.vni).isEqualTo(expectedVnis);
@@ -124,7 +145,7 @@ class MirrorReceiverTest
     @Test
     void shouldWriteOnePcapPerVniThatTsharkReadsAsTheInnerFramesOfTheOriginals() throws Exception
     {
-        WiresharkTools.assumeAvailable();
+        Tshark.assumeToolsAvailable();
         final List<Path> originals = List.of(SharedCaptures.file(SharedCaptures.AWS_CAPTURE),
             SharedCaptures.file("vxlan-vni100-icmp.pcap"), SharedCaptures.file("vxlan-reserved-bits-set.pcap"));
         final List<byte[]> payloads = new ArrayList<>();
@@ -146,7 +167,7 @@ class MirrorReceiverTest
         {
             final Path original = originals.get(i);
             final Path written = temp.resolve(perVni[i]);
-            assertThat(WiresharkTools.packetCount(written)).isEqualTo(WiresharkTools.packetCount(original));
+            assertThat(Tshark.packetCount(written)).isEqualTo(Tshark.packetCount(original));
             final List<String[]> ours = tsharkRows(written, INNER_FIELDS);
             final List<String[]> theirs = tsharkRows(original, INNER_FIELDS);
             assertThat(ours).hasSameSizeAs(theirs);
@@ -168,7 +189,7 @@ class MirrorReceiverTest
     @Test
     void shouldRotatePerVniFilesBySizeWithoutLosingOrReorderingFrames() throws Exception
     {
-        final Path capture = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        final Path capture = MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE);
         final List<byte[]> payloads = UdpPayloads.of(capture, 4789);
         try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).pcapPerVni(temp, 4096).open();
             LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
@@ -179,7 +200,7 @@ class MirrorReceiverTest
 
         final List<String> names = fileNames(temp);
         assertThat(names.size()).isGreaterThan(3);
-        assertThat(names).allMatch(name -> name.matches("vni-5569041-\\d{6}\\.pcap"));
+        assertThat(names).allMatch(name -> name.matches("vni-" + MirroredTraffic.VXLAN_VNI + "-\\d{6}\\.pcap"));
         final List<byte[]> frames = new ArrayList<>();
         for (final String name : names)
         {
@@ -189,9 +210,9 @@ class MirrorReceiverTest
                 size -> assertThat(size).isLessThanOrEqualTo(4096),
                 size -> assertThat(inFile).hasSize(1));
             frames.addAll(inFile);
-            if (WiresharkTools.available())
+            if (Tshark.toolsAvailable())
             {
-                assertThat(WiresharkTools.packetCount(file)).isEqualTo(inFile.size());
+                assertThat(Tshark.packetCount(file)).isEqualTo(inFile.size());
             }
         }
         assertThat(frames).hasSize(100);
@@ -562,7 +583,7 @@ class MirrorReceiverTest
                 }
             });
             loop.start();
-            final List<byte[]> payloads = UdpPayloads.of(SharedCaptures.file(SharedCaptures.AWS_CAPTURE), 4789);
+            final List<byte[]> payloads = UdpPayloads.of(MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE), 4789);
             sender.send(payloads, () -> receiver.counters().received());
             final com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();

@@ -1,5 +1,8 @@
 package io.trafficmirror.examples.cli.interop;
 
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.TsharkCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
@@ -58,9 +61,9 @@ class KernelVxlanReplayInteropTest
     @Test
     void replayDeliversExactlyTheNonSshInnerFramesOfTheAwsCaptureToTheKernelVxlanDevice() throws Exception
     {
-        final List<byte[]> inner = innerFramesOfTheAwsCapture();
+        final List<byte[]> inner = innerFramesOfTheVxlanTraffic();
         final Path input = temp.resolve("aws-inner-frames.pcap");
-        ClassicPcap.write(input, inner);
+        Pcap.write(input, inner);
         final List<byte[]> expected = new ArrayList<>();
         for (final byte[] frame : inner)
         {
@@ -78,7 +81,7 @@ class KernelVxlanReplayInteropTest
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         final List<byte[]> delivered;
-        try (DeviceCapture capture = DeviceCapture.start(namespace, DEVICE, expected.size(), Duration.ofSeconds(15),
+        try (TsharkCapture capture = TsharkCapture.start(List.of("ip", "netns", "exec", namespace.name()), DEVICE, null, expected.size(), Duration.ofSeconds(15),
             captured))
         {
             // The device is not promiscuous: the kernel hands packet sockets the decapsulated frames although their
@@ -109,13 +112,13 @@ class KernelVxlanReplayInteropTest
     }
 
     /**
-     * The inner Ethernet frames of the AWS capture: each packet is Ethernet, IPv4 without options, UDP to 4789 and
+     * The inner Ethernet frames of the project's own VXLAN traffic: each packet is Ethernet, IPv4 without options, UDP to 4789 and
      * an 8-byte VXLAN header, all checked here before the 50 bytes are cut off.
      */
-    private static List<byte[]> innerFramesOfTheAwsCapture() throws Exception
+    private static List<byte[]> innerFramesOfTheVxlanTraffic() throws Exception
     {
         final List<byte[]> inner = new ArrayList<>();
-        for (final byte[] packet : ClassicPcap.frames(InteropEnvironment.awsCapture()))
+        for (final byte[] packet : Pcap.frames(MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE)))
         {
             assertThat(packet.length).isGreaterThan(OUTER_HEADERS + 14);
             assertThat(u16(packet, 12)).as("outer EtherType").isEqualTo(0x0800);
