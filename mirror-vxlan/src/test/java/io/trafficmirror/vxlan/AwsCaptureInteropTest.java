@@ -1,9 +1,10 @@
 package io.trafficmirror.vxlan;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.SharedCaptures;
 import io.trafficmirror.testing.Tshark;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,10 +1,11 @@
 package io.trafficmirror.vxlan;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.trafficmirror.testing.MirroredTraffic;
 import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.SharedCaptures;
 import io.trafficmirror.testing.Tshark;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,9 +1,10 @@
 package io.trafficmirror.vxlan;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.trafficmirror.testing.BufferKind;
 import io.trafficmirror.testing.FrameBuilder;
 import io.trafficmirror.testing.MirroredTraffic;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,9 @@
 package io.trafficmirror.vxlan;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.trafficmirror.testing.BufferKind;
 import io.trafficmirror.testing.FrameBuilder;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.util.HashSet;

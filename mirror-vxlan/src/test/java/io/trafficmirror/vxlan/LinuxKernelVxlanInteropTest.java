@@ -1,11 +1,12 @@
 package io.trafficmirror.vxlan;
 
-import io.trafficmirror.testing.Pcap;
-import io.trafficmirror.testing.MirroredTraffic;
-import io.trafficmirror.testing.Tshark;
-import io.trafficmirror.testing.TsharkCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.Tshark;
+import io.trafficmirror.testing.TsharkCapture;
 
 import java.io.IOException;
 import java.net.InetAddress;

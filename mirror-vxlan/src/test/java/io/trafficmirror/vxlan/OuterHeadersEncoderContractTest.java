@@ -1,9 +1,10 @@
 package io.trafficmirror.vxlan;
 
-import io.trafficmirror.testing.BufferKind;
-import io.trafficmirror.testing.MirroredTraffic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trafficmirror.testing.BufferKind;
+import io.trafficmirror.testing.MirroredTraffic;
 
 import java.io.IOException;
 import java.net.InetAddress;

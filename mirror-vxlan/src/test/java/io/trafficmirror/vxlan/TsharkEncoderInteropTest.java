@@ -1,9 +1,10 @@
 package io.trafficmirror.vxlan;
 
-import io.trafficmirror.testing.Pcap;
-import io.trafficmirror.testing.MirroredTraffic;
-import io.trafficmirror.testing.Tshark;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.Tshark;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,7 +1,8 @@
 package io.trafficmirror.vxlan;
 
-import io.trafficmirror.testing.BufferKind;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trafficmirror.testing.BufferKind;
 
 import java.nio.ByteBuffer;
 import java.util.HexFormat;

@@ -1,6 +1,5 @@
 package io.trafficmirror.examples.cli;
 
-import io.trafficmirror.testing.SharedCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.trafficmirror.testing.SharedCaptures;
 
 class ExplainCommandTest
 {

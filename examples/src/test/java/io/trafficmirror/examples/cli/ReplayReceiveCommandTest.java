@@ -1,7 +1,5 @@
 package io.trafficmirror.examples.cli;
 
-import io.trafficmirror.testing.SharedCaptures;
-import io.trafficmirror.testing.MirroredTraffic;
 import java.io.IOException;
 import io.trafficmirror.core.capture.CaptureReader;
 import org.junit.jupiter.api.Test;
@@ -20,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.SharedCaptures;
 
 class ReplayReceiveCommandTest
 {

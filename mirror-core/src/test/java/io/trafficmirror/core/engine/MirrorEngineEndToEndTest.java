@@ -1,8 +1,8 @@
 package io.trafficmirror.core.engine;
 
-import io.trafficmirror.testing.FrameBuilder;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.filter.TrafficDirection;
+import io.trafficmirror.testing.FrameBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

@@ -1,9 +1,10 @@
 package io.trafficmirror.examples.cli.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.Tshark;
 import io.trafficmirror.testing.TsharkCapture;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

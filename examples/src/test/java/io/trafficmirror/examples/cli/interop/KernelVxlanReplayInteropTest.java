@@ -1,14 +1,14 @@
 package io.trafficmirror.examples.cli.interop;
 
-import io.trafficmirror.testing.MirroredTraffic;
-import io.trafficmirror.testing.Pcap;
-import io.trafficmirror.testing.TsharkCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.json.AwsJsonConfiguration;
 import io.trafficmirror.examples.cli.MirrorCommand;
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.TsharkCapture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.trafficmirror.examples.cli.interop;
 
-import io.trafficmirror.testing.Pcap;
-import io.trafficmirror.testing.Tshark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trafficmirror.examples.cli.MirrorCommand;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.Tshark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
