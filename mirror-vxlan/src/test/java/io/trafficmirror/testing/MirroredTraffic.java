@@ -106,8 +106,14 @@ public final class MirroredTraffic
     /** VXLAN packet {@code index}: the session's VNI, a source port that follows the inner flow. */
     public static byte[] vxlan(final int index)
     {
+        return vxlan(index, 0x08, VXLAN_VNI);
+    }
+
+    /** VXLAN packet {@code index} with the given flags (0x08 is the I flag alone) and VNI. */
+    public static byte[] vxlan(final int index, final int flags, final int vni)
+    {
         return outer(0).tunnel(49_152 + (index % INNER_KINDS) * 7, FrameBuilder.VXLAN_PORT,
-            FrameBuilder.vxlanHeader(0x08, VXLAN_VNI), innerFrame(index));
+            FrameBuilder.vxlanHeader(flags, vni), innerFrame(index));
     }
 
     /** GENEVE packet {@code index}: VNI 123, no options, an Ethernet payload. */

@@ -154,14 +154,16 @@ class CaptureReaderWiresharkTest
         final Path first = temp.resolve("first.pcapng");
         final Path second = temp.resolve("second.pcapng");
         final Path both = temp.resolve("both.pcapng");
-        Tshark.editcap("-F", "pcapng", MirroredTraffic.capture(MirroredTraffic.GENEVE_CAPTURE).toString(), first.toString());
-        Tshark.editcap("-F", "pcapng", MirroredTraffic.capture(MirroredTraffic.MIXED_CAPTURE).toString(),
-            second.toString());
+        final Path geneve = MirroredTraffic.capture(MirroredTraffic.GENEVE_CAPTURE);
+        final Path mixed = MirroredTraffic.capture(MirroredTraffic.MIXED_CAPTURE);
+        Tshark.editcap("-F", "pcapng", geneve.toString(), first.toString());
+        Tshark.editcap("-F", "pcapng", mixed.toString(), second.toString());
         Files.write(both, concat(Files.readAllBytes(first), Files.readAllBytes(second)));
 
         final List<Record> records = readAll(both, CaptureFormat.PCAPNG);
 
-        assertThat(records).hasSize(5);
+        // The 10 GENEVE packets, then the 24 of the mix.
+        assertThat(records).hasSize(34);
         assertSameAsTshark(records, both);
     }
 

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.trafficmirror.core.capture.CaptureFormat;
 import io.trafficmirror.core.capture.CaptureReader;
+import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.SharedCaptures;
 import io.trafficmirror.testing.Tshark;
-import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.vxlan.OuterHeadersEncoder;
 import io.trafficmirror.vxlan.VxlanHeaderEncoder;
 import java.io.IOException;
@@ -143,11 +144,39 @@ class MirrorReceiverTest
     }
 
     @Test
+    void shouldWriteOnePcapPerVniThatTsharkReadsAsTheInnerFramesOfTheProjectsOriginals(@TempDir final Path sent)
+        throws Exception
+    {
+        Tshark.assumeToolsAvailable();
+        // Three sessions: 100 packets of VNI 4712345, 16 of VNI 100, 4 of VNI 11 with reserved flag bits set.
+        final int[][] sessions = {{100, 0x08, MirroredTraffic.VXLAN_VNI}, {16, 0x08, 100}, {4, 0xFF, 11}};
+        final List<Path> originals = new ArrayList<>();
+        for (final int[] session : sessions)
+        {
+            final List<byte[]> packets = new ArrayList<>();
+            for (int i = 0; i < session[0]; i++)
+            {
+                packets.add(MirroredTraffic.vxlan(i, session[1], session[2]));
+            }
+            final Path original = sent.resolve("vni-" + session[2] + "-sent.pcap");
+            Pcap.write(original, packets);
+            originals.add(original);
+        }
+        assertOnePcapPerVni(originals, new String[] {"vni-" + MirroredTraffic.VXLAN_VNI + ".pcap", "vni-100.pcap",
+            "vni-11.pcap"});
+    }
+
+    @Test
     void shouldWriteOnePcapPerVniThatTsharkReadsAsTheInnerFramesOfTheOriginals() throws Exception
     {
         Tshark.assumeToolsAvailable();
         final List<Path> originals = List.of(SharedCaptures.file(SharedCaptures.AWS_CAPTURE),
             SharedCaptures.file("vxlan-vni100-icmp.pcap"), SharedCaptures.file("vxlan-reserved-bits-set.pcap"));
+        assertOnePcapPerVni(originals, new String[] {"vni-5569041.pcap", "vni-100.pcap", "vni-11.pcap"});
+    }
+
+    private void assertOnePcapPerVni(final List<Path> originals, final String[] perVni) throws Exception
+    {
         final List<byte[]> payloads = new ArrayList<>();
         for (final Path original : originals)
         {
@@ -161,8 +190,7 @@ class MirrorReceiverTest
             assertThat(receiver.counters().accepted()).isEqualTo(120);
         }
 
-        assertThat(fileNames(temp)).containsExactlyInAnyOrder("vni-5569041.pcap", "vni-100.pcap", "vni-11.pcap");
-        final String[] perVni = {"vni-5569041.pcap", "vni-100.pcap", "vni-11.pcap"};
+        assertThat(fileNames(temp)).containsExactlyInAnyOrder(perVni);
         for (int i = 0; i < originals.size(); i++)
         {
             final Path original = originals.get(i);
@@ -566,7 +594,7 @@ class MirrorReceiverTest
     void shouldNotAllocatePerDatagramInTheSteadyState() throws Exception
     {
         final long[] sum = new long[1];
-        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).allowVnis(5_569_041)
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).allowVnis(MirroredTraffic.VXLAN_VNI)
             .allowSenders(List.of(Cidr.parse("127.0.0.0/8")))
             .handler((vni, sender, nanos, frame) -> sum[0] += frame.get(frame.position())).open();
             LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
