@@ -163,6 +163,35 @@ public final class MirroredTraffic
         return List.of(geneve, mixed, vxlan);
     }
 
+    /**
+     * 100 frames of a mirrored instance, 172.31.0.238 in the default VPC (172.31.0.0/16, resolver at 172.31.0.2),
+     * as a mirror source sees them before encapsulation: SSH in and out, DNS to the resolver and its answers, NTP
+     * and HTTPS to hosts outside. IPv4 without options throughout.
+     */
+    public static List<byte[]> instanceFrames()
+    {
+        final int instance = FrameBuilder.ip(172, 31, 0, 238);
+        final int resolver = FrameBuilder.ip(172, 31, 0, 2);
+        final int sshClient = FrameBuilder.ip(198, 51, 100, 7);
+        final int ntp = FrameBuilder.ip(203, 0, 113, 123);
+        final int web = FrameBuilder.ip(203, 0, 113, 80);
+        final List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 100; i++)
+        {
+            final byte[] frame = switch (i % 10)
+            {
+                case 0, 2, 4 -> FrameBuilder.ipv4(6, sshClient, instance, 50_022, 22, 60 + i);
+                case 1, 3, 5 -> FrameBuilder.ipv4(6, instance, sshClient, 22, 50_022, 100 + i);
+                case 6 -> FrameBuilder.ipv4(17, instance, resolver, 40_000 + i, 53, 80);
+                case 7 -> FrameBuilder.ipv4(17, resolver, instance, 53, 40_000 + i - 1, 120);
+                case 8 -> FrameBuilder.ipv4(17, instance, ntp, 123, 123, 90);
+                default -> FrameBuilder.ipv4(6, instance, web, 44_000 + i, 443, 200 + i);
+            };
+            frames.add(frame);
+        }
+        return frames;
+    }
+
     /** The captures of {@link #writeCaptures}, written once per test run into a temporary directory. */
     public static synchronized List<Path> captures() throws IOException
     {
