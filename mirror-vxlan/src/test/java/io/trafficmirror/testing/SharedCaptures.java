@@ -40,8 +40,8 @@ public final class SharedCaptures
     /** Every .pcap of the directory, sorted by name; skips the calling test, saying why, when there are none. */
     public static List<Path> all() throws IOException
     {
-        assumeTrue(Files.isDirectory(directory()), "third-party captures " + directory() + " are not beside this "
-            + "clone (-Dtrafficmirror.shared.dir names the directory that holds data/vxlan/): skipping this check of them");
+        assumeTrue(Files.isDirectory(directory()), "third-party captures " + directory() + " are not beside this clone"
+            + " (-Dtrafficmirror.shared.dir names the directory that holds data/vxlan/): skipping this check of them");
         try (Stream<Path> files = Files.list(directory()))
         {
             return files.filter(p -> p.getFileName().toString().endsWith(".pcap")).sorted().toList();

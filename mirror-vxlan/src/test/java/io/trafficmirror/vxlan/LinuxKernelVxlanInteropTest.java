@@ -111,8 +111,10 @@ class LinuxKernelVxlanInteropTest
         final Path innerFile = temp.resolve("kernel-vx0.pcap");
         final Path outerFile = temp.resolve("kernel-veth.pcap");
         try (DatagramChannel channel = DatagramChannel.open();
-            TsharkCapture inner = TsharkCapture.start(inNamespace(), "vx0", null, count, Duration.ofSeconds(20), innerFile);
-            TsharkCapture outer = TsharkCapture.start(List.of(), rootVeth, "udp dst port 4789", count, Duration.ofSeconds(20), outerFile))
+            TsharkCapture inner = TsharkCapture.start(inNamespace(), "vx0", null, count, Duration.ofSeconds(20),
+                innerFile);
+            TsharkCapture outer = TsharkCapture.start(List.of(), rootVeth, "udp dst port 4789", count,
+                Duration.ofSeconds(20), outerFile))
         {
             // Bound to this test's own address only; reuse lets it coexist with a wildcard socket on 4789 that sets it too.
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);

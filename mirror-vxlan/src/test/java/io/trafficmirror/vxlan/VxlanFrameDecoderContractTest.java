@@ -100,7 +100,8 @@ class VxlanFrameDecoderContractTest
         for (final int length : new int[] {0, 13, 14, 33, 41, 49})
         {
             final BufferKind.Placed placed = kind.place(Arrays.copyOf(captured, length), 0);
-            assertThat(placed.call(decoder::decodeFrame, decoder::decodeFrame)).as("cut at %d", length).isEqualTo(ResultCode.TOO_SHORT);
+            assertThat(placed.call(decoder::decodeFrame, decoder::decodeFrame)).as("cut at %d", length)
+                .isEqualTo(ResultCode.TOO_SHORT);
         }
         final BufferKind.Placed placed = kind.place(captured, 0);
         final int beyond = placed.array() != null

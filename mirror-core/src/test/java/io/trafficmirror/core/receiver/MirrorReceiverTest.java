@@ -594,7 +594,8 @@ class MirrorReceiverTest
     void shouldNotAllocatePerDatagramInTheSteadyState() throws Exception
     {
         final long[] sum = new long[1];
-        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).allowVnis(MirroredTraffic.VXLAN_VNI)
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
+            .allowVnis(MirroredTraffic.VXLAN_VNI)
             .allowSenders(List.of(Cidr.parse("127.0.0.0/8")))
             .handler((vni, sender, nanos, frame) -> sum[0] += frame.get(frame.position())).open();
             LoopbackSender sender = new LoopbackSender(receiver.localAddress()))

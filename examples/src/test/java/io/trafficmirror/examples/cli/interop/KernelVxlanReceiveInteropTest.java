@@ -76,10 +76,10 @@ class KernelVxlanReceiveInteropTest
         final List<byte[]> sent;
         final List<byte[]> sentOnOtherVni;
         // The captures start first (tshark can take seconds to start on a busy machine), then the receiver.
-        try (TsharkCapture first = TsharkCapture.launch(namespace.exec(), FIRST.name(), null, sizes.length, CAPTURE_LIMIT,
-                temp.resolve("kernel-" + FIRST.name() + ".pcap"));
-            TsharkCapture second = TsharkCapture.launch(namespace.exec(), SECOND.name(), null, dropped, CAPTURE_LIMIT,
-                temp.resolve("kernel-" + SECOND.name() + ".pcap")))
+        try (TsharkCapture first = TsharkCapture.launch(namespace.exec(), FIRST.name(), null, sizes.length,
+                CAPTURE_LIMIT, temp.resolve("kernel-" + FIRST.name() + ".pcap"));
+            TsharkCapture second = TsharkCapture.launch(namespace.exec(), SECOND.name(), null, dropped,
+                CAPTURE_LIMIT, temp.resolve("kernel-" + SECOND.name() + ".pcap")))
         {
             first.awaitCapturing();
             second.awaitCapturing();
@@ -115,10 +115,10 @@ class KernelVxlanReceiveInteropTest
         final int[] sizes = {10, 300, 1000};
         final List<byte[]> sentFirst;
         final List<byte[]> sentSecond;
-        try (TsharkCapture first = TsharkCapture.launch(namespace.exec(), FIRST.name(), null, sizes.length, CAPTURE_LIMIT,
-                temp.resolve("kernel-" + FIRST.name() + ".pcap"));
-            TsharkCapture second = TsharkCapture.launch(namespace.exec(), SECOND.name(), null, sizes.length, CAPTURE_LIMIT,
-                temp.resolve("kernel-" + SECOND.name() + ".pcap")))
+        try (TsharkCapture first = TsharkCapture.launch(namespace.exec(), FIRST.name(), null, sizes.length,
+                CAPTURE_LIMIT, temp.resolve("kernel-" + FIRST.name() + ".pcap"));
+            TsharkCapture second = TsharkCapture.launch(namespace.exec(), SECOND.name(), null, sizes.length,
+                CAPTURE_LIMIT, temp.resolve("kernel-" + SECOND.name() + ".pcap")))
         {
             first.awaitCapturing();
             second.awaitCapturing();

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mirror replay} into the Linux kernel's own VXLAN implementation: the getting-started configuration
- * replays the frames of a mirrored instance (172.31.0.238, SSH among them) to a kernel {@code vxlan} device (VNI 5569041, port 4789) in a
- * network namespace the test creates, and what the kernel decapsulates on that device must be exactly the frames
- * that are not SSH. Needs root, {@code ip netns} and tshark; skipped with a message otherwise.
+ * replays the frames of a mirrored instance (172.31.0.238, SSH among them) to a kernel {@code vxlan} device
+ * (VNI 5569041, port 4789) in a network namespace the test creates, and what the kernel decapsulates on that
+ * device must be exactly the frames that are not SSH. Needs root, {@code ip netns} and tshark; skipped with a
+ * message otherwise.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KernelVxlanReplayInteropTest
