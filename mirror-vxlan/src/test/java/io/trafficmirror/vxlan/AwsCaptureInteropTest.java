@@ -2,6 +2,10 @@ package io.trafficmirror.vxlan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.SharedCaptures;
+import io.trafficmirror.testing.Tshark;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -20,7 +24,7 @@ class AwsCaptureInteropTest
     @Test
     void shouldDecodeAllHundredPacketsAsVxlanWithTheSessionVni() throws IOException
     {
-        final List<Pcap.Packet> packets = Pcap.read(SharedData.file(SharedData.AWS_CAPTURE));
+        final List<Pcap.Packet> packets = Pcap.read(SharedCaptures.file(SharedCaptures.AWS_CAPTURE));
         final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
 
         assertThat(packets).hasSize(100);
@@ -40,8 +44,8 @@ class AwsCaptureInteropTest
     void shouldFindExactlyTheInnerFrameTsharkShowsInsideEachPacket() throws IOException
     {
         Tshark.assumeAvailable();
-        final List<Pcap.Packet> packets = Pcap.read(SharedData.file(SharedData.AWS_CAPTURE));
-        final List<String[]> rows = Tshark.fields(SharedData.file(SharedData.AWS_CAPTURE), List.of(),
+        final List<Pcap.Packet> packets = Pcap.read(SharedCaptures.file(SharedCaptures.AWS_CAPTURE));
+        final List<String[]> rows = Tshark.fields(SharedCaptures.file(SharedCaptures.AWS_CAPTURE), List.of(),
             "frame.number", "vxlan.vni", "ip.src", "ip.dst", "udp.srcport", "udp.dstport", "udp.payload");
         final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
 
@@ -68,7 +72,7 @@ class AwsCaptureInteropTest
     @Test
     void shouldReproduceEveryCapturedFrameByteForByteFromItsInnerFrameWithAwsDefaults() throws IOException
     {
-        final List<Pcap.Packet> packets = Pcap.read(SharedData.file(SharedData.AWS_CAPTURE));
+        final List<Pcap.Packet> packets = Pcap.read(SharedCaptures.file(SharedCaptures.AWS_CAPTURE));
         final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
 
         for (final Pcap.Packet packet : packets)

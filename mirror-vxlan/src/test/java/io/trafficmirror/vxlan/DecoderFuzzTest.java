@@ -12,9 +12,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
+import io.trafficmirror.testing.BufferKind;
+import io.trafficmirror.testing.FrameBuilder;
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.SeededCases;
+import io.trafficmirror.testing.SharedCaptures;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,9 +29,9 @@ import org.junit.jupiter.api.Test;
 class DecoderFuzzTest
 {
     private static final int CASES = 5000;
-    /** Frames of the shared captures: the shapes met in practice. */
+    /** Frames of the third-party captures when they are beside the checkout: the shapes met in practice. */
     private static final List<byte[]> CAPTURED = captured();
-    /** Frames built here: the outer shapes the captures lack (IPv6, extension headers, GENEVE), drawn as often. */
+    /** Frames built here: every inner kind in VXLAN and GENEVE, IPv6 outer headers with extension headers. */
     private static final List<byte[]> BUILT = built();
     /** Where headers end in the seeds (Ethernet, VLAN, IPv4, UDP, IPv6, an extension, VXLAN): cuts land near them. */
     private static final int[] HEADER_ENDS = {14, 18, 34, 42, 50, 54, 62, 70};
@@ -69,9 +73,9 @@ class DecoderFuzzTest
     {
         final int result = switch (entry)
         {
-            case 0 -> placed.decodeFrame(frameDecoder);
-            case 1 -> placed.decodeVxlanPayload(frameDecoder);
-            default -> placed.decodeGenevePayload(frameDecoder);
+            case 0 -> placed.call(frameDecoder::decodeFrame, frameDecoder::decodeFrame);
+            case 1 -> placed.call(frameDecoder::decodeVxlanPayload, frameDecoder::decodeVxlanPayload);
+            default -> placed.call(frameDecoder::decodeGenevePayload, frameDecoder::decodeGenevePayload);
         };
         assertThat(result).isLessThanOrEqualTo(ResultCode.OK);
         assertThat(ResultCode.describe(result)).doesNotStartWith("UNKNOWN");
@@ -155,15 +159,11 @@ class DecoderFuzzTest
         try
         {
             final List<byte[]> seeds = new ArrayList<>();
-            final Path directory = SharedData.directory();
-            if (Files.isDirectory(directory))
+            if (Files.isDirectory(SharedCaptures.directory()))
             {
-                try (Stream<Path> files = Files.list(directory))
+                for (final Path file : SharedCaptures.all())
                 {
-                    for (final Path file : files.filter(f -> f.toString().endsWith(".pcap")).sorted().toList())
-                    {
-                        Pcap.read(file).forEach(packet -> seeds.add(packet.data()));
-                    }
+                    Pcap.read(file).forEach(packet -> seeds.add(packet.data()));
                 }
             }
             return seeds;
@@ -179,6 +179,16 @@ class DecoderFuzzTest
         try
         {
             final List<byte[]> seeds = new ArrayList<>();
+            // VXLAN and GENEVE packets around every kind of inner frame, the inner frames alone, and a VXLAN
+            // header with group-policy flags and reserved bits set.
+            for (int i = 0; i < MirroredTraffic.INNER_KINDS; i++)
+            {
+                seeds.add(MirroredTraffic.vxlan(i));
+                seeds.add(MirroredTraffic.geneve(i));
+                seeds.add(MirroredTraffic.innerFrame(i));
+            }
+            seeds.add(new FrameBuilder().tunnel(40_000, FrameBuilder.VXLAN_PORT,
+                new byte[] {(byte)0xFF, 0x01, (byte)0xD1, (byte)0xF2, 0, 0, 0x0B, 0}, MirroredTraffic.innerFrame(3)));
             final byte[] inner = new byte[90];
             inner[12] = 0x08;
             final OuterHeadersEncoder ipv6 = new OuterHeadersEncoder()

@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 
+import io.trafficmirror.testing.BufferKind;
+import io.trafficmirror.testing.FrameBuilder;
 import io.trafficmirror.testing.SeededCases;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +32,10 @@ class FlowHashTest
             final int protocol = draw.oneOfInts(6, 17);
             final int[] tags = vlanTags(draw);
             final int sequence = draw.anyInt();
-            final byte[] forward = Frames.ipv4(tags, source, destination, protocol, 0,
-                Frames.ports(sourcePort, destinationPort, sequence));
-            final byte[] reverse = Frames.ipv4(tags, destination, source, protocol, 0,
-                Frames.ports(destinationPort, sourcePort, ~sequence));
+            final byte[] forward = FrameBuilder.ipv4(tags, source, destination, protocol, 0,
+                FrameBuilder.ports(sourcePort, destinationPort, sequence));
+            final byte[] reverse = FrameBuilder.ipv4(tags, destination, source, protocol, 0,
+                FrameBuilder.ports(destinationPort, sourcePort, ~sequence));
 
             final int port = port(forward);
             assertThat(port).isBetween(FlowHash.MIN_PORT, FlowHash.MAX_PORT).isEqualTo(port(reverse));
@@ -51,8 +53,10 @@ class FlowHashTest
             final int destinationPort = draw.between(0, 65535);
             final int protocol = draw.oneOfInts(6, 17);
             final boolean hopByHop = draw.bool();
-            final byte[] forward = Frames.ipv6(a, b, protocol, hopByHop, Frames.ports(sourcePort, destinationPort, 1));
-            final byte[] reverse = Frames.ipv6(b, a, protocol, hopByHop, Frames.ports(destinationPort, sourcePort, 2));
+            final byte[] forward =
+                FrameBuilder.ipv6(a, b, protocol, hopByHop, FrameBuilder.ports(sourcePort, destinationPort, 1));
+            final byte[] reverse =
+                FrameBuilder.ipv6(b, a, protocol, hopByHop, FrameBuilder.ports(destinationPort, sourcePort, 2));
 
             assertThat(port(forward)).isEqualTo(port(reverse));
         });
@@ -66,8 +70,8 @@ class FlowHashTest
             final int a = draw.anyInt();
             final int b = draw.anyInt();
             final short identifier = draw.anyShort();
-            final byte[] request = Frames.ipv4(new int[0], a, b, 1, 0, Frames.echo(8, identifier, 1));
-            final byte[] reply = Frames.ipv4(new int[0], b, a, 1, 0, Frames.echo(0, identifier, 1));
+            final byte[] request = FrameBuilder.ipv4(new int[0], a, b, 1, 0, FrameBuilder.echo(8, identifier, 1));
+            final byte[] reply = FrameBuilder.ipv4(new int[0], b, a, 1, 0, FrameBuilder.echo(0, identifier, 1));
 
             assertThat(port(request)).isEqualTo(port(reply));
         });
@@ -81,8 +85,8 @@ class FlowHashTest
             final int a = draw.anyInt();
             final int b = draw.anyInt();
             final int gre = 47;
-            final byte[] one = Frames.ipv4(new int[0], a, b, gre, 0, draw.anyLong());
-            final byte[] other = Frames.ipv4(new int[0], b, a, gre, 0, draw.anyLong());
+            final byte[] one = FrameBuilder.ipv4(new int[0], a, b, gre, 0, draw.anyLong());
+            final byte[] other = FrameBuilder.ipv4(new int[0], b, a, gre, 0, draw.anyLong());
 
             assertThat(port(one)).isEqualTo(port(other));
         });
@@ -96,8 +100,8 @@ class FlowHashTest
             final int a = draw.anyInt();
             final int b = draw.anyInt();
             final long payload = draw.anyLong();
-            final byte[] fragment = Frames.ipv4(new int[0], a, b, 6, 0x00B9, payload);
-            final byte[] otherFragment = Frames.ipv4(new int[0], a, b, 6, 0x00B9, ~payload);
+            final byte[] fragment = FrameBuilder.ipv4(new int[0], a, b, 6, 0x00B9, payload);
+            final byte[] otherFragment = FrameBuilder.ipv4(new int[0], a, b, 6, 0x00B9, ~payload);
 
             assertThat(port(fragment)).isEqualTo(port(otherFragment));
         });
@@ -131,8 +135,8 @@ class FlowHashTest
         final Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < 2000; i++)
         {
-            ports.add(port(Frames.ipv4(new int[0], random.nextInt(), random.nextInt(), 6, 0,
-                Frames.ports(random.nextInt(), 443, 0))));
+            ports.add(port(FrameBuilder.ipv4(new int[0], random.nextInt(), random.nextInt(), 6, 0,
+                FrameBuilder.ports(random.nextInt(), 443, 0))));
         }
         // 2000 flows thrown uniformly into 16384 ports land on about 1883 distinct ones.
         assertThat(ports).hasSizeGreaterThan(1800);
@@ -144,7 +148,7 @@ class FlowHashTest
         final Set<Integer> ports = new HashSet<>();
         for (int sourcePort = 50000; sourcePort < 50100; sourcePort++)
         {
-            ports.add(port(Frames.ipv4(new int[0], 0xC0000201, 0xC0000202, 17, 0, Frames.ports(sourcePort, 53, 0))));
+            ports.add(port(FrameBuilder.ipv4(new int[0], 0xC0000201, 0xC0000202, 17, 0, FrameBuilder.ports(sourcePort, 53, 0))));
         }
         assertThat(ports).hasSizeGreaterThan(95);
     }

@@ -3,6 +3,11 @@ package io.trafficmirror.vxlan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.Tshark;
+import io.trafficmirror.testing.TsharkCapture;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -106,8 +111,10 @@ class LinuxKernelVxlanInteropTest
         final Path innerFile = temp.resolve("kernel-vx0.pcap");
         final Path outerFile = temp.resolve("kernel-veth.pcap");
         try (DatagramChannel channel = DatagramChannel.open();
-            Capture inner = Capture.start(inNamespace(), "vx0", null, count, innerFile, Duration.ofSeconds(20));
-            Capture outer = Capture.start(List.of(), rootVeth, "udp dst port 4789", count, outerFile, Duration.ofSeconds(20)))
+            TsharkCapture inner = TsharkCapture.start(inNamespace(), "vx0", null, count, Duration.ofSeconds(20),
+                innerFile);
+            TsharkCapture outer = TsharkCapture.start(List.of(), rootVeth, "udp dst port 4789", count,
+                Duration.ofSeconds(20), outerFile))
         {
             // Bound to this test's own address only; reuse lets it coexist with a wildcard socket on 4789 that sets it too.
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -139,7 +146,7 @@ class LinuxKernelVxlanInteropTest
             assertThat(vnis).containsOnly(VNI);
 
             // What the kernel sent on vx0 before encapsulating it, as captured there.
-            final List<Pcap.Packet> sentOnVx0 = inner.await(Duration.ofSeconds(25));
+            final List<Pcap.Packet> sentOnVx0 = inner.packets(Duration.ofSeconds(25));
             assertThat(sentOnVx0).hasSize(count);
             for (int i = 0; i < count; i++)
             {
@@ -152,7 +159,7 @@ class LinuxKernelVxlanInteropTest
             }
 
             // The same packets as whole frames on the root side of the veth: the full-frame decoder agrees.
-            final List<Pcap.Packet> onVeth = outer.await(Duration.ofSeconds(25));
+            final List<Pcap.Packet> onVeth = outer.packets(Duration.ofSeconds(25));
             assertThat(onVeth).hasSize(count);
             for (int i = 0; i < count; i++)
             {
@@ -174,7 +181,7 @@ class LinuxKernelVxlanInteropTest
             udpFrame("frame for the kernel"),
             arpRequest(),
             experimentalEtherTypeFrame(),
-            awsInnerFrame());
+            tcpInnerFrame());
         final OuterHeadersEncoder encoder = new OuterHeadersEncoder()
             .macAddresses(new byte[6], new byte[6])
             .addresses(InetAddress.getByName(rootAddress), InetAddress.getByName(namespaceAddress))
@@ -196,8 +203,8 @@ class LinuxKernelVxlanInteropTest
 
         final Path file = temp.resolve("delivered-vx0.pcap");
         try (DatagramChannel channel = DatagramChannel.open();
-            Capture capture = Capture.start(
-                inNamespace(), "vx0", "not ether src " + VXLAN_MAC, expected.size(), file, Duration.ofSeconds(20)))
+            TsharkCapture capture = TsharkCapture.start(
+                inNamespace(), "vx0", "not ether src " + VXLAN_MAC, expected.size(), Duration.ofSeconds(20), file))
         {
             channel.bind(new InetSocketAddress(InetAddress.getByName(rootAddress), 0));
             final InetSocketAddress kernel = new InetSocketAddress(InetAddress.getByName(namespaceAddress), 4789);
@@ -207,7 +214,7 @@ class LinuxKernelVxlanInteropTest
                 TimeUnit.MILLISECONDS.sleep(20);
             }
 
-            final List<Pcap.Packet> delivered = capture.await(Duration.ofSeconds(25));
+            final List<Pcap.Packet> delivered = capture.packets(Duration.ofSeconds(25));
             assertThat(delivered).as("frames out of the kernel's vx0; tshark said: %s", capture.log())
                 .hasSize(expected.size());
             for (int i = 0; i < expected.size(); i++)
@@ -262,12 +269,9 @@ class LinuxKernelVxlanInteropTest
         return frame;
     }
 
-    private static byte[] awsInnerFrame() throws IOException
+    private static byte[] tcpInnerFrame()
     {
-        final Pcap.Packet packet = Pcap.read(SharedData.file(SharedData.AWS_CAPTURE)).get(2);
-        final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
-        assertThat(decoder.decodeFrame(packet.data(), 0, packet.data().length)).isEqualTo(ResultCode.OK);
-        return Arrays.copyOfRange(packet.data(), decoder.innerOffset(), decoder.innerOffset() + decoder.innerLength());
+        return MirroredTraffic.innerFrame(0);
     }
 
     private List<String> inNamespace()

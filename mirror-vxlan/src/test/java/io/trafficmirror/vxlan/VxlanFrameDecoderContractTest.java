@@ -2,35 +2,37 @@ package io.trafficmirror.vxlan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import io.trafficmirror.testing.BufferKind;
+import io.trafficmirror.testing.MirroredTraffic;
+
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The receive-side decoder behaves alike over every buffer kind, on real packets whose layout is known from
- * the captures' README and RFC 7348: the AWS capture (outer Ethernet + IPv4 without options + UDP + VXLAN, so
- * the inner frame starts at byte 50) and the GENEVE capture (VNI 123, no options, inner frame at byte 50).
+ * The receive-side decoder behaves alike over every buffer kind, on packets built byte by byte from RFC 7348 and
+ * RFC 8926 whose layout is therefore known: VXLAN as a mirroring session sends it (outer Ethernet + IPv4 without
+ * options + UDP + VXLAN, so the inner frame starts at byte 50) and GENEVE (VNI 123, no options, inner frame at
+ * byte 50). {@code AwsCaptureInteropTest} does the same on the real AWS capture.
  */
 class VxlanFrameDecoderContractTest
 {
-    private static final int AWS_VNI = 5569041;
 
     @ParameterizedTest
     @EnumSource(BufferKind.class)
-    void shouldDecodeAWholeCapturedFrame(final BufferKind kind) throws IOException
+    void shouldDecodeAWholeCapturedFrame(final BufferKind kind)
     {
-        final byte[] captured = awsPacket();
+        final byte[] captured = vxlanPacket();
         final BufferKind.Placed placed = kind.place(captured, 5);
         final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
 
-        assertThat(placed.decodeFrame(decoder)).isEqualTo(ResultCode.OK);
-        assertThat(decoder.vni()).isEqualTo(AWS_VNI);
+        assertThat(placed.call(decoder::decodeFrame, decoder::decodeFrame)).isEqualTo(ResultCode.OK);
+        assertThat(decoder.vni()).isEqualTo(MirroredTraffic.VXLAN_VNI);
         assertThat(decoder.encapsulation()).isEqualTo(VxlanFrameDecoder.ENCAPSULATION_VXLAN);
         assertThat(decoder.ipVersion()).isEqualTo(4);
         assertThat(decoder.sourceAddressOffset()).isEqualTo(placed.offset() + 26);
         assertThat(decoder.destinationAddressOffset()).isEqualTo(placed.offset() + 30);
-        assertThat(decoder.sourceIpv4()).isEqualTo(0xAC1F00EE);
+        assertThat(decoder.sourceIpv4()).isEqualTo(MirroredTraffic.OUTER_SOURCE);
         assertThat(decoder.destinationPort()).isEqualTo(4789);
         assertThat(decoder.sourcePort()).isEqualTo(((captured[34] & 0xFF) << 8) | (captured[35] & 0xFF));
         assertThat(decoder.innerOffset()).isEqualTo(placed.offset() + 50);
@@ -42,14 +44,14 @@ class VxlanFrameDecoderContractTest
 
     @ParameterizedTest
     @EnumSource(BufferKind.class)
-    void shouldDecodeTheUdpPayloadASocketDelivers(final BufferKind kind) throws IOException
+    void shouldDecodeTheUdpPayloadASocketDelivers(final BufferKind kind)
     {
-        final byte[] captured = awsPacket();
+        final byte[] captured = vxlanPacket();
         final BufferKind.Placed placed = kind.place(Arrays.copyOfRange(captured, 42, captured.length), 3);
         final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
 
-        assertThat(placed.decodeVxlanPayload(decoder)).isEqualTo(ResultCode.OK);
-        assertThat(decoder.vni()).isEqualTo(AWS_VNI);
+        assertThat(placed.call(decoder::decodeVxlanPayload, decoder::decodeVxlanPayload)).isEqualTo(ResultCode.OK);
+        assertThat(decoder.vni()).isEqualTo(MirroredTraffic.VXLAN_VNI);
         assertThat(decoder.ipVersion()).isZero();
         assertThat(decoder.sourcePort()).isEqualTo(-1);
         assertThat(decoder.innerOffset()).isEqualTo(placed.offset() + 8);
@@ -58,47 +60,48 @@ class VxlanFrameDecoderContractTest
 
     @ParameterizedTest
     @EnumSource(BufferKind.class)
-    void shouldDecodeWhatASmallSnapLengthLeftAndSaySo(final BufferKind kind) throws IOException
+    void shouldDecodeWhatASmallSnapLengthLeftAndSaySo(final BufferKind kind)
     {
-        final byte[] cut = Arrays.copyOf(awsPacket(), 64);
+        final byte[] cut = Arrays.copyOf(vxlanPacket(), 64);
         final BufferKind.Placed placed = kind.place(cut, 0);
         final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
 
-        assertThat(placed.decodeFrame(decoder)).isEqualTo(ResultCode.OK);
+        assertThat(placed.call(decoder::decodeFrame, decoder::decodeFrame)).isEqualTo(ResultCode.OK);
         assertThat(decoder.isTruncated()).isTrue();
         assertThat(decoder.innerLength()).isEqualTo(14);
     }
 
     @ParameterizedTest
     @EnumSource(BufferKind.class)
-    void shouldDecodeGeneveFramesAndTheirBareUdpPayload(final BufferKind kind) throws IOException
+    void shouldDecodeGeneveFramesAndTheirBareUdpPayload(final BufferKind kind)
     {
-        final byte[] captured = Pcap.read(SharedData.file("geneve-vni123.pcap")).get(0).data();
+        final byte[] captured = MirroredTraffic.geneve(0);
         final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
 
         final BufferKind.Placed frame = kind.place(captured, 1);
-        assertThat(frame.decodeFrame(decoder)).isEqualTo(ResultCode.OK);
+        assertThat(frame.call(decoder::decodeFrame, decoder::decodeFrame)).isEqualTo(ResultCode.OK);
         assertThat(decoder.vni()).isEqualTo(123);
         assertThat(decoder.encapsulation()).isEqualTo(VxlanFrameDecoder.ENCAPSULATION_GENEVE);
         assertThat(decoder.innerOffset()).isEqualTo(frame.offset() + 50);
 
         final BufferKind.Placed payload = kind.place(Arrays.copyOfRange(captured, 42, captured.length), 0);
-        assertThat(payload.decodeGenevePayload(decoder)).isEqualTo(ResultCode.OK);
+        assertThat(payload.call(decoder::decodeGenevePayload, decoder::decodeGenevePayload)).isEqualTo(ResultCode.OK);
         assertThat(decoder.vni()).isEqualTo(123);
         assertThat(decoder.innerLength()).isEqualTo(captured.length - 50);
     }
 
     @ParameterizedTest
     @EnumSource(BufferKind.class)
-    void shouldReturnCodesForCutAndOutOfBoundsInput(final BufferKind kind) throws IOException
+    void shouldReturnCodesForCutAndOutOfBoundsInput(final BufferKind kind)
     {
-        final byte[] captured = awsPacket();
+        final byte[] captured = vxlanPacket();
         final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
 
         for (final int length : new int[] {0, 13, 14, 33, 41, 49})
         {
             final BufferKind.Placed placed = kind.place(Arrays.copyOf(captured, length), 0);
-            assertThat(placed.decodeFrame(decoder)).as("cut at %d", length).isEqualTo(ResultCode.TOO_SHORT);
+            assertThat(placed.call(decoder::decodeFrame, decoder::decodeFrame)).as("cut at %d", length)
+                .isEqualTo(ResultCode.TOO_SHORT);
         }
         final BufferKind.Placed placed = kind.place(captured, 0);
         final int beyond = placed.array() != null
@@ -111,8 +114,8 @@ class VxlanFrameDecoderContractTest
         assertThat(negative).isEqualTo(ResultCode.OUT_OF_BOUNDS);
     }
 
-    private static byte[] awsPacket() throws IOException
+    private static byte[] vxlanPacket()
     {
-        return Pcap.read(SharedData.file(SharedData.AWS_CAPTURE)).get(0).data();
+        return MirroredTraffic.vxlan(0);
     }
 }

@@ -2,6 +2,8 @@ package io.trafficmirror.vxlan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trafficmirror.testing.BufferKind;
+
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,7 +137,7 @@ class VxlanHeaderCodecContractTest
     void shouldPeekVniWithoutAnInstance(final BufferKind kind)
     {
         final BufferKind.Placed placed = kind.place(GBP_VNI_11, 0);
-        final ByteBuffer buffer = placed.array() != null ? ByteBuffer.wrap(placed.array()) : placed.buffer();
+        final ByteBuffer buffer = placed.asBuffer();
 
         assertThat(VxlanHeaderDecoder.vni(buffer, placed.offset())).isEqualTo(11);
         assertThat(VxlanHeaderDecoder.vni(buffer, placed.offset() + 1)).isEqualTo(-1);

@@ -1,33 +1,41 @@
 package io.trafficmirror.examples.cli;
 
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.SharedCaptures;
+import io.trafficmirror.testing.Tshark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ExplainCommandTest
 {
-    static final Path SHARED = Path.of(System.getProperty("trafficmirror.shared.dir", "../../shared"), "data", "vxlan");
     private static final String SOURCE = "eni-0f1e2d3c4b5a69788";
 
     private final CliRunner cli = new CliRunner();
 
     @Test
+    void shouldExplainAnInstancesTrafficAsTsharkSeesIt(@TempDir final Path dir) throws Exception
+    {
+        Tshark.assumeToolsAvailable();
+        final Path inner = dir.resolve("instance.pcap");
+        Pcap.write(inner, MirroredTraffic.instanceFrames());
+        assertExplainsAsTsharkSees(inner);
+    }
+
+    @Test
     void shouldExplainTheRealCaptureAsTsharkSeesIt() throws Exception
     {
-        final Path capture = SHARED.resolve("aws-traffic-mirror-ssh-dns-ntp.pcap");
-        assumeTrue(Files.isReadable(capture), "the shared captures are not beside this checkout");
-        final Path inner = innerCapture(capture);
+        assertExplainsAsTsharkSees(innerCapture(SharedCaptures.file(SharedCaptures.AWS_CAPTURE)));
+    }
 
+    private void assertExplainsAsTsharkSees(final Path inner) throws Exception
+    {
         assertThat(cli.run("explain", "--config", "getting-started.json", "--pcap", inner.toString())).isZero();
 
         final List<String> rows = cli.out.toString().lines().toList();
@@ -38,8 +46,8 @@ class ExplainCommandTest
         {
             final String[] packet = truth.get(i);
             final boolean inbound = packet[2].equals("172.31.0.238");
-            final boolean ssh = List.of(packet[3].split(",")).contains("22");
-            final boolean dns = List.of(packet[4].split(",")).contains("53");
+            final boolean ssh = List.of(packet[3].split("\\|")).contains("22");
+            final boolean dns = List.of(packet[4].split("\\|")).contains("53");
             final String expected = (i + 1) + "," + (inbound ? "inbound" : "outbound") + "," + SOURCE + "," +
                 (ssh ? "-,-,-,none,0" : "tms-0c8f2e5b6a7d90123,1," + (dns ? "-" : "200") + ",accept," + packet[0]);
             assertThat(rows.get(i + 1)).as("packet %d", i + 1).isEqualTo(expected);
@@ -47,10 +55,11 @@ class ExplainCommandTest
     }
 
     @Test
-    void shouldGiveOneDashedRowToAPacketOfNoInterfaceAndReasonsWhenVerbose() throws Exception
+    void shouldGiveOneDashedRowToAPacketOfNoInterfaceAndReasonsWhenVerbose(@TempDir final Path dir) throws Exception
     {
-        final Path capture = SHARED.resolve("vxlan-arp.pcap");
-        assumeTrue(Files.isReadable(capture), "the shared captures are not beside this checkout");
+        // Two VXLAN packets between hosts that are no configured interface, each carrying an ARP request.
+        final Path capture = dir.resolve("arp.pcap");
+        Pcap.write(capture, List.of(MirroredTraffic.vxlan(7), MirroredTraffic.vxlan(15)));
 
         assertThat(cli.run("explain", "--config", "getting-started.json", "--pcap", capture.toString(), "--verbose"))
             .isZero();
@@ -74,46 +83,18 @@ class ExplainCommandTest
         assertThat(cli.err.toString()).contains("Missing required option: '--config=CONFIG.json'");
     }
 
-    /**
-     * The inner frames of a VXLAN capture, as tshark's editcap strips nothing; decapsulated by tshark itself.
-     */
+    /** The inner frames of a VXLAN capture: editcap cuts the 50 bytes of outer headers off every packet. */
     static Path innerCapture(final Path capture) throws Exception
     {
-        assumeTrue(tshark(), "tshark is not installed; .ci/run installs it");
+        Tshark.assumeToolsAvailable();
         final Path inner = Files.createTempFile("inner", ".pcap");
         inner.toFile().deleteOnExit();
-        // editcap -C 50 chops the 50 bytes of outer Ethernet, IPv4, UDP and VXLAN headers off every packet.
-        final Process editcap = new ProcessBuilder("editcap", "-C", "50", capture.toString(), inner.toString())
-            .redirectErrorStream(true).start();
-        assertThat(editcap.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(editcap.exitValue()).isZero();
+        Tshark.editcap("-C", "50", capture.toString(), inner.toString());
         return inner;
     }
 
     static List<String[]> tshark(final Path file, final String... fields) throws Exception
     {
-        final List<String> command = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-T", "fields"));
-        for (final String field : fields)
-        {
-            command.add("-e");
-            command.add(field);
-        }
-        final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return output.lines().map(line -> line.split("\t", -1)).toList();
-    }
-
-    static boolean tshark()
-    {
-        try
-        {
-            return new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start()
-                .waitFor(30, TimeUnit.SECONDS);
-        }
-        catch (final IOException | InterruptedException ex)
-        {
-            return false;
-        }
+        return Tshark.fields(file, List.of(), fields);
     }
 }

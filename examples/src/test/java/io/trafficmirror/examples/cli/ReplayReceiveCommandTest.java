@@ -1,22 +1,24 @@
 package io.trafficmirror.examples.cli;
 
 import io.trafficmirror.core.capture.CaptureReader;
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.SharedCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ReplayReceiveCommandTest
 {
@@ -24,11 +26,22 @@ class ReplayReceiveCommandTest
 
     @Test
     @Timeout(60)
+    void shouldReplayAnInstancesTrafficToAReceiverThatWritesTheMirroredFrames(@TempDir final Path dir) throws Exception
+    {
+        final Path inner = dir.resolve("instance.pcap");
+        Pcap.write(inner, MirroredTraffic.instanceFrames());
+        assertReplaysAllButSsh(inner, dir);
+    }
+
+    @Test
+    @Timeout(60)
     void shouldReplayTheRealCaptureToAReceiverThatWritesTheMirroredFrames(@TempDir final Path dir) throws Exception
     {
-        final Path capture = ExplainCommandTest.SHARED.resolve("aws-traffic-mirror-ssh-dns-ntp.pcap");
-        assumeTrue(Files.isReadable(capture), "the shared captures are not beside this checkout");
-        final Path inner = ExplainCommandTest.innerCapture(capture);
+        assertReplaysAllButSsh(ExplainCommandTest.innerCapture(SharedCaptures.file(SharedCaptures.AWS_CAPTURE)), dir);
+    }
+
+    private static void assertReplaysAllButSsh(final Path inner, final Path dir) throws Exception
+    {
         final List<byte[]> expected = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(inner))
         {
@@ -83,10 +96,10 @@ class ReplayReceiveCommandTest
     }
 
     @Test
-    void shouldRefuseBadTargetsAndReceiverArguments(@TempDir final Path dir)
+    void shouldRefuseBadTargetsAndReceiverArguments(@TempDir final Path dir) throws IOException
     {
         final CliRunner cli = new CliRunner();
-        final String pcap = ExplainCommandTest.SHARED.resolve("vxlan-arp.pcap").toString();
+        final String pcap = MirroredTraffic.capture(MirroredTraffic.MIXED_CAPTURE).toString();
 
         assertThat(cli.run("replay", "--config", "getting-started.json", "--pcap", pcap, "--target", "tmt-nope=1.2.3.4"))
             .isEqualTo(2);

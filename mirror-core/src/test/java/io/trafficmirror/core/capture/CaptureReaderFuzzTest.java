@@ -2,6 +2,8 @@ package io.trafficmirror.core.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trafficmirror.testing.MirroredTraffic;
+
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -132,13 +133,9 @@ class CaptureReaderFuzzTest
         final List<byte[]> seeds = new ArrayList<>();
         try
         {
-            for (final String name : List.of("vxlan-arp.pcap", "vxlan-vni37-dns.pcap", SharedCaptures.GENEVE_CAPTURE))
+            for (final String name : List.of(MirroredTraffic.GENEVE_CAPTURE, MirroredTraffic.MIXED_CAPTURE))
             {
-                final Path path = SharedCaptures.directory().resolve(name);
-                if (Files.isReadable(path))
-                {
-                    seeds.add(Files.readAllBytes(path));
-                }
+                seeds.add(Files.readAllBytes(MirroredTraffic.capture(name)));
             }
         }
         catch (final IOException e)

@@ -2,6 +2,9 @@ package io.trafficmirror.core.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.SharedCaptures;
+import io.trafficmirror.testing.Tshark;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,35 +34,56 @@ class CaptureReaderWiresharkTest
     @BeforeEach
     void needWireshark()
     {
-        WiresharkTools.assumeAvailable();
+        Tshark.assumeToolsAvailable();
     }
 
-    static List<Path> realCaptures() throws IOException
+    static List<Path> projectCaptures() throws IOException
     {
-        return SharedCaptures.all();
+        return MirroredTraffic.captures();
     }
 
     @ParameterizedTest
-    @MethodSource("realCaptures")
-    void shouldReadEveryRealPcapAsTsharkDoes(final Path capture) throws IOException
+    @MethodSource("projectCaptures")
+    void shouldReadEveryPcapOfTheProjectsOwnTrafficAsTsharkDoes(final Path capture) throws IOException
+    {
+        assertReadsAsTshark(capture);
+    }
+
+    @ParameterizedTest
+    @MethodSource("projectCaptures")
+    void shouldReadThePcapngThatEditcapMakesOfEachOfTheProjectsCaptures(final Path capture) throws IOException
+    {
+        assertReadsTheEditcapPcapng(capture);
+    }
+
+    /** One test over all the real captures, so that it shows as skipped, with the reason, where they are absent. */
+    @Test
+    void shouldReadEveryRealPcapAndThePcapngEditcapMakesOfItAsTsharkDoes() throws IOException
+    {
+        for (final Path capture : SharedCaptures.all())
+        {
+            assertReadsAsTshark(capture);
+            assertReadsTheEditcapPcapng(capture);
+        }
+    }
+
+    private static void assertReadsAsTshark(final Path capture) throws IOException
     {
         final List<Record> records = readAll(capture, CaptureFormat.PCAP);
 
-        assertThat(records).hasSize((int)WiresharkTools.packetCount(capture)).isNotEmpty();
+        assertThat(records).hasSize((int)Tshark.packetCount(capture)).isNotEmpty();
         assertSameAsTshark(records, capture);
         assertThat(records).allSatisfy(r -> assertThat(r.linkType).isEqualTo(LinkType.ETHERNET));
     }
 
-    @ParameterizedTest
-    @MethodSource("realCaptures")
-    void shouldReadThePcapngThatEditcapMakesOfEachRealCapture(final Path capture) throws IOException
+    private void assertReadsTheEditcapPcapng(final Path capture) throws IOException
     {
         final Path pcapng = temp.resolve("converted.pcapng");
-        WiresharkTools.editcap("-F", "pcapng", capture.toString(), pcapng.toString());
+        Tshark.editcap("-F", "pcapng", capture.toString(), pcapng.toString());
 
         final List<Record> records = readAll(pcapng, CaptureFormat.PCAPNG);
 
-        assertThat(records).hasSize((int)WiresharkTools.packetCount(pcapng));
+        assertThat(records).hasSize((int)Tshark.packetCount(pcapng));
         assertSameAsTshark(records, pcapng);
         assertThat(contentsOf(records)).isEqualTo(contentsOf(readAll(capture, CaptureFormat.PCAP)));
     }
@@ -67,16 +91,16 @@ class CaptureReaderWiresharkTest
     @Test
     void shouldReadNanosecondPcapAndPcapngWithNanosecondResolution() throws IOException
     {
-        final Path capture = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        final Path capture = MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE);
         final Path nanos = temp.resolve("nanos.pcap");
         final Path nanosNg = temp.resolve("nanos.pcapng");
-        WiresharkTools.editcap("-F", "nsecpcap", capture.toString(), nanos.toString());
+        Tshark.editcap("-F", "nsecpcap", capture.toString(), nanos.toString());
         // Shift by 123 ns so that the nanosecond digits are not all zero.
         final Path shifted = temp.resolve("shifted.pcap");
-        WiresharkTools.editcap("-F", "nsecpcap", "-t", "0.000000123", nanos.toString(), shifted.toString());
-        WiresharkTools.editcap("-F", "pcapng", shifted.toString(), nanosNg.toString());
+        Tshark.editcap("-F", "nsecpcap", "-t", "0.000000123", nanos.toString(), shifted.toString());
+        Tshark.editcap("-F", "pcapng", shifted.toString(), nanosNg.toString());
 
-        assertThat(WiresharkTools.fileType(shifted)).isEqualTo("nsecpcap");
+        assertThat(Tshark.fileType(shifted)).isEqualTo("nsecpcap");
         final List<Record> fromPcap = readAll(shifted, CaptureFormat.PCAP);
         final List<Record> fromPcapng = readAll(nanosNg, CaptureFormat.PCAPNG);
         assertSameAsTshark(fromPcap, shifted);
@@ -88,11 +112,11 @@ class CaptureReaderWiresharkTest
     @Test
     void shouldReportFramesCutBySnapLengthWithBothLengths() throws IOException
     {
-        final Path capture = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        final Path capture = MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE);
         final Path cut = temp.resolve("cut.pcap");
         final Path cutNg = temp.resolve("cut.pcapng");
-        WiresharkTools.editcap("-F", "pcap", "-s", "60", capture.toString(), cut.toString());
-        WiresharkTools.editcap("-F", "pcapng", cut.toString(), cutNg.toString());
+        Tshark.editcap("-F", "pcap", "-s", "60", capture.toString(), cut.toString());
+        Tshark.editcap("-F", "pcapng", cut.toString(), cutNg.toString());
 
         final List<Record> fromPcap = readAll(cut, CaptureFormat.PCAP);
         final List<Record> fromPcapng = readAll(cutNg, CaptureFormat.PCAPNG);
@@ -107,13 +131,13 @@ class CaptureReaderWiresharkTest
     @Test
     void shouldGiveEachInterfaceOfAMergedCaptureItsOwnLinkType() throws IOException
     {
-        final Path ethernet = SharedCaptures.file("vxlan-vni100-icmp.pcap");
+        final Path ethernet = MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE);
         final Path raw = temp.resolve("raw.pcap");
         final Path merged = temp.resolve("merged.pcapng");
         // Same bytes, declared as raw IP: a second interface with another link type.
-        WiresharkTools.editcap("-T", "rawip", SharedCaptures.file(SharedCaptures.GENEVE_CAPTURE).toString(),
+        Tshark.editcap("-T", "rawip", MirroredTraffic.capture(MirroredTraffic.GENEVE_CAPTURE).toString(),
             raw.toString());
-        WiresharkTools.mergecap("-F", "pcapng", "-w", merged.toString(), ethernet.toString(), raw.toString());
+        Tshark.mergecap("-F", "pcapng", "-w", merged.toString(), ethernet.toString(), raw.toString());
 
         final List<Record> records = readAll(merged, CaptureFormat.PCAPNG);
 
@@ -132,14 +156,16 @@ class CaptureReaderWiresharkTest
         final Path first = temp.resolve("first.pcapng");
         final Path second = temp.resolve("second.pcapng");
         final Path both = temp.resolve("both.pcapng");
-        WiresharkTools.editcap("-F", "pcapng", SharedCaptures.file("vxlan-arp.pcap").toString(), first.toString());
-        WiresharkTools.editcap("-F", "pcapng", SharedCaptures.file("vxlan-vni37-dns.pcap").toString(),
-            second.toString());
+        final Path geneve = MirroredTraffic.capture(MirroredTraffic.GENEVE_CAPTURE);
+        final Path mixed = MirroredTraffic.capture(MirroredTraffic.MIXED_CAPTURE);
+        Tshark.editcap("-F", "pcapng", geneve.toString(), first.toString());
+        Tshark.editcap("-F", "pcapng", mixed.toString(), second.toString());
         Files.write(both, concat(Files.readAllBytes(first), Files.readAllBytes(second)));
 
         final List<Record> records = readAll(both, CaptureFormat.PCAPNG);
 
-        assertThat(records).hasSize(5);
+        // The 10 GENEVE packets, then the 24 of the mix.
+        assertThat(records).hasSize(34);
         assertSameAsTshark(records, both);
     }
 
@@ -243,12 +269,12 @@ class CaptureReaderWiresharkTest
 
     static void assertSameAsTshark(final List<Record> records, final Path file) throws IOException
     {
-        final List<WiresharkTools.Frame> frames = WiresharkTools.frames(file);
+        final List<Tshark.Frame> frames = Tshark.frames(file);
         assertThat(records).hasSameSizeAs(frames);
         for (int i = 0; i < records.size(); i++)
         {
             final Record record = records.get(i);
-            final WiresharkTools.Frame frame = frames.get(i);
+            final Tshark.Frame frame = frames.get(i);
             assertThat(record.originalLength).as("frame %d length of %s", i + 1, file).isEqualTo(frame.length());
             assertThat(record.capturedLength).as("frame %d captured length", i + 1).isEqualTo(frame.capturedLength());
             assertThat(record.hasTimestamp ? epoch(record.timestampNanos) : "").as("frame %d time", i + 1)

@@ -4,6 +4,9 @@ import static io.trafficmirror.core.capture.CaptureReaderWiresharkTest.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.SharedCaptures;
+import io.trafficmirror.testing.Tshark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,9 +30,20 @@ class PcapWriterTest
     Path temp;
 
     @Test
+    void shouldReproduceEveryCaptureOfTheProjectsOwnTrafficByteForByteAfterItsHeader() throws IOException
+    {
+        assertReproducesByteForByte(MirroredTraffic.captures());
+    }
+
+    @Test
     void shouldReproduceEveryRealCaptureByteForByteAfterItsHeader() throws IOException
     {
-        for (final Path original : SharedCaptures.all())
+        assertReproducesByteForByte(SharedCaptures.all());
+    }
+
+    private void assertReproducesByteForByte(final List<Path> originals) throws IOException
+    {
+        for (final Path original : originals)
         {
             final Path copy = temp.resolve("copy-" + original.getFileName());
             copyThrough(original, copy, TimestampResolution.MICROSECONDS);
@@ -44,37 +58,37 @@ class PcapWriterTest
     @Test
     void shouldWriteMicrosecondPcapThatWiresharkReadsAsTheOriginal() throws IOException
     {
-        WiresharkTools.assumeAvailable();
-        final Path original = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        Tshark.assumeToolsAvailable();
+        final Path original = MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE);
         final Path copy = temp.resolve("copy.pcap");
 
         copyThrough(original, copy, TimestampResolution.MICROSECONDS);
 
-        assertThat(WiresharkTools.fileType(copy)).isEqualTo("pcap");
-        assertThat(WiresharkTools.packetCount(copy)).isEqualTo(100);
-        assertThat(WiresharkTools.frames(copy)).isEqualTo(WiresharkTools.frames(original));
+        assertThat(Tshark.fileType(copy)).isEqualTo("pcap");
+        assertThat(Tshark.packetCount(copy)).isEqualTo(100);
+        assertThat(Tshark.frames(copy)).isEqualTo(Tshark.frames(original));
     }
 
     @Test
     void shouldWriteNanosecondPcapThatWiresharkReadsToTheNanosecond() throws IOException
     {
-        WiresharkTools.assumeAvailable();
+        Tshark.assumeToolsAvailable();
         final Path original = temp.resolve("nanos.pcap");
-        WiresharkTools.editcap("-F", "nsecpcap", "-t", "0.000000321",
-            SharedCaptures.file(SharedCaptures.AWS_CAPTURE).toString(), original.toString());
+        Tshark.editcap("-F", "nsecpcap", "-t", "0.000000321",
+            MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE).toString(), original.toString());
         final Path copy = temp.resolve("copy.pcap");
 
         copyThrough(original, copy, TimestampResolution.NANOSECONDS);
 
-        assertThat(WiresharkTools.fileType(copy)).isEqualTo("nsecpcap");
-        assertThat(WiresharkTools.frames(copy)).isEqualTo(WiresharkTools.frames(original));
-        assertThat(WiresharkTools.frames(copy).get(0).timeEpoch()).endsWith("321");
+        assertThat(Tshark.fileType(copy)).isEqualTo("nsecpcap");
+        assertThat(Tshark.frames(copy)).isEqualTo(Tshark.frames(original));
+        assertThat(Tshark.frames(copy).get(0).timeEpoch()).endsWith("321");
     }
 
     @Test
     void shouldCutFramesToTheSnapLengthAndKeepTheirOriginalLength() throws IOException
     {
-        WiresharkTools.assumeAvailable();
+        Tshark.assumeToolsAvailable();
         final Path file = temp.resolve("cut.pcap");
         final byte[] frame = CaptureReaderWiresharkTest.frame(1500);
         try (PcapWriter writer = PcapWriter.over(Files.newByteChannel(file, StandardOpenOption.CREATE,
@@ -84,16 +98,16 @@ class PcapWriterTest
             writer.write(1_700_000_000_000_002_000L, ByteBuffer.wrap(frame), 0, 40, 1500);
         }
 
-        final List<WiresharkTools.Frame> frames = WiresharkTools.frames(file);
-        assertThat(frames).extracting(WiresharkTools.Frame::capturedLength).containsExactly(64, 40);
-        assertThat(frames).extracting(WiresharkTools.Frame::length).containsExactly(1500, 1500);
+        final List<Tshark.Frame> frames = Tshark.frames(file);
+        assertThat(frames).extracting(Tshark.Frame::capturedLength).containsExactly(64, 40);
+        assertThat(frames).extracting(Tshark.Frame::length).containsExactly(1500, 1500);
         assertThat(frames.get(0).timeEpoch()).isEqualTo("1700000000.000001000");
     }
 
     @Test
     void shouldWriteFramesLargerThanItsBufferInPieces() throws IOException
     {
-        WiresharkTools.assumeAvailable();
+        Tshark.assumeToolsAvailable();
         final Path file = temp.resolve("large.pcap");
         final byte[] jumbo = CaptureReaderWiresharkTest.frame(200_000);
         try (PcapWriter writer = PcapWriter.create(file))

@@ -1,5 +1,6 @@
 package io.trafficmirror.core.engine;
 
+import io.trafficmirror.testing.FrameBuilder;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
@@ -19,8 +20,8 @@ final class EngineFixtures
     static final String TARGET = "tmt-1";
     static final String FILTER = "tmf-1";
     static final String SESSION = "tms-1";
-    static final int SOURCE_IP = Frames.ip(10, 0, 0, 5);
-    static final int PEER_IP = Frames.ip(198, 51, 100, 7);
+    static final int SOURCE_IP = FrameBuilder.ip(10, 0, 0, 5);
+    static final int PEER_IP = FrameBuilder.ip(198, 51, 100, 7);
 
     private EngineFixtures()
     {

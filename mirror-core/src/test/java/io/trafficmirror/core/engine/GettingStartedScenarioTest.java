@@ -3,12 +3,13 @@ package io.trafficmirror.core.engine;
 import io.trafficmirror.core.capture.CaptureReader;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.json.AwsJsonConfiguration;
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.SharedCaptures;
 import io.trafficmirror.vxlan.ResultCode;
 import io.trafficmirror.vxlan.VxlanFrameDecoder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,25 +17,32 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The AWS getting-started scenario (examples/getting-started.json: reject SSH, accept all else, amazon-dns) run
- * over the real inner frames of a capture taken on an AWS mirror target, end to end through loopback UDP.
+ * end to end through loopback UDP over an instance's traffic the test builds, and over the real inner frames of a
+ * capture taken on an AWS mirror target where that capture is beside the clone.
  */
 class GettingStartedScenarioTest
 {
-    private static final Path CAPTURE = Path.of(System.getProperty("trafficmirror.shared.dir", "../../shared"),
-        "data", "vxlan", "aws-traffic-mirror-ssh-dns-ntp.pcap");
+    @Test
+    void shouldMirrorEverythingButSshOfTheInstancesTrafficWithTheScenariosVni() throws Exception
+    {
+        assertMirrorsEverythingButSsh(MirroredTraffic.instanceFrames());
+    }
 
     @Test
     void shouldMirrorEverythingButSshOfTheRealCaptureWithTheScenariosVni() throws Exception
     {
-        assumeTrue(Files.isReadable(CAPTURE), "the shared captures are not beside this checkout: " + CAPTURE);
+        final List<byte[]> inner = innerFrames(SharedCaptures.file(SharedCaptures.AWS_CAPTURE));
+        assertThat(inner).hasSize(100);
+        assertMirrorsEverythingButSsh(inner);
+    }
+
+    private static void assertMirrorsEverythingButSsh(final List<byte[]> inner) throws Exception
+    {
         final MirrorConfiguration configuration =
             AwsJsonConfiguration.defaults().read(Path.of("..", "examples", "getting-started.json"));
-        final List<byte[]> inner = innerFrames(CAPTURE);
-        assertThat(inner).hasSize(100);
         // The oracle: SSH is TCP with port 22 on either side (IPv4 without options in this capture).
         final List<byte[]> expected = inner.stream().filter(f -> !isSsh(f)).collect(Collectors.toList());
         assertThat(expected).hasSizeBetween(1, 99);
@@ -58,9 +66,9 @@ class GettingStartedScenarioTest
                 .isEqualTo(expected.stream().map(ByteBuffer::wrap).collect(Collectors.toSet()));
             final MetricsSnapshot.SourceMetrics metrics =
                 engine.metrics().sources().get(configuration.sessions().get(0).networkInterfaceId());
-            assertThat(metrics.offeredPackets()).isEqualTo(100);
+            assertThat(metrics.offeredPackets()).isEqualTo(inner.size());
             assertThat(metrics.notMirroredByReason()).containsOnlyKeys(NotMirroredReason.REJECTED)
-                .containsEntry(NotMirroredReason.REJECTED, 100L - expected.size());
+                .containsEntry(NotMirroredReason.REJECTED, (long)(inner.size() - expected.size()));
         }
     }
 

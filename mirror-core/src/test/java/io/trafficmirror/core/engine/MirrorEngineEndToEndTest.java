@@ -2,6 +2,7 @@ package io.trafficmirror.core.engine;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.filter.TrafficDirection;
+import io.trafficmirror.testing.FrameBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -18,7 +19,7 @@ import static io.trafficmirror.core.engine.EngineFixtures.TARGET;
 import static io.trafficmirror.core.engine.EngineFixtures.configuration;
 import static io.trafficmirror.core.engine.EngineFixtures.gettingStartedFilter;
 import static io.trafficmirror.core.engine.EngineFixtures.session;
-import static io.trafficmirror.core.engine.Frames.ipv4;
+import static io.trafficmirror.testing.FrameBuilder.ipv4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MirrorEngineEndToEndTest
@@ -35,9 +36,9 @@ class MirrorEngineEndToEndTest
             final byte[] sshIn = ipv4(6, PEER_IP, SOURCE_IP, 40000, 22, 120);
             final byte[] sshOut = ipv4(6, SOURCE_IP, PEER_IP, 22, 40000, 200);
             final byte[] httpsIn = ipv4(6, PEER_IP, SOURCE_IP, 40001, 443, 1500);
-            final byte[] dnsOut = ipv4(17, SOURCE_IP, Frames.ip(192, 0, 2, 53), 5000, 53, 90);
-            final byte[] resolverDns = ipv4(17, SOURCE_IP, Frames.ip(10, 0, 0, 2), 5001, 53, 90);
-            final byte[] notOurs = ipv4(17, Frames.ip(10, 9, 9, 9), Frames.ip(10, 9, 9, 8), 1, 2, 80);
+            final byte[] dnsOut = ipv4(17, SOURCE_IP, FrameBuilder.ip(192, 0, 2, 53), 5000, 53, 90);
+            final byte[] resolverDns = ipv4(17, SOURCE_IP, FrameBuilder.ip(10, 0, 0, 2), 5001, 53, 90);
+            final byte[] notOurs = ipv4(17, FrameBuilder.ip(10, 9, 9, 9), FrameBuilder.ip(10, 9, 9, 8), 1, 2, 80);
             final byte[] arp = arpRequest();
 
             final MirrorEngine engine = MirrorEngine.builder().configuration(configuration)
@@ -45,7 +46,7 @@ class MirrorEngineEndToEndTest
             engine.start();
             final SourceHandle source = engine.source(SOURCE);
             final InetSocketAddress sinkAddress = sink.address();
-            final byte[] ownOutput = ipv4(17, SOURCE_IP, Frames.ip(127, 0, 0, 1), 50000, sinkAddress.getPort(), 100);
+            final byte[] ownOutput = ipv4(17, SOURCE_IP, FrameBuilder.ip(127, 0, 0, 1), 50000, sinkAddress.getPort(), 100);
 
             assertThat(source.offer(ByteBuffer.wrap(sshIn))).isEqualTo(OfferResult.NOT_MIRRORED);
             assertThat(source.offer(ByteBuffer.wrap(sshOut))).isEqualTo(OfferResult.NOT_MIRRORED);
@@ -164,9 +165,9 @@ class MirrorEngineEndToEndTest
     private static byte[] arpRequest()
     {
         final ByteBuffer b = ByteBuffer.allocate(42);
-        b.put(new byte[]{-1, -1, -1, -1, -1, -1}).put(Frames.MAC_B).putShort((short)0x0806);
+        b.put(new byte[]{-1, -1, -1, -1, -1, -1}).put(FrameBuilder.MAC_B).putShort((short)0x0806);
         b.putShort((short)1).putShort((short)0x0800).put((byte)6).put((byte)4).putShort((short)1);
-        b.put(Frames.MAC_B).putInt(PEER_IP).put(new byte[6]).putInt(SOURCE_IP);
+        b.put(FrameBuilder.MAC_B).putInt(PEER_IP).put(new byte[6]).putInt(SOURCE_IP);
         return b.array();
     }
 }

@@ -19,7 +19,7 @@ import static io.trafficmirror.core.engine.EngineFixtures.TARGET;
 import static io.trafficmirror.core.engine.EngineFixtures.configuration;
 import static io.trafficmirror.core.engine.EngineFixtures.gettingStartedFilter;
 import static io.trafficmirror.core.engine.EngineFixtures.session;
-import static io.trafficmirror.core.engine.Frames.ipv4;
+import static io.trafficmirror.testing.FrameBuilder.ipv4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -8,6 +8,7 @@ import io.trafficmirror.core.config.Quotas;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.trafficmirror.testing.FrameBuilder;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static io.trafficmirror.core.engine.EngineFixtures.PEER_IP;
 import static io.trafficmirror.core.engine.EngineFixtures.gettingStartedFilter;
-import static io.trafficmirror.core.engine.Frames.ipv4;
+import static io.trafficmirror.testing.FrameBuilder.ipv4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,8 +60,8 @@ class SenderSupervisionTest
         engine.start();
         final SourceHandle toBad = engine.source("eni-a");
         final SourceHandle toGood = engine.source("eni-b");
-        final ByteBuffer frameA = ByteBuffer.wrap(ipv4(17, PEER_IP, Frames.ip(10, 0, 0, 5), 1000, 2000, 200));
-        final ByteBuffer frameB = ByteBuffer.wrap(ipv4(17, PEER_IP, Frames.ip(10, 0, 0, 6), 1000, 2000, 200));
+        final ByteBuffer frameA = ByteBuffer.wrap(ipv4(17, PEER_IP, FrameBuilder.ip(10, 0, 0, 5), 1000, 2000, 200));
+        final ByteBuffer frameB = ByteBuffer.wrap(ipv4(17, PEER_IP, FrameBuilder.ip(10, 0, 0, 6), 1000, 2000, 200));
         for (int i = 0; i < COPIES; i++)
         {
             assertThat(toBad.offer(frameA.duplicate())).isEqualTo(OfferResult.QUEUED);
@@ -126,8 +127,8 @@ class SenderSupervisionTest
         engine.start();
         final SourceHandle toBad = engine.source("eni-a");
         final SourceHandle toGood = engine.source("eni-b");
-        final ByteBuffer frameA = ByteBuffer.wrap(ipv4(17, PEER_IP, Frames.ip(10, 0, 0, 5), 1000, 2000, 200));
-        final ByteBuffer frameB = ByteBuffer.wrap(ipv4(17, PEER_IP, Frames.ip(10, 0, 0, 6), 1000, 2000, 200));
+        final ByteBuffer frameA = ByteBuffer.wrap(ipv4(17, PEER_IP, FrameBuilder.ip(10, 0, 0, 5), 1000, 2000, 200));
+        final ByteBuffer frameB = ByteBuffer.wrap(ipv4(17, PEER_IP, FrameBuilder.ip(10, 0, 0, 6), 1000, 2000, 200));
         toBad.offer(frameA.duplicate());
         entered.await();
         long delivered = 0;

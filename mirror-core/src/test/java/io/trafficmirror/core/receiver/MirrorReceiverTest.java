@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.management.ThreadMXBean;
 import io.trafficmirror.core.capture.CaptureFormat;
 import io.trafficmirror.core.capture.CaptureReader;
-import io.trafficmirror.core.capture.SharedCaptures;
-import io.trafficmirror.core.capture.WiresharkTools;
 import io.trafficmirror.filter.Cidr;
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.SharedCaptures;
+import io.trafficmirror.testing.Tshark;
 import io.trafficmirror.vxlan.OuterHeadersEncoder;
 import io.trafficmirror.vxlan.VxlanHeaderEncoder;
 import java.io.IOException;
@@ -49,9 +51,19 @@ class MirrorReceiverTest
     Path temp;
 
     @Test
+    void shouldHandEveryFrameOfTheProjectsVxlanTrafficToTheHandlerWithItsVniAndSender() throws Exception
+    {
+        assertHandsEveryFrame(MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE), MirroredTraffic.VXLAN_VNI);
+    }
+
+    @Test
     void shouldHandEveryRealAwsFrameToTheHandlerWithItsVniAndSender() throws Exception
     {
-        final Path capture = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        assertHandsEveryFrame(SharedCaptures.file(SharedCaptures.AWS_CAPTURE), AWS_VNI);
+    }
+
+    private void assertHandsEveryFrame(final Path capture, final int vni) throws Exception
+    {
         final List<byte[]> payloads = UdpPayloads.of(capture, 4789);
         final List<Delivered> delivered = new CopyOnWriteArrayList<>();
         try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).handler(collectInto(delivered))
@@ -69,13 +81,13 @@ class MirrorReceiverTest
                 assertThat(delivered.get(i).frame).isEqualTo(Arrays.copyOfRange(payload, 8, payload.length));
                 assertThat(delivered.get(i).sender).isEqualTo(sender.localAddress());
             }
-            assertThat(delivered).extracting(d -> d.vni).containsOnly(AWS_VNI);
+            assertThat(delivered).extracting(d -> d.vni).containsOnly(vni);
             assertThat(receiver.counters()).isEqualTo(new ReceiverCounters(100, 100,
                 payloads.stream().mapToLong(p -> p.length - 8).sum(), 0, 0, 0, 0));
         }
-        if (WiresharkTools.available())
+        if (Tshark.toolsAvailable())
         {
-            assertThat(tsharkColumn(capture, "vxlan.vni")).containsOnly(String.valueOf(AWS_VNI));
+            assertThat(tsharkColumn(capture, "vxlan.vni")).containsOnly(String.valueOf(vni));
         }
     }
 
@@ -97,9 +109,19 @@ class MirrorReceiverTest
     }
 
     @Test
+    void shouldDecodeTheProjectsGenevePayloadsWhenToldTheyAreGeneve() throws Exception
+    {
+        assertDecodesGeneve(MirroredTraffic.capture(MirroredTraffic.GENEVE_CAPTURE));
+    }
+
+    @Test
     void shouldDecodeRealGenevePayloadsWhenToldTheyAreGeneve() throws Exception
     {
-        final Path capture = SharedCaptures.file(SharedCaptures.GENEVE_CAPTURE);
+        assertDecodesGeneve(SharedCaptures.file(SharedCaptures.GENEVE_CAPTURE));
+    }
+
+    private void assertDecodesGeneve(final Path capture) throws Exception
+    {
         final List<byte[]> payloads = UdpPayloads.of(capture, 6081);
         final List<Delivered> delivered = new CopyOnWriteArrayList<>();
         try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
@@ -117,7 +139,7 @@ class MirrorReceiverTest
                 final int header = 8 + (payload[0] & 0x3F) * 4;
                 assertThat(delivered.get(i).frame).isEqualTo(Arrays.copyOfRange(payload, header, payload.length));
             }
-            final List<Integer> expectedVnis = WiresharkTools.available()
+            final List<Integer> expectedVnis = Tshark.toolsAvailable()
                 ? tsharkColumn(capture, "geneve.vni").stream().map(Integer::decode).collect(Collectors.toList())
                 : Collections.nCopies(10, 123);
             assertThat(delivered).extracting(d -> d.vni).isEqualTo(expectedVnis);
@@ -125,11 +147,39 @@ class MirrorReceiverTest
     }
 
     @Test
+    void shouldWriteOnePcapPerVniThatTsharkReadsAsTheInnerFramesOfTheProjectsOriginals(@TempDir final Path sent)
+        throws Exception
+    {
+        Tshark.assumeToolsAvailable();
+        // Three sessions: 100 packets of VNI 4712345, 16 of VNI 100, 4 of VNI 11 with reserved flag bits set.
+        final int[][] sessions = {{100, 0x08, MirroredTraffic.VXLAN_VNI}, {16, 0x08, 100}, {4, 0xFF, 11}};
+        final List<Path> originals = new ArrayList<>();
+        for (final int[] session : sessions)
+        {
+            final List<byte[]> packets = new ArrayList<>();
+            for (int i = 0; i < session[0]; i++)
+            {
+                packets.add(MirroredTraffic.vxlan(i, session[1], session[2]));
+            }
+            final Path original = sent.resolve("vni-" + session[2] + "-sent.pcap");
+            Pcap.write(original, packets);
+            originals.add(original);
+        }
+        assertOnePcapPerVni(originals, new String[] {"vni-" + MirroredTraffic.VXLAN_VNI + ".pcap", "vni-100.pcap",
+            "vni-11.pcap"});
+    }
+
+    @Test
     void shouldWriteOnePcapPerVniThatTsharkReadsAsTheInnerFramesOfTheOriginals() throws Exception
     {
-        WiresharkTools.assumeAvailable();
+        Tshark.assumeToolsAvailable();
         final List<Path> originals = List.of(SharedCaptures.file(SharedCaptures.AWS_CAPTURE),
             SharedCaptures.file("vxlan-vni100-icmp.pcap"), SharedCaptures.file("vxlan-reserved-bits-set.pcap"));
+        assertOnePcapPerVni(originals, new String[] {"vni-5569041.pcap", "vni-100.pcap", "vni-11.pcap"});
+    }
+
+    private void assertOnePcapPerVni(final List<Path> originals, final String[] perVni) throws Exception
+    {
         final List<byte[]> payloads = new ArrayList<>();
         for (final Path original : originals)
         {
@@ -143,13 +193,12 @@ class MirrorReceiverTest
             assertThat(receiver.counters().accepted()).isEqualTo(120);
         }
 
-        assertThat(fileNames(temp)).containsExactlyInAnyOrder("vni-5569041.pcap", "vni-100.pcap", "vni-11.pcap");
-        final String[] perVni = {"vni-5569041.pcap", "vni-100.pcap", "vni-11.pcap"};
+        assertThat(fileNames(temp)).containsExactlyInAnyOrder(perVni);
         for (int i = 0; i < originals.size(); i++)
         {
             final Path original = originals.get(i);
             final Path written = temp.resolve(perVni[i]);
-            assertThat(WiresharkTools.packetCount(written)).isEqualTo(WiresharkTools.packetCount(original));
+            assertThat(Tshark.packetCount(written)).isEqualTo(Tshark.packetCount(original));
             final List<String[]> ours = tsharkRows(written, INNER_FIELDS);
             final List<String[]> theirs = tsharkRows(original, INNER_FIELDS);
             assertThat(ours).hasSameSizeAs(theirs);
@@ -171,7 +220,7 @@ class MirrorReceiverTest
     @Test
     void shouldRotatePerVniFilesBySizeWithoutLosingOrReorderingFrames() throws Exception
     {
-        final Path capture = SharedCaptures.file(SharedCaptures.AWS_CAPTURE);
+        final Path capture = MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE);
         final List<byte[]> payloads = UdpPayloads.of(capture, 4789);
         try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).pcapPerVni(temp, 4096).open();
             LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
@@ -182,7 +231,7 @@ class MirrorReceiverTest
 
         final List<String> names = fileNames(temp);
         assertThat(names.size()).isGreaterThan(3);
-        assertThat(names).allMatch(name -> name.matches("vni-5569041-\\d{6}\\.pcap"));
+        assertThat(names).allMatch(name -> name.matches("vni-" + MirroredTraffic.VXLAN_VNI + "-\\d{6}\\.pcap"));
         final List<byte[]> frames = new ArrayList<>();
         for (final String name : names)
         {
@@ -192,9 +241,9 @@ class MirrorReceiverTest
                 size -> assertThat(size).isLessThanOrEqualTo(4096),
                 size -> assertThat(inFile).hasSize(1));
             frames.addAll(inFile);
-            if (WiresharkTools.available())
+            if (Tshark.toolsAvailable())
             {
-                assertThat(WiresharkTools.packetCount(file)).isEqualTo(inFile.size());
+                assertThat(Tshark.packetCount(file)).isEqualTo(inFile.size());
             }
         }
         assertThat(frames).hasSize(100);
@@ -548,7 +597,8 @@ class MirrorReceiverTest
     void shouldNotAllocatePerDatagramInTheSteadyState() throws Exception
     {
         final long[] sum = new long[1];
-        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT).allowVnis(5_569_041)
+        try (MirrorReceiver receiver = MirrorReceiver.builder().bind(LOOPBACK_ANY_PORT)
+            .allowVnis(MirroredTraffic.VXLAN_VNI)
             .allowSenders(List.of(Cidr.parse("127.0.0.0/8")))
             .handler((vni, sender, nanos, frame) -> sum[0] += frame.get(frame.position())).open();
             LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
@@ -565,7 +615,7 @@ class MirrorReceiverTest
                 }
             });
             loop.start();
-            final List<byte[]> payloads = UdpPayloads.of(SharedCaptures.file(SharedCaptures.AWS_CAPTURE), 4789);
+            final List<byte[]> payloads = UdpPayloads.of(MirroredTraffic.capture(MirroredTraffic.VXLAN_CAPTURE), 4789);
             sender.send(payloads, () -> receiver.counters().received());
             final ThreadMXBean threads =
                 (ThreadMXBean)ManagementFactory.getThreadMXBean();

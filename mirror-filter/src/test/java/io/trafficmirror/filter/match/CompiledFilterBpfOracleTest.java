@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.packet.FrameBuilder;
+import io.trafficmirror.testing.FrameBuilder;
 import io.trafficmirror.filter.packet.PacketHeaders;
 import io.trafficmirror.filter.packet.RandomFrames;
 

@@ -8,12 +8,14 @@ import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.packet.FrameBuilder;
 import io.trafficmirror.filter.packet.PacketHeaders;
-import io.trafficmirror.filter.packet.PcapFile;
+import io.trafficmirror.testing.FrameBuilder;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.SharedCaptures;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -31,6 +33,7 @@ class CompiledFilterSemanticsTest
 {
     private static final int SOURCE = 0x0A00_0005;          // 10.0.0.5, the source interface
     private static final int PEER = 0xC633_6407;            // 198.51.100.7
+    private static final int INSTANCE = 0xAC1F_00EE;        // 172.31.0.238, a mirrored instance in the default VPC
 
     enum Evaluator
     {
@@ -231,10 +234,43 @@ class CompiledFilterSemanticsTest
             .isEqualTo(Verdict.of(Verdict.REASON_AWS_EXCLUDED, 0));
     }
 
+    /**
+     * A mirrored instance in the default VPC (172.31.0.0/16, resolver at + 2): its DNS to 172.31.0.2 is Amazon DNS,
+     * its SSH is not. The same frames, in both directions, as the real AWS capture holds them.
+     */
+    @ParameterizedTest
+    @EnumSource(Evaluator.class)
+    void shouldTreatDnsToTheVpcResolverAsAmazonDnsAndSshAsOrdinaryTraffic(final Evaluator evaluator)
+    {
+        final int resolver = 0xAC1F_0002; // 172.31.0.2
+        final List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 20; i++)
+        {
+            frames.add(udp(INSTANCE, resolver, 40_000 + i, 53).build());
+            frames.add(udp(resolver, INSTANCE, 53, 40_000 + i).build());
+            frames.add(tcp(PEER, INSTANCE, 50_000 + i, 22).build());
+            frames.add(tcp(INSTANCE, PEER, 22, 50_000 + i).build());
+        }
+        assertThat(amazonDnsAndSsh(evaluator, frames)).containsExactly(40, 40);
+    }
+
     /** The real AWS capture: the inner DNS to 172.31.0.2 (default VPC 172.31.0.0/16, resolver + 2) and SSH. */
     @ParameterizedTest
     @EnumSource(Evaluator.class)
     void shouldTreatTheRealAwsCapturesDnsToTheVpcResolverAsAmazonDns(final Evaluator evaluator) throws IOException
+    {
+        final List<byte[]> frames = new ArrayList<>();
+        for (final Pcap.Packet outer : Pcap.read(SharedCaptures.file(SharedCaptures.AWS_CAPTURE)))
+        {
+            frames.add(Arrays.copyOfRange(outer.data(), 14 + 20 + 8 + 8, outer.data().length));
+        }
+        final int[] counts = amazonDnsAndSsh(evaluator, frames);
+        assertThat(counts[0]).as("DNS packets tshark finds in the capture").isEqualTo(16);
+        assertThat(counts[1]).isGreaterThan(50);
+    }
+
+    /** Checks the verdicts on the DNS and SSH frames among the inner frames of instance 172.31.0.238; counts them. */
+    private int[] amazonDnsAndSsh(final Evaluator evaluator, final List<byte[]> frames)
     {
         final MatchOptions vpc = MatchOptions.builder().addVpcCidrBlock(Cidr.parse("172.31.0.0/16")).build();
         final FilterRule in = rule(TrafficDirection.INGRESS, 100, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0").build();
@@ -243,16 +279,13 @@ class CompiledFilterSemanticsTest
         final Matcher withDns = evaluator.factory.apply(
             MirrorFilter.builder().id("tmf-aws").addRule(in).addRule(out).addNetworkService(NetworkService.AMAZON_DNS).build(),
             vpc);
-        final int sourceInterface = 0xAC1F_00EE; // 172.31.0.238
         int dns = 0;
         int ssh = 0;
-        for (final PcapFile.Frame outer :
-            PcapFile.read(PcapFile.sharedDir().resolve("data/vxlan/aws-traffic-mirror-ssh-dns-ntp.pcap")))
+        for (final byte[] inner : frames)
         {
-            final byte[] inner = Arrays.copyOfRange(outer.bytes(), 14 + 20 + 8 + 8, outer.bytes().length);
             headers.parseEthernet(inner, 0, inner.length);
             final TrafficDirection direction =
-                headers.destinationIpv4() == sourceInterface ? TrafficDirection.INGRESS : TrafficDirection.EGRESS;
+                headers.destinationIpv4() == INSTANCE ? TrafficDirection.INGRESS : TrafficDirection.EGRESS;
             final int port = ByteBuffer.wrap(inner).getShort(14 + 20 + 2) & 0xFFFF;
             final int sourcePort = ByteBuffer.wrap(inner).getShort(14 + 20) & 0xFFFF;
             if (port == 53 || sourcePort == 53)
@@ -267,8 +300,7 @@ class CompiledFilterSemanticsTest
                 assertThat(plain.match(headers, direction)).isEqualTo(Verdict.of(Verdict.REASON_RULE_ACCEPTED, 100));
             }
         }
-        assertThat(dns).as("DNS packets tshark finds in the capture").isEqualTo(16);
-        assertThat(ssh).isGreaterThan(50);
+        return new int[] {dns, ssh};
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.PortRange;
 import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.packet.FrameBuilder;
+import io.trafficmirror.testing.FrameBuilder;
 import io.trafficmirror.filter.packet.RandomFrames;
 
 import java.util.ArrayList;

@@ -2,19 +2,18 @@ package io.trafficmirror.filter.packet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trafficmirror.testing.FrameBuilder;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.Tshark;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,9 +27,9 @@ class PacketHeadersTsharkOracleTest
     private static final RandomFrames.Shape WELL_FORMED = new RandomFrames.Shape(false, true, 2, true);
 
     @Test
-    void shouldAgreeWithTsharkOnAddressesProtocolAndPortsOfACaptureTheTestWrites(@TempDir final Path dir) throws Exception
+    void shouldAgreeWithTsharkOnAddressesProtocolAndPortsOfACaptureTheTestWrites(@TempDir final Path dir) throws IOException
     {
-        Assumptions.assumeTrue(tsharkAvailable(), "tshark not installed: install it (CI does) to run this oracle");
+        Tshark.assumeAvailable();
         final SplittableRandom random = new SplittableRandom(2026);
         final List<byte[]> frames = new ArrayList<>();
         while (frames.size() < 3000)
@@ -44,7 +43,7 @@ class PacketHeadersTsharkOracleTest
             }
         }
         final Path capture = dir.resolve("random.pcap");
-        PcapFile.write(capture, frames, 65535);
+        Pcap.write(capture, frames);
         final List<String[]> rows = tshark(capture);
         assertThat(rows).hasSize(frames.size());
 
@@ -125,47 +124,20 @@ class PacketHeadersTsharkOracleTest
         return InetAddress.getByAddress(ByteBuffer.allocate(16).putLong(high).putLong(low).array());
     }
 
-    private static boolean tsharkAvailable()
-    {
-        try
-        {
-            final Process process = new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        }
-        catch (final IOException | InterruptedException e)
-        {
-            return false;
-        }
-    }
-
     /** One row per frame: ip.src, ip.dst, ip.proto, ipv6.src, ipv6.dst, tcp ports, udp ports (outermost only). */
-    private static List<String[]> tshark(final Path capture) throws Exception
+    private static List<String[]> tshark(final Path capture) throws IOException
     {
-        final Process process = new ProcessBuilder("tshark", "-n", "-r", capture.toString(),
-            "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
-            "-T", "fields", "-E", "occurrence=f", "-E", "separator=/t",
-            "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "ipv6.src", "-e", "ipv6.dst",
-            "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport", "-e", "udp.dstport")
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        final List<String[]> rows = new ArrayList<>();
-        for (final String line : output.split("\n", -1))
-        {
-            if (!line.isEmpty())
-            {
-                rows.add(Arrays.copyOf(line.split("\t", -1), 9));
-            }
-        }
+        final List<String[]> rows = Tshark.fields(capture,
+            List.of("-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"),
+            "ip.src", "ip.dst", "ip.proto", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport",
+            "udp.dstport");
         for (final String[] row : rows)
         {
             for (int i = 0; i < row.length; i++)
             {
-                row[i] = row[i] == null ? "" : row[i];
+                row[i] = Tshark.first(row[i]);
             }
         }
-        Files.deleteIfExists(capture);
         return rows;
     }
 }

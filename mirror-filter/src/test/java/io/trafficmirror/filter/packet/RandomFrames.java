@@ -1,5 +1,6 @@
 package io.trafficmirror.filter.packet;
 
+import io.trafficmirror.testing.FrameBuilder;
 import java.util.SplittableRandom;
 
 /**

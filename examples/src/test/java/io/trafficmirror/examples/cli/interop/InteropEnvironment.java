@@ -2,8 +2,6 @@ package io.trafficmirror.examples.cli.interop;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,8 +11,6 @@ import java.util.Locale;
  */
 final class InteropEnvironment
 {
-    private static final String AWS_CAPTURE = "aws-traffic-mirror-ssh-dns-ntp.pcap";
-
     private InteropEnvironment()
     {
     }
@@ -35,15 +31,5 @@ final class InteropEnvironment
             "not root: skipping " + what + " (it creates a network namespace; CI runs it as root)");
         assumeTrue(Commands.succeeds("ip", "-V"), "iproute2 (ip) is not installed: skipping " + what);
         assumeTshark(what);
-    }
-
-    /** The real AWS capture, which stays in the shared directory outside the project. */
-    static Path awsCapture()
-    {
-        final Path file = Path.of(System.getProperty("trafficmirror.shared.dir", "../../shared"), "data", "vxlan",
-            AWS_CAPTURE);
-        assumeTrue(Files.isReadable(file),
-            "capture " + file + " is missing: set -Dtrafficmirror.shared.dir to the shared directory");
-        return file;
     }
 }

@@ -2,6 +2,10 @@ package io.trafficmirror.examples.cli.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.Tshark;
+import io.trafficmirror.testing.TsharkCapture;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,10 +76,10 @@ class KernelVxlanReceiveInteropTest
         final List<byte[]> sent;
         final List<byte[]> sentOnOtherVni;
         // The captures start first (tshark can take seconds to start on a busy machine), then the receiver.
-        try (DeviceCapture first = DeviceCapture.launch(namespace, FIRST.name(), sizes.length, CAPTURE_LIMIT,
-                temp.resolve("kernel-" + FIRST.name() + ".pcap"));
-            DeviceCapture second = DeviceCapture.launch(namespace, SECOND.name(), dropped, CAPTURE_LIMIT,
-                temp.resolve("kernel-" + SECOND.name() + ".pcap")))
+        try (TsharkCapture first = TsharkCapture.launch(namespace.exec(), FIRST.name(), null, sizes.length,
+                CAPTURE_LIMIT, temp.resolve("kernel-" + FIRST.name() + ".pcap"));
+            TsharkCapture second = TsharkCapture.launch(namespace.exec(), SECOND.name(), null, dropped,
+                CAPTURE_LIMIT, temp.resolve("kernel-" + SECOND.name() + ".pcap")))
         {
             first.awaitCapturing();
             second.awaitCapturing();
@@ -100,8 +104,8 @@ class KernelVxlanReceiveInteropTest
         }
         assertThat(sentOnOtherVni).hasSize(dropped);
         assertThat(sent).hasSize(sizes.length);
-        assertSameFrames(ClassicPcap.frames(output), sent, output);
-        assertThat(TsharkVerdict.assertReadsCleanly(output)).isEqualTo(sent.size());
+        assertSameFrames(Pcap.frames(output), sent, output);
+        assertThat(Tshark.assertReadsCleanly(output)).isEqualTo(sent.size());
     }
 
     @Test
@@ -111,10 +115,10 @@ class KernelVxlanReceiveInteropTest
         final int[] sizes = {10, 300, 1000};
         final List<byte[]> sentFirst;
         final List<byte[]> sentSecond;
-        try (DeviceCapture first = DeviceCapture.launch(namespace, FIRST.name(), sizes.length, CAPTURE_LIMIT,
-                temp.resolve("kernel-" + FIRST.name() + ".pcap"));
-            DeviceCapture second = DeviceCapture.launch(namespace, SECOND.name(), sizes.length, CAPTURE_LIMIT,
-                temp.resolve("kernel-" + SECOND.name() + ".pcap")))
+        try (TsharkCapture first = TsharkCapture.launch(namespace.exec(), FIRST.name(), null, sizes.length,
+                CAPTURE_LIMIT, temp.resolve("kernel-" + FIRST.name() + ".pcap"));
+            TsharkCapture second = TsharkCapture.launch(namespace.exec(), SECOND.name(), null, sizes.length,
+                CAPTURE_LIMIT, temp.resolve("kernel-" + SECOND.name() + ".pcap")))
         {
             first.awaitCapturing();
             second.awaitCapturing();
@@ -146,10 +150,10 @@ class KernelVxlanReceiveInteropTest
         }
         final Path firstFile = directory.resolve("vni-" + FIRST.vni() + ".pcap");
         final Path secondFile = directory.resolve("vni-" + SECOND.vni() + ".pcap");
-        assertSameFrames(ClassicPcap.frames(firstFile), sentFirst, firstFile);
-        assertSameFrames(ClassicPcap.frames(secondFile), sentSecond, secondFile);
-        assertThat(TsharkVerdict.assertReadsCleanly(firstFile)).isEqualTo(sentFirst.size());
-        assertThat(TsharkVerdict.assertReadsCleanly(secondFile)).isEqualTo(sentSecond.size());
+        assertSameFrames(Pcap.frames(firstFile), sentFirst, firstFile);
+        assertSameFrames(Pcap.frames(secondFile), sentSecond, secondFile);
+        assertThat(Tshark.assertReadsCleanly(firstFile)).isEqualTo(sentFirst.size());
+        assertThat(Tshark.assertReadsCleanly(secondFile)).isEqualTo(sentSecond.size());
     }
 
     /** Sends one UDP datagram per size (that many bytes of payload) through the device to its neighbour. */

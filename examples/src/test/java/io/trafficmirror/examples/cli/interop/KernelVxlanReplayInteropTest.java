@@ -6,6 +6,9 @@ import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.json.AwsJsonConfiguration;
 import io.trafficmirror.examples.cli.MirrorCommand;
+import io.trafficmirror.testing.MirroredTraffic;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.TsharkCapture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -20,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mirror replay} into the Linux kernel's own VXLAN implementation: the getting-started configuration
- * replays the inner frames of the real AWS capture to a kernel {@code vxlan} device (VNI 5569041, port 4789) in a
- * network namespace the test creates, and what the kernel decapsulates on that device must be exactly the frames
- * that are not SSH. Needs root, {@code ip netns} and tshark; skipped with a message otherwise.
+ * replays the frames of a mirrored instance (172.31.0.238, SSH among them) to a kernel {@code vxlan} device
+ * (VNI 5569041, port 4789) in a network namespace the test creates, and what the kernel decapsulates on that
+ * device must be exactly the frames that are not SSH. Needs root, {@code ip netns} and tshark; skipped with a
+ * message otherwise.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KernelVxlanReplayInteropTest
@@ -31,7 +35,6 @@ class KernelVxlanReplayInteropTest
     private static final String CONFIG = "getting-started.json";
     private static final String DEVICE = "vx0";
     private static final int SSH = 22;
-    private static final int OUTER_HEADERS = 14 + 20 + 8 + 8;
 
     private NetworkNamespace namespace;
 
@@ -56,11 +59,11 @@ class KernelVxlanReplayInteropTest
     }
 
     @Test
-    void replayDeliversExactlyTheNonSshInnerFramesOfTheAwsCaptureToTheKernelVxlanDevice() throws Exception
+    void replayDeliversExactlyTheNonSshFramesOfAnInstancesTrafficToTheKernelVxlanDevice() throws Exception
     {
-        final List<byte[]> inner = innerFramesOfTheAwsCapture();
-        final Path input = temp.resolve("aws-inner-frames.pcap");
-        ClassicPcap.write(input, inner);
+        final List<byte[]> inner = MirroredTraffic.instanceFrames();
+        final Path input = temp.resolve("instance-frames.pcap");
+        Pcap.write(input, inner);
         final List<byte[]> expected = new ArrayList<>();
         for (final byte[] frame : inner)
         {
@@ -78,11 +81,11 @@ class KernelVxlanReplayInteropTest
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         final List<byte[]> delivered;
-        try (DeviceCapture capture = DeviceCapture.start(namespace, DEVICE, expected.size(), Duration.ofSeconds(15),
-            captured))
+        try (TsharkCapture capture = TsharkCapture.start(namespace.exec(), DEVICE, null, expected.size(),
+            Duration.ofSeconds(15), captured))
         {
             // The device is not promiscuous: the kernel hands packet sockets the decapsulated frames although their
-            // destination MACs (the AWS instances') are not the device's; only then does the stack drop them.
+            // destination MACs (the instance's peers') are not the device's; only then does the stack drop them.
             assertThat(namespace.ip("-d", "link", "show", DEVICE)).contains("promiscuity 0");
 
             final int exit = MirrorCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
@@ -106,28 +109,6 @@ class KernelVxlanReplayInteropTest
         final MirrorConfiguration configuration = AwsJsonConfiguration.defaults().read(Path.of(CONFIG));
         assertThat(configuration.sessions()).hasSize(1);
         return configuration.sessions().get(0);
-    }
-
-    /**
-     * The inner Ethernet frames of the AWS capture: each packet is Ethernet, IPv4 without options, UDP to 4789 and
-     * an 8-byte VXLAN header, all checked here before the 50 bytes are cut off.
-     */
-    private static List<byte[]> innerFramesOfTheAwsCapture() throws Exception
-    {
-        final List<byte[]> inner = new ArrayList<>();
-        for (final byte[] packet : ClassicPcap.frames(InteropEnvironment.awsCapture()))
-        {
-            assertThat(packet.length).isGreaterThan(OUTER_HEADERS + 14);
-            assertThat(u16(packet, 12)).as("outer EtherType").isEqualTo(0x0800);
-            assertThat(packet[14]).as("outer IPv4 version and header length").isEqualTo((byte)0x45);
-            assertThat(packet[23]).as("outer IP protocol").isEqualTo((byte)17);
-            assertThat(u16(packet, 36)).as("outer UDP destination port").isEqualTo(4789);
-            assertThat(packet[42]).as("VXLAN flags").isEqualTo((byte)0x08);
-            final byte[] frame = new byte[packet.length - OUTER_HEADERS];
-            System.arraycopy(packet, OUTER_HEADERS, frame, 0, frame.length);
-            inner.add(frame);
-        }
-        return inner;
     }
 
     /** TCP to or from port 22 over IPv4 or IPv6 (no extension headers, no VLAN tags: VPC frames carry none). */

@@ -105,6 +105,12 @@ final class NetworkNamespace implements AutoCloseable
         Commands.check("ip", "netns", "exec", name, "bash", "-c", script);
     }
 
+    /** The command prefix that runs a program inside this namespace. */
+    List<String> exec()
+    {
+        return List.of("ip", "netns", "exec", name);
+    }
+
     String name()
     {
         return name;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trafficmirror.examples.cli.MirrorCommand;
+import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.Tshark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -46,7 +48,7 @@ class TsharkReadsOurCapturesInteropTest
         assertThat(exit).as("mirror demo exit code; stderr: %s", err).isZero();
         final Matcher arrived = ARRIVED.matcher(out.toString());
         assertThat(arrived.find()).as("mirror demo output: %s", out).isTrue();
-        final int packets = TsharkVerdict.assertReadsCleanly(output);
+        final int packets = Tshark.assertReadsCleanly(output);
         assertThat(packets).isPositive().isEqualTo(Integer.parseInt(arrived.group(1)));
     }
 
@@ -54,9 +56,9 @@ class TsharkReadsOurCapturesInteropTest
     void theVerdictRejectsAFileWithAMalformedPacket() throws Exception
     {
         final Path broken = temp.resolve("broken.pcap");
-        ClassicPcap.write(broken, List.of(dnsFrameWithLengthsPastItsEnd()));
+        Pcap.write(broken, List.of(dnsFrameWithLengthsPastItsEnd()));
 
-        assertThatThrownBy(() -> TsharkVerdict.assertReadsCleanly(broken))
+        assertThatThrownBy(() -> Tshark.assertReadsCleanly(broken))
             .isInstanceOf(AssertionError.class)
             .hasMessageContaining("malformed or in error");
     }

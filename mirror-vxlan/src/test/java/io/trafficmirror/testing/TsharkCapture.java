@@ -1,4 +1,4 @@
-package io.trafficmirror.examples.cli.interop;
+package io.trafficmirror.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -6,16 +6,18 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * tshark capturing on a device inside a network namespace, in the background, into a classic pcap file; bounded
- * by a packet count and a duration. It captures without promiscuous mode ({@code -p}), so what it sees is what the
- * kernel hands to packet sockets on its own. {@link #close()} stops it if it is still running.
+ * tshark capturing on a device in the background into a classic pcap file, bounded by a packet count and a
+ * duration. It captures without promiscuous mode ({@code -p}), so what it sees is what the kernel hands to packet
+ * sockets on its own. A command prefix ({@code ip netns exec NAME}) runs it inside a network namespace.
+ * {@link #close()} stops it if it is still running.
  */
-final class DeviceCapture implements AutoCloseable
+public final class TsharkCapture implements AutoCloseable
 {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
@@ -25,7 +27,7 @@ final class DeviceCapture implements AutoCloseable
     private final CountDownLatch capturing = new CountDownLatch(1);
     private final StringBuffer log = new StringBuffer();
 
-    private DeviceCapture(final Process process, final Path file, final String device)
+    private TsharkCapture(final Process process, final Path file, final String device)
     {
         this.process = process;
         this.file = file;
@@ -35,52 +37,61 @@ final class DeviceCapture implements AutoCloseable
         reader.start();
     }
 
-    /** Starts tshark on the device and returns once it says it is capturing. */
-    static DeviceCapture start(final NetworkNamespace namespace, final String device, final int packets,
-        final Duration limit, final Path file) throws IOException, InterruptedException
+    /** Starts {@code prefix... tshark -i device} and returns once tshark says it is capturing. */
+    public static TsharkCapture start(final List<String> prefix, final String device, final String filter,
+        final int packets, final Duration limit, final Path file) throws IOException, InterruptedException
     {
-        final DeviceCapture capture = launch(namespace, device, packets, limit, file);
+        final TsharkCapture capture = launch(prefix, device, filter, packets, limit, file);
         capture.awaitCapturing();
         return capture;
     }
 
-    /** Starts tshark on the device without waiting; several captures can then start side by side. */
-    static DeviceCapture launch(final NetworkNamespace namespace, final String device, final int packets,
-        final Duration limit, final Path file) throws IOException
+    /** Starts tshark without waiting, so that several captures can start side by side; a null filter takes all. */
+    public static TsharkCapture launch(final List<String> prefix, final String device, final String filter,
+        final int packets, final Duration limit, final Path file) throws IOException
     {
-        final Process process = new ProcessBuilder("ip", "netns", "exec", namespace.name(),
-            "tshark", "-n", "-p", "-i", device, "-F", "pcap", "-w", file.toString(),
-            "-c", Integer.toString(packets), "-a", "duration:" + limit.toSeconds())
-            .redirectErrorStream(true)
-            .start();
-        return new DeviceCapture(process, file, device);
+        final List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("tshark", "-n", "-p", "-i", device, "-F", "pcap", "-w", file.toString(),
+            "-c", Integer.toString(packets), "-a", "duration:" + limit.toSeconds()));
+        if (filter != null)
+        {
+            command.addAll(List.of("-f", filter));
+        }
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new TsharkCapture(process, file, device);
     }
 
     /** Returns once tshark says it is capturing; stops it and fails if it does not within 15 seconds. */
-    void awaitCapturing() throws IOException, InterruptedException
+    public void awaitCapturing() throws IOException, InterruptedException
     {
         if (!capturing.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
         {
             close();
-            throw new IOException("tshark did not start capturing on " + device + " within " + START_TIMEOUT + ": " +
-                log);
+            throw new IOException("tshark did not start capturing on " + device + " within " + START_TIMEOUT + ": "
+                + log);
         }
         // "Capturing on" comes once dumpcap has opened the device; give it a moment to be reading from it.
-        Thread.sleep(500);
+        Thread.sleep(600);
     }
 
-    /** Waits until tshark has stopped (packet count or duration reached) and returns the frames it wrote. */
-    List<byte[]> frames(final Duration timeout) throws IOException, InterruptedException
+    /** Waits until tshark has stopped (packet count or duration reached) and returns what it wrote. */
+    public List<Pcap.Packet> packets(final Duration timeout) throws IOException, InterruptedException
     {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
         {
             close();
             throw new IOException("tshark on " + device + " did not finish within " + timeout + ": " + log);
         }
-        return ClassicPcap.frames(file);
+        return Pcap.read(file);
     }
 
-    String log()
+    /** As {@link #packets}, the captured bytes alone. */
+    public List<byte[]> frames(final Duration timeout) throws IOException, InterruptedException
+    {
+        return packets(timeout).stream().map(Pcap.Packet::data).toList();
+    }
+
+    public String log()
     {
         return log.toString();
     }
