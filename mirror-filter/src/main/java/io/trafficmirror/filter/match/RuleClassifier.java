@@ -8,6 +8,7 @@ import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.packet.PacketHeaders;
 
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,21 +37,22 @@ import java.util.TreeSet;
  *   {@link AddressSearch} without data-dependent branches; intervals with equal bitmaps share a row.</li>
  * </ul>
  *
- * <p>Bitmap layout. A row is {@code words} longs; bit {@code b} is bit {@code b & 63} of word {@code b >>> 6}.
- * Segment {@code s} (one filter, in the order given) holds its rules in rule-number order at consecutive bits
- * from {@code segmentBit[s]}:
+ * <p>Bitmap layout. Segment {@code s} (one filter, in the order given) holds its rules in rule-number order at
+ * consecutive bits from {@code segmentBit[s]}; the bit of a rule indexes the verdict table. Bit {@code b} of a row
+ * is bit {@code b & 63} of its word {@code b >>> 6}.
  * <ul>
- *   <li>64 rules or fewer in all: every segment is packed into the one word, one after another
- *   ({@code segmentBit[s + 1] = segmentBit[s] + rules of s}), and a mask per segment picks its bits;</li>
- *   <li>more: each segment starts on a word boundary and owns whole words
- *   ({@code segmentFirstWord[s]} up to, not including, {@code segmentEndWord[s]}); the unused high bits of a
- *   segment's last word are never set, so no mask is needed.</li>
+ *   <li>64 rules or fewer in all ("packed"): every segment is packed into one word, one after another
+ *   ({@code segmentBit[s + 1] = segmentBit[s] + rules of s}); each field has one such word per class, and a mask
+ *   per segment picks the segment's bits. The lookup has no data-dependent branch: five words ANDed, masked, and
+ *   the number of trailing zeros indexes the verdict table, whose entry 64 is "no rule matched".</li>
+ *   <li>More: segment {@code s} owns {@code segmentWords[s]} words ({@code segmentBit[s]} is a multiple of 64;
+ *   the unused high bits of its last word are never set), and each field stores, per segment, only the distinct
+ *   rows of that segment's words: with several segments, memory grows with their rules, not with the square of
+ *   them. A class's row in segment {@code s} is found through the field's index, which also records the row's
+ *   first non-zero word; a segment's scan starts at the latest of the five, since every earlier word is zero in
+ *   some field, and stops at the first non-zero AND.</li>
  * </ul>
- * A single filter is the one-segment case: rule {@code i} is bit {@code i}. In a one-word classifier the lookup
- * has no data-dependent branch at all: one word per field, ANDed, masked, and the number of trailing zeros
- * indexes a verdict table whose entry 64 is "no rule matched". With more words, each row also records, per
- * segment, its first non-zero word, and a segment's scan starts at the latest of the five: every earlier word
- * of the segment is zero in some field.
+ * A single filter is the one-segment case: rule {@code i} is bit {@code i}.
  *
  * <p>Immutable after construction (all fields final, arrays never written again), so it may be shared by
  * any number of threads once safely published.
@@ -68,33 +70,37 @@ final class RuleClassifier
     private final int searchSteps;
     /** Verdict per bit, then "no rule matched" up to index 64 at least (the one-word path's sentinel). */
     private final int[] verdicts;
-    private final int words;
     private final int segments;
-    /** One word: the bits of each segment. */
+    /** Whether all rules share one word; else each segment has rows of its own (see the class comment). */
+    private final boolean packed;
+    /** Packed: the bits of each segment. */
     private final long[] segmentMasks;
-    /** Several words: each segment's first word, and one past its last. */
-    private final int[] segmentFirstWord;
-    private final int[] segmentEndWord;
+    /** Not packed: each segment's row length in words, and the bit of its first rule. */
+    private final int[] segmentWords;
+    private final int[] segmentBit;
+
+    // Per field: the class of a packet value; the rows; and, not packed, per class and segment the row's offset
+    // in the rows array and its first non-zero word ({@code index[2 * (class * segments + segment)]} and + 1).
 
     private final int[] protocolClass;
     private final long[] protocolBits;
-    private final int[] protocolFirstWord;
+    private final int[] protocolIndex;
 
     private final char[] sourcePortTop;
     private final char[] sourcePortBlocks;
     private final long[] sourcePortBits;
-    private final int[] sourcePortFirstWord;
+    private final int[] sourcePortIndex;
     private final char[] destinationPortTop;
     private final char[] destinationPortBlocks;
     private final long[] destinationPortBits;
-    private final int[] destinationPortFirstWord;
+    private final int[] destinationPortIndex;
 
     private final AddressSearch sourceSearch;
     private final long[] sourceBits;
-    private final int[] sourceFirstWord;
+    private final int[] sourceIndex;
     private final AddressSearch destinationSearch;
     private final long[] destinationBits;
-    private final int[] destinationFirstWord;
+    private final int[] destinationIndex;
 
     /**
      * Filters' rules side by side, one segment each: one filter's for {@link #match}, any number for
@@ -118,40 +124,34 @@ final class RuleClassifier
             total += segment.size();
             wholeWords += (segment.size() + 63) >>> 6;
         }
-        final boolean packed = total <= 64;
-        this.words = packed ? 1 : wholeWords;
-        this.rules = new FilterRule[words << 6];
+        this.packed = total <= 64;
+        this.rules = new FilterRule[(packed ? 1 : wholeWords) << 6];
         this.segmentMasks = new long[segments];
-        this.segmentFirstWord = new int[segments];
-        this.segmentEndWord = new int[segments];
-        // Every rule, and its bit, in bit order: what the fields below are built from.
+        this.segmentWords = new int[segments];
+        this.segmentBit = new int[segments];
+        // Every rule and its bit, in bit order, and where each segment's rules start among them.
         final FilterRule[] ordered = new FilterRule[total];
         final int[] bits = new int[total];
+        final int[] segmentStart = new int[segments + 1];
         int bit = 0;
         int next = 0;
         for (int s = 0; s < segments; s++)
         {
             final List<FilterRule> segment = segmentRules.get(s);
             final int size = segment.size();
+            segmentStart[s] = next;
+            segmentBit[s] = bit;
             for (int i = 0; i < size; i++)
             {
                 rules[bit + i] = segment.get(i);
                 ordered[next] = segment.get(i);
                 bits[next++] = bit + i;
             }
-            if (packed)
-            {
-                segmentMasks[s] = size == 0 ? 0 : (-1L >>> (64 - size)) << bit;
-                segmentEndWord[s] = 1;
-                bit += size;
-            }
-            else
-            {
-                segmentFirstWord[s] = bit >>> 6;
-                bit += ((size + 63) >>> 6) << 6;
-                segmentEndWord[s] = bit >>> 6;
-            }
+            segmentMasks[s] = packed && size > 0 ? (-1L >>> (64 - size)) << bit : 0;
+            segmentWords[s] = (size + 63) >>> 6;
+            bit += packed ? size : segmentWords[s] << 6;
         }
+        segmentStart[segments] = total;
         this.verdicts = new int[rules.length + 1];
         Arrays.fill(verdicts, NO_RULE_MATCHED);
         for (int b = 0; b < rules.length; b++)
@@ -163,17 +163,18 @@ final class RuleClassifier
                     Verdict.REASON_RULE_ACCEPTED : Verdict.REASON_RULE_REJECTED, rule.ruleNumber());
             }
         }
+        final Layout layout = new Layout(ordered, bits, segmentStart);
 
-        // Family and protocol: per family, class "any other protocol" then one class per protocol named.
-        protocolClass = new int[2 * PROTOCOL_SLOTS];
-        final List<Integer> classFamily = new ArrayList<>();
-        final List<Integer> classProtocol = new ArrayList<>();
+        // Family and protocol: per family, key "any other protocol" then one key per protocol named.
+        final int[] protocolKey = new int[2 * PROTOCOL_SLOTS];
+        final List<Integer> keyFamily = new ArrayList<>();
+        final List<Integer> keyProtocol = new ArrayList<>();
         for (int family = 0; family < 2; family++)
         {
-            final int otherClass = classFamily.size();
-            classFamily.add(family);
-            classProtocol.add(-2);
-            Arrays.fill(protocolClass, family * PROTOCOL_SLOTS, (family + 1) * PROTOCOL_SLOTS, otherClass);
+            final int otherKey = keyFamily.size();
+            keyFamily.add(family);
+            keyProtocol.add(-2);
+            Arrays.fill(protocolKey, family * PROTOCOL_SLOTS, (family + 1) * PROTOCOL_SLOTS, otherKey);
             final TreeSet<Integer> named = new TreeSet<>();
             for (final FilterRule rule : ordered)
             {
@@ -184,68 +185,49 @@ final class RuleClassifier
             }
             for (final int protocol : named)
             {
-                protocolClass[family * PROTOCOL_SLOTS + protocol + 1] = classFamily.size();
-                classFamily.add(family);
-                classProtocol.add(protocol);
+                protocolKey[family * PROTOCOL_SLOTS + protocol + 1] = keyFamily.size();
+                keyFamily.add(family);
+                keyProtocol.add(protocol);
             }
         }
-        final Rows protocolRows = new Rows(classFamily.size(), words);
-        for (int c = 0; c < protocolRows.count; c++)
+        final Storage protocols = storage(layout, keyFamily.size(), (rows, rule, ruleBit) ->
         {
-            for (int i = 0; i < total; i++)
+            for (int key = 0; key < rows.count; key++)
             {
-                final FilterRule rule = ordered[i];
-                if (family(rule) == classFamily.get(c)
-                    && (rule.protocol().isEmpty() || rule.protocol().getAsInt() == classProtocol.get(c)))
+                if (family(rule) == keyFamily.get(key)
+                    && (rule.protocol().isEmpty() || rule.protocol().getAsInt() == keyProtocol.get(key)))
                 {
-                    protocolRows.set(c, bits[i]);
+                    rows.set(key, ruleBit);
                 }
             }
+        });
+        protocolClass = new int[protocolKey.length];
+        for (int slot = 0; slot < protocolKey.length; slot++)
+        {
+            protocolClass[slot] = protocols.keyClass[protocolKey[slot]];
         }
-        protocolBits = protocolRows.bits;
-        protocolFirstWord = firstWords(protocolRows);
+        protocolBits = protocols.bits;
+        protocolIndex = protocols.index;
 
-        final PortField source = new PortField(ordered, bits, true);
+        final PortField source = new PortField(layout, true);
         sourcePortTop = source.top;
         sourcePortBlocks = source.blocks;
-        sourcePortBits = source.rows.bits;
-        sourcePortFirstWord = firstWords(source.rows);
-        final PortField destination = new PortField(ordered, bits, false);
+        sourcePortBits = source.storage.bits;
+        sourcePortIndex = source.storage.index;
+        final PortField destination = new PortField(layout, false);
         destinationPortTop = destination.top;
         destinationPortBlocks = destination.blocks;
-        destinationPortBits = destination.rows.bits;
-        destinationPortFirstWord = firstWords(destination.rows);
+        destinationPortBits = destination.storage.bits;
+        destinationPortIndex = destination.storage.index;
 
-        final AddressField sourceAddresses = new AddressField(ordered, bits, true);
+        final AddressField sourceAddresses = new AddressField(layout, true);
         sourceSearch = sourceAddresses.search;
-        sourceBits = sourceAddresses.rows.bits;
-        sourceFirstWord = firstWords(sourceAddresses.rows);
-        final AddressField destinationAddresses = new AddressField(ordered, bits, false);
+        sourceBits = sourceAddresses.storage.bits;
+        sourceIndex = sourceAddresses.storage.index;
+        final AddressField destinationAddresses = new AddressField(layout, false);
         destinationSearch = destinationAddresses.search;
-        destinationBits = destinationAddresses.rows.bits;
-        destinationFirstWord = firstWords(destinationAddresses.rows);
-    }
-
-    /**
-     * @return per row and segment ({@code row * segments + segment}), the index of the row's first non-zero word
-     *     within the segment's words, or the segment's end word when they are all zero
-     */
-    private int[] firstWords(final Rows rows)
-    {
-        final int[] first = new int[rows.count * segments];
-        for (int row = 0; row < rows.count; row++)
-        {
-            for (int s = 0; s < segments; s++)
-            {
-                int word = segmentFirstWord[s];
-                while (word < segmentEndWord[s] && rows.bits[row * words + word] == 0)
-                {
-                    word++;
-                }
-                first[row * segments + s] = word;
-            }
-        }
-        return first;
+        destinationBits = destinationAddresses.storage.bits;
+        destinationIndex = destinationAddresses.storage.index;
     }
 
     /**
@@ -351,9 +333,9 @@ final class RuleClassifier
         final int destination = destinationClassOf(headers);
         final int[] table = this.verdicts;
         final int segments = this.segments;
-        final int words = this.words;
-        if (words == 1)
+        if (packed)
         {
+            // One row per class, one word each: the class is the row.
             final long bits = protocolBits[protocol] & sourcePortBits[sourcePort] & destinationPortBits[destinationPort]
                 & sourceBits[source] & destinationBits[destination];
             final long[] masks = segmentMasks;
@@ -369,35 +351,10 @@ final class RuleClassifier
             }
             return segments;
         }
-        final int protocolRow = protocol * words;
-        final int sourcePortRow = sourcePort * words;
-        final int destinationPortRow = destinationPort * words;
-        final int sourceRow = source * words;
-        final int destinationRow = destination * words;
-        final int protocolHints = protocol * segments;
-        final int sourcePortHints = sourcePort * segments;
-        final int destinationPortHints = destinationPort * segments;
-        final int sourceHints = source * segments;
-        final int destinationHints = destination * segments;
         for (int s = 0; s < segments; s++)
         {
-            // Words of the segment before the latest first non-zero word of the five rows are zero in one of them.
-            final int start = Math.max(Math.max(protocolFirstWord[protocolHints + s], sourcePortFirstWord[sourcePortHints + s]),
-                Math.max(destinationPortFirstWord[destinationPortHints + s],
-                Math.max(sourceFirstWord[sourceHints + s], destinationFirstWord[destinationHints + s])));
-            final int end = segmentEndWord[s];
-            int verdict = NO_RULE_MATCHED;
-            for (int word = start; word < end; word++)
-            {
-                final long bits = protocolBits[protocolRow + word] & sourcePortBits[sourcePortRow + word]
-                    & destinationPortBits[destinationPortRow + word] & sourceBits[sourceRow + word]
-                    & destinationBits[destinationRow + word];
-                if (bits != 0)
-                {
-                    verdict = table[(word << 6) + Long.numberOfTrailingZeros(bits)];
-                    break;
-                }
-            }
+            final int bit = firstBit(s, protocol, sourcePort, destinationPort, source, destination);
+            final int verdict = bit < 0 ? NO_RULE_MATCHED : table[bit];
             verdicts[s] = verdict;
             if (Verdict.reason(verdict) == Verdict.REASON_RULE_ACCEPTED)
             {
@@ -449,38 +406,183 @@ final class RuleClassifier
         final int destinationPort = destinationPortClassOf(headers);
         final int source = sourceClassOf(headers);
         final int destination = destinationClassOf(headers);
-
-        final int words = this.words;
-        if (words == 1)
+        if (packed)
         {
             final long bits = protocolBits[protocol] & sourcePortBits[sourcePort] & destinationPortBits[destinationPort]
                 & sourceBits[source] & destinationBits[destination];
             // 64 when no bit is set: the verdict table's sentinel.
             return Long.numberOfTrailingZeros(bits);
         }
+        final int bit = firstBit(0, protocol, sourcePort, destinationPort, source, destination);
+        return bit >= 0 ? bit : verdicts.length - 1;
+    }
+
+    /**
+     * Not packed: the first match in one segment, given the packet's five classes.
+     *
+     * @return the matching rule's bit, or -1 when no rule of the segment matches
+     */
+    private int firstBit(final int segment, final int protocol, final int sourcePort, final int destinationPort,
+        final int source, final int destination)
+    {
+        final int[] protocolIndex = this.protocolIndex;
+        final int[] sourcePortIndex = this.sourcePortIndex;
+        final int[] destinationPortIndex = this.destinationPortIndex;
+        final int[] sourceIndex = this.sourceIndex;
+        final int[] destinationIndex = this.destinationIndex;
+        final int segments = this.segments;
+        final int protocolAt = 2 * (protocol * segments + segment);
+        final int sourcePortAt = 2 * (sourcePort * segments + segment);
+        final int destinationPortAt = 2 * (destinationPort * segments + segment);
+        final int sourceAt = 2 * (source * segments + segment);
+        final int destinationAt = 2 * (destination * segments + segment);
         // Words before the latest first non-zero word of the five rows are zero in at least one of them.
-        final int start = Math.max(Math.max(protocolFirstWord[protocol], sourcePortFirstWord[sourcePort]),
-            Math.max(destinationPortFirstWord[destinationPort],
-            Math.max(sourceFirstWord[source], destinationFirstWord[destination])));
-        final int protocolRow = protocol * words;
-        final int sourcePortRow = sourcePort * words;
-        final int destinationPortRow = destinationPort * words;
-        final int sourceRow = source * words;
-        final int destinationRow = destination * words;
-        for (int word = start; word < words; word++)
+        final int start = Math.max(Math.max(protocolIndex[protocolAt + 1], sourcePortIndex[sourcePortAt + 1]),
+            Math.max(destinationPortIndex[destinationPortAt + 1],
+            Math.max(sourceIndex[sourceAt + 1], destinationIndex[destinationAt + 1])));
+        final int end = segmentWords[segment];
+        final int protocolRow = protocolIndex[protocolAt];
+        final int sourcePortRow = sourcePortIndex[sourcePortAt];
+        final int destinationPortRow = destinationPortIndex[destinationPortAt];
+        final int sourceRow = sourceIndex[sourceAt];
+        final int destinationRow = destinationIndex[destinationAt];
+        for (int word = start; word < end; word++)
         {
             final long bits = protocolBits[protocolRow + word] & sourcePortBits[sourcePortRow + word]
                 & destinationPortBits[destinationPortRow + word] & sourceBits[sourceRow + word]
                 & destinationBits[destinationRow + word];
             if (bits != 0)
             {
-                return (word << 6) + Long.numberOfTrailingZeros(bits);
+                return segmentBit[segment] + (word << 6) + Long.numberOfTrailingZeros(bits);
             }
         }
-        return verdicts.length - 1;
+        return NO_MATCH;
     }
 
-    /** Bitmap rows, one per class, {@code words} longs each, one bit per rule (see the layout above). */
+    /** The rules in bit order, each one's bit, and where each segment's rules start among them (one past: the total). */
+    private record Layout(FilterRule[] ordered, int[] bits, int[] segmentStart)
+    {
+    }
+
+    /** Which keys of a field one rule accepts. */
+    @FunctionalInterface
+    private interface Membership
+    {
+        /**
+         * @param rows one row per key
+         * @param rule the rule
+         * @param bit the rule's bit in those rows
+         */
+        void mark(Rows rows, FilterRule rule, int bit);
+    }
+
+    /** One field's rows, built from its keys (the values a packet can have, told apart) and their rules. */
+    private static final class Storage
+    {
+        final long[] bits;
+        final int[] index;
+        /** The class of each key: keys whose rows are equal in every segment share one. */
+        final int[] keyClass;
+
+        Storage(final long[] bits, final int[] index, final int[] keyClass)
+        {
+            this.bits = bits;
+            this.index = index;
+            this.keyClass = keyClass;
+        }
+    }
+
+    /**
+     * Builds a field's rows: packed, one word per class; else, per segment, its distinct rows of its own words
+     * (so that memory grows with the segments' rules, not with their square), and per class and segment, the
+     * offset of the class's row and its first non-zero word. Packed or with one segment, class {@code c} is row
+     * {@code c}: both are numbered in the order their keys first appear.
+     */
+    private Storage storage(final Layout layout, final int keys, final Membership membership)
+    {
+        final int groups = packed ? 1 : segments;
+        final int[][] rowOfKey = new int[groups][];
+        final List<List<long[]>> distinct = new ArrayList<>();
+        final int[] width = new int[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            width[g] = packed ? 1 : segmentWords[g];
+            final int from = packed ? 0 : layout.segmentStart()[g];
+            final int to = packed ? layout.ordered().length : layout.segmentStart()[g + 1];
+            final int base = packed ? 0 : segmentBit[g];
+            final Rows rows = new Rows(keys, width[g]);
+            for (int i = from; i < to; i++)
+            {
+                membership.mark(rows, layout.ordered()[i], layout.bits()[i] - base);
+            }
+            // A LongBuffer compares and hashes by content: the key for a row without boxing its words.
+            final Map<LongBuffer, Integer> seen = new HashMap<>();
+            final List<long[]> unique = new ArrayList<>();
+            rowOfKey[g] = new int[keys];
+            for (int k = 0; k < keys; k++)
+            {
+                final long[] row = Arrays.copyOfRange(rows.bits, k * width[g], (k + 1) * width[g]);
+                rowOfKey[g][k] = seen.computeIfAbsent(LongBuffer.wrap(row), key ->
+                {
+                    unique.add(row);
+                    return unique.size() - 1;
+                });
+            }
+            distinct.add(unique);
+        }
+
+        final int[] keyClass = new int[keys];
+        final List<Integer> classKey = new ArrayList<>();
+        final Map<IntBuffer, Integer> classes = new HashMap<>();
+        for (int k = 0; k < keys; k++)
+        {
+            final int[] rows = new int[groups];
+            for (int g = 0; g < groups; g++)
+            {
+                rows[g] = rowOfKey[g][k];
+            }
+            final int key = k;
+            keyClass[k] = classes.computeIfAbsent(IntBuffer.wrap(rows), rowsOfKey ->
+            {
+                classKey.add(key);
+                return classKey.size() - 1;
+            });
+        }
+
+        final int[] groupBase = new int[groups];
+        int length = 0;
+        for (int g = 0; g < groups; g++)
+        {
+            groupBase[g] = length;
+            length += distinct.get(g).size() * width[g];
+        }
+        final long[] bits = new long[length];
+        for (int g = 0; g < groups; g++)
+        {
+            for (int r = 0; r < distinct.get(g).size(); r++)
+            {
+                System.arraycopy(distinct.get(g).get(r), 0, bits, groupBase[g] + r * width[g], width[g]);
+            }
+        }
+        final int[] index = new int[2 * classKey.size() * groups];
+        for (int c = 0; c < classKey.size(); c++)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                final int offset = groupBase[g] + rowOfKey[g][classKey.get(c)] * width[g];
+                int first = 0;
+                while (first < width[g] && bits[offset + first] == 0)
+                {
+                    first++;
+                }
+                index[2 * (c * groups + g)] = offset;
+                index[2 * (c * groups + g) + 1] = first;
+            }
+        }
+        return new Storage(bits, index, keyClass);
+    }
+
+    /** Bitmap rows, one per key, {@code words} longs each, one bit per rule. */
     private static final class Rows
     {
         final int count;
@@ -504,15 +606,14 @@ final class RuleClassifier
     {
         final char[] top;
         final char[] blocks;
-        final Rows rows;
+        final Storage storage;
 
-        PortField(final FilterRule[] ordered, final int[] bits, final boolean sourceSide)
+        PortField(final Layout layout, final boolean sourceSide)
         {
-            final int count = ordered.length;
             final TreeSet<Integer> boundaries = new TreeSet<>();
             boundaries.add(0);
             boolean constrained = false;
-            for (final FilterRule rule : ordered)
+            for (final FilterRule rule : layout.ordered())
             {
                 final Optional<PortRange> range = sourceSide ? rule.sourcePortRange() : rule.destinationPortRange();
                 if (range.isPresent())
@@ -530,21 +631,35 @@ final class RuleClassifier
                 // No rule looks at this side's ports: one class, every rule, ports or not.
                 top = null;
                 blocks = null;
-                rows = new Rows(1, words);
-                for (int i = 0; i < count; i++)
-                {
-                    rows.set(0, bits[i]);
-                }
+                storage = storage(layout, 1, (rows, rule, bit) -> rows.set(0, bit));
                 return;
             }
             final int[] starts = boundaries.stream().mapToInt(Integer::intValue).toArray();
-            // Class 0: the packet carries no ports; class 1 + k: ports in [starts[k], starts[k + 1]).
-            rows = new Rows(1 + starts.length, words);
+            // Key 0: the packet carries no ports; key 1 + k: ports in [starts[k], starts[k + 1]).
+            storage = storage(layout, 1 + starts.length, (rows, rule, bit) ->
+            {
+                final Optional<PortRange> range = sourceSide ? rule.sourcePortRange() : rule.destinationPortRange();
+                if (range.isEmpty())
+                {
+                    for (int key = 0; key < rows.count; key++)
+                    {
+                        rows.set(key, bit);
+                    }
+                }
+                else
+                {
+                    for (int k = Arrays.binarySearch(starts, range.get().fromPort());
+                        k < starts.length && starts[k] <= range.get().toPort(); k++)
+                    {
+                        rows.set(1 + k, bit);
+                    }
+                }
+            });
             final char[] table = new char[PortRange.MAX_PORT + 1];
             for (int k = 0; k < starts.length; k++)
             {
                 final int to = k + 1 < starts.length ? starts[k + 1] : PortRange.MAX_PORT + 1;
-                Arrays.fill(table, starts[k], to, (char)(1 + k));
+                Arrays.fill(table, starts[k], to, (char)storage.keyClass[1 + k]);
             }
             // Split into blocks of 256 ports and keep each distinct block once.
             top = new char[(PortRange.MAX_PORT + 1) / PORT_BLOCK];
@@ -565,47 +680,24 @@ final class RuleClassifier
             {
                 System.arraycopy(kept.get(i), 0, blocks, i * PORT_BLOCK, PORT_BLOCK);
             }
-            for (int i = 0; i < count; i++)
-            {
-                final FilterRule rule = ordered[i];
-                final Optional<PortRange> range = sourceSide ? rule.sourcePortRange() : rule.destinationPortRange();
-                if (range.isEmpty())
-                {
-                    for (int c = 0; c < rows.count; c++)
-                    {
-                        rows.set(c, bits[i]);
-                    }
-                }
-                else
-                {
-                    for (int k = Arrays.binarySearch(starts, range.get().fromPort());
-                        k < starts.length && starts[k] <= range.get().toPort(); k++)
-                    {
-                        rows.set(1 + k, bits[i]);
-                    }
-                }
-            }
         }
     }
 
     private final class AddressField
     {
         final AddressSearch search;
-        final Rows rows;
+        final Storage storage;
 
-        AddressField(final FilterRule[] ordered, final int[] bits, final boolean sourceSide)
+        AddressField(final Layout layout, final boolean sourceSide)
         {
+            final FilterRule[] ordered = layout.ordered();
             final TreeSet<Key> boundaries = new TreeSet<>();
             boundaries.add(new Key(0, 0));
-            final Key[] firsts = new Key[ordered.length];
-            final Key[] lasts = new Key[ordered.length];
-            for (int i = 0; i < ordered.length; i++)
+            for (final FilterRule rule : ordered)
             {
-                final Cidr block = sourceSide ? ordered[i].sourceCidrBlock() : ordered[i].destinationCidrBlock();
-                firsts[i] = firstOf(block);
-                lasts[i] = lastOf(block);
-                boundaries.add(firsts[i]);
-                final Key next = lasts[i].next();
+                final Cidr block = sourceSide ? rule.sourceCidrBlock() : rule.destinationCidrBlock();
+                boundaries.add(firstOf(block));
+                final Key next = lastOf(block).next();
                 if (next != null)
                 {
                     boundaries.add(next);
@@ -621,35 +713,18 @@ final class RuleClassifier
                 uppers[k] = starts[k].upper();
                 lowers[k] = starts[k].lower();
             }
-            final Rows intervals = new Rows(starts.length, words);
-            for (int i = 0; i < ordered.length; i++)
+            // Keys are the intervals between boundaries; intervals with equal rows (typically the gaps between
+            // specific blocks, covered by the same broad rules) share one class, so rows are stored once.
+            storage = storage(layout, starts.length, (rows, rule, bit) ->
             {
-                for (int k = index.get(firsts[i]); k < starts.length && starts[k].compareTo(lasts[i]) <= 0; k++)
+                final Cidr block = sourceSide ? rule.sourceCidrBlock() : rule.destinationCidrBlock();
+                final Key last = lastOf(block);
+                for (int k = index.get(firstOf(block)); k < starts.length && starts[k].compareTo(last) <= 0; k++)
                 {
-                    intervals.set(k, bits[i]);
+                    rows.set(k, bit);
                 }
-            }
-            // Intervals with equal bitmaps (typically the gaps between specific blocks, covered by the same
-            // broad rules) share one row: less memory, so more of it stays in cache.
-            // A LongBuffer compares and hashes by content: the key for a row without boxing its words.
-            final Map<LongBuffer, Integer> classes = new HashMap<>();
-            final int[] intervalClass = new int[starts.length];
-            final List<long[]> unique = new ArrayList<>();
-            for (int k = 0; k < starts.length; k++)
-            {
-                final long[] row = Arrays.copyOfRange(intervals.bits, k * words, (k + 1) * words);
-                intervalClass[k] = classes.computeIfAbsent(LongBuffer.wrap(row), key ->
-                {
-                    unique.add(row);
-                    return unique.size() - 1;
-                });
-            }
-            rows = new Rows(unique.size(), words);
-            for (int c = 0; c < unique.size(); c++)
-            {
-                System.arraycopy(unique.get(c), 0, rows.bits, c * words, words);
-            }
-            search = new AddressSearch(uppers, lowers, intervalClass, searchSteps);
+            });
+            search = new AddressSearch(uppers, lowers, storage.keyClass, searchSteps);
         }
 
         /** IPv4 block {@code a/n} spans keys (first, 0) to (last, all ones); IPv6 blocks are themselves. */
