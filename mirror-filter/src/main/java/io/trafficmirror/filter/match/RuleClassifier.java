@@ -413,8 +413,28 @@ final class RuleClassifier
             // 64 when no bit is set: the verdict table's sentinel.
             return Long.numberOfTrailingZeros(bits);
         }
-        final int bit = firstBit(0, protocol, sourcePort, destinationPort, source, destination);
-        return bit >= 0 ? bit : verdicts.length - 1;
+        // One segment: class c is row c (see storage), so the rows need no index; measurably faster than
+        // firstBit's indexed rows on the single-filter path, which every CompiledFilter takes.
+        final int words = segmentWords[0];
+        final int start = Math.max(Math.max(protocolIndex[2 * protocol + 1], sourcePortIndex[2 * sourcePort + 1]),
+            Math.max(destinationPortIndex[2 * destinationPort + 1],
+            Math.max(sourceIndex[2 * source + 1], destinationIndex[2 * destination + 1])));
+        final int protocolRow = protocol * words;
+        final int sourcePortRow = sourcePort * words;
+        final int destinationPortRow = destinationPort * words;
+        final int sourceRow = source * words;
+        final int destinationRow = destination * words;
+        for (int word = start; word < words; word++)
+        {
+            final long bits = protocolBits[protocolRow + word] & sourcePortBits[sourcePortRow + word]
+                & destinationPortBits[destinationPortRow + word] & sourceBits[sourceRow + word]
+                & destinationBits[destinationRow + word];
+            if (bits != 0)
+            {
+                return (word << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return verdicts.length - 1;
     }
 
     /**
