@@ -1,7 +1,6 @@
 package io.trafficmirror.filter.match;
 
 import io.trafficmirror.filter.Cidr;
-import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.TrafficDirection;
@@ -42,14 +41,12 @@ public final class CompiledFilter
         this.awsExclusions = options.awsExclusions();
         this.amazonDns = filter.hasNetworkService(NetworkService.AMAZON_DNS);
         this.vpcResolver = vpcResolver(options);
-        // Every address search of this filter takes the same number of steps, enough for the largest: packets
-        // alternate between the four classifiers, and equal loop counts keep the loops' exits predictable.
-        final int mostRules = Math.max(filter.ingressRules().size(), filter.egressRules().size());
-        final int searchSteps = 32 - Integer.numberOfLeadingZeros(2 * mostRules + 1);
-        this.ingressIpv4 = classifier(filter.ingressRules(), true, searchSteps);
-        this.ingressIpv6 = classifier(filter.ingressRules(), false, searchSteps);
-        this.egressIpv4 = classifier(filter.egressRules(), true, searchSteps);
-        this.egressIpv6 = classifier(filter.egressRules(), false, searchSteps);
+        final List<MirrorFilter> one = List.of(filter);
+        final int searchSteps = RuleClassifier.searchSteps(Math.max(filter.ingressRules().size(), filter.egressRules().size()));
+        this.ingressIpv4 = RuleClassifier.of(one, TrafficDirection.INGRESS, true, searchSteps);
+        this.ingressIpv6 = RuleClassifier.of(one, TrafficDirection.INGRESS, false, searchSteps);
+        this.egressIpv4 = RuleClassifier.of(one, TrafficDirection.EGRESS, true, searchSteps);
+        this.egressIpv6 = RuleClassifier.of(one, TrafficDirection.EGRESS, false, searchSteps);
     }
 
     /**
@@ -68,12 +65,6 @@ public final class CompiledFilter
     static int vpcResolver(final MatchOptions options)
     {
         return options.primaryIpv4Block().map(block -> block.ipv4Address() + 2).orElse(SpecialTraffic.DNS_V4);
-    }
-
-    /** One classifier per family: IPv4 keys are narrow, which makes the address search cheaper. */
-    private static RuleClassifier classifier(final List<FilterRule> rules, final boolean ipv4, final int searchSteps)
-    {
-        return new RuleClassifier(rules.stream().filter(rule -> rule.isIpv4() == ipv4).toList(), searchSteps);
     }
 
     /** @return the filter this was compiled from */
