@@ -87,7 +87,8 @@ class SessionClassifierEquivalenceTest
                     final int expectedMirroring = Verdict.isMirrored(compiledVerdicts[consulted - 1]) ? consulted - 1 : -1;
                     assertThat(mirroring).as("mirroring session, %s", where).isEqualTo(expectedMirroring);
                     assertThat(match.mirroringSession()).as("mirroring session, %s", where).isEqualTo(expectedMirroring);
-                    assertThat(match.decidingVerdict()).as("deciding verdict, %s", where).isEqualTo(compiledVerdicts[consulted - 1]);
+                    assertThat(match.decidingVerdict()).as("deciding verdict, %s", where)
+                        .isEqualTo(compiledVerdicts[consulted - 1]);
                     consultedBeyondFirst += consulted > 1 ? 1 : 0;
                     mirroredBeyondFirst += mirroring > 0 ? 1 : 0;
                 }
@@ -128,7 +129,8 @@ class SessionClassifierEquivalenceTest
                     // An exclusion or a packet without addresses: the engine stops because every session would say so.
                     for (int later = i + 1; later < sessions.size(); later++)
                     {
-                        assertThat(sessions.get(later).match(headers, direction)).as("session %d alike", later).isEqualTo(verdict);
+                        assertThat(sessions.get(later).match(headers, direction)).as("session %d alike", later)
+                            .isEqualTo(verdict);
                     }
                 }
                 return i + 1;

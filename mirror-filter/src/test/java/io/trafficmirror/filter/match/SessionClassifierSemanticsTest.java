@@ -90,9 +90,11 @@ class SessionClassifierSemanticsTest
     void shouldLetTheFirstSessionWithAmazonDnsMirrorItWithoutConsultingRules()
     {
         final MatchOptions vpc = MatchOptions.builder().addVpcCidrBlock(Cidr.parse("10.0.0.0/16")).build();
-        final MirrorFilter acceptAll = filter(rule(TrafficDirection.EGRESS, 1, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0").build(),
+        final MirrorFilter acceptAll = filter(rule(TrafficDirection.EGRESS, 1, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0")
+            .build(),
             rule(TrafficDirection.EGRESS, 2, RuleAction.ACCEPT, "::/0", "::/0").build());
-        final MirrorFilter rejectAllWithDns = filter(rule(TrafficDirection.EGRESS, 1, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0").build())
+        final MirrorFilter rejectAllWithDns = filter(rule(TrafficDirection.EGRESS, 1, RuleAction.REJECT, "0.0.0.0/0",
+            "0.0.0.0/0").build())
             .toBuilder().addNetworkService(NetworkService.AMAZON_DNS).build();
         final FrameBuilder vpcDns = udp(SOURCE, 0x0A00_0002, 40000, 53);
         final FrameBuilder fixedDns = tcp(SOURCE, 0xA9FE_A9FD, 40000, 53);
@@ -129,11 +131,14 @@ class SessionClassifierSemanticsTest
     @Test
     void shouldDecideAwsExcludedTrafficOnceForAllSessionsUnlessTheSwitchIsOff()
     {
-        final MirrorFilter rejectAll = filter(rule(TrafficDirection.EGRESS, 1, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0").build());
-        final MirrorFilter acceptAllWithDns = filter(rule(TrafficDirection.EGRESS, 3, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0").build())
+        final MirrorFilter rejectAll = filter(rule(TrafficDirection.EGRESS, 1, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0")
+            .build());
+        final MirrorFilter acceptAllWithDns = filter(rule(TrafficDirection.EGRESS, 3, RuleAction.ACCEPT, "0.0.0.0/0",
+            "0.0.0.0/0").build())
             .toBuilder().addNetworkService(NetworkService.AMAZON_DNS).build();
         final SessionClassifier on = classifier(MatchOptions.DEFAULTS, rejectAll, acceptAllWithDns);
-        final SessionClassifier off = classifier(MatchOptions.builder().awsExclusions(false).build(), rejectAll, acceptAllWithDns);
+        final SessionClassifier off = classifier(MatchOptions.builder().awsExclusions(false)
+            .build(), rejectAll, acceptAllWithDns);
         final FrameBuilder arp = new FrameBuilder();
         arp.ipVersion = 0;
 
@@ -141,7 +146,8 @@ class SessionClassifierSemanticsTest
         {
             assertThat(decide(on, tcp(SOURCE, address, 40000, 80), TrafficDirection.EGRESS)).containsExactly(EXCLUDED);
             assertThat(match.mirroringSession()).isEqualTo(-1);
-            assertThat(decide(off, tcp(SOURCE, address, 40000, 80), TrafficDirection.EGRESS)).containsExactly(rejected(1), accepted(3));
+            assertThat(decide(off, tcp(SOURCE, address, 40000, 80), TrafficDirection.EGRESS))
+                .containsExactly(rejected(1), accepted(3));
         }
         assertThat(decide(on, udp(SOURCE, PEER, 68, 67), TrafficDirection.EGRESS)).as("DHCP").containsExactly(EXCLUDED);
         assertThat(decide(on, arp, TrafficDirection.EGRESS)).as("ARP").containsExactly(EXCLUDED);
@@ -175,7 +181,8 @@ class SessionClassifierSemanticsTest
         final SessionClassifier classifier = classifier(MatchOptions.DEFAULTS,
             filter(rule(TrafficDirection.INGRESS, 1, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0").protocol(17)
                 .destinationPortRange(0, 65535).build(),
-                rule(TrafficDirection.INGRESS, 2, RuleAction.REJECT, "::/0", "::/0").protocol(17).sourcePortRange(0, 65535).build()),
+                rule(TrafficDirection.INGRESS, 2, RuleAction.REJECT, "::/0", "::/0").protocol(17).sourcePortRange(0, 65535)
+                    .build()),
             filter(rule(TrafficDirection.INGRESS, 5, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0").protocol(17).build(),
                 rule(TrafficDirection.INGRESS, 6, RuleAction.ACCEPT, "::/0", "::/0").build()));
 
@@ -211,7 +218,8 @@ class SessionClassifierSemanticsTest
             subnets.addRule(rule(TrafficDirection.INGRESS, i, RuleAction.ACCEPT, "10.0." + i + ".0/24", "0.0.0.0/0").build());
         }
         final MirrorFilter none = filter();
-        final MirrorFilter acceptAll = filter(rule(TrafficDirection.INGRESS, 900, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0").build());
+        final MirrorFilter acceptAll = filter(rule(TrafficDirection.INGRESS, 900, RuleAction.ACCEPT, "0.0.0.0/0",
+            "0.0.0.0/0").build());
         final SessionClassifier classifier = classifier(MatchOptions.DEFAULTS, ports.build(), none, subnets.build(), acceptAll);
 
         assertThat(decide(classifier, tcp(0x0A00_0709, SOURCE, 40000, 1042), TrafficDirection.INGRESS))
@@ -228,11 +236,14 @@ class SessionClassifierSemanticsTest
     @Test
     void shouldTreatEachSessionOnItsOwnWhenTwoShareAFilter()
     {
-        final MirrorFilter shared = filter(rule(TrafficDirection.INGRESS, 4, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0").protocol(6).build());
-        final MirrorFilter udpOnly = filter(rule(TrafficDirection.INGRESS, 9, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0").protocol(17).build());
+        final MirrorFilter shared = filter(rule(TrafficDirection.INGRESS, 4, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0")
+            .protocol(6).build());
+        final MirrorFilter udpOnly = filter(rule(TrafficDirection.INGRESS, 9, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0")
+            .protocol(17).build());
         final SessionClassifier classifier = classifier(MatchOptions.DEFAULTS, shared, udpOnly, shared);
 
-        assertThat(decide(classifier, tcp(PEER, SOURCE, 1, 2), TrafficDirection.INGRESS)).containsExactly(rejected(4), NO_RULE, rejected(4));
+        assertThat(decide(classifier, tcp(PEER, SOURCE, 1, 2), TrafficDirection.INGRESS))
+            .containsExactly(rejected(4), NO_RULE, rejected(4));
         assertThat(decide(classifier, udp(PEER, SOURCE, 1, 2), TrafficDirection.INGRESS)).containsExactly(NO_RULE, accepted(9));
     }
 
@@ -256,10 +267,12 @@ class SessionClassifierSemanticsTest
         headers.parseEthernet(frame, 0, frame.length);
 
         assertThatThrownBy(() -> classifier.match(headers, TrafficDirection.INGRESS, new SessionMatch(2)))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity is 2").hasMessageContaining("3 sessions");
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity is 2")
+                .hasMessageContaining("3 sessions");
         assertThatThrownBy(() -> new SessionMatch(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
         assertThat(classifier.match(headers, TrafficDirection.INGRESS, match)).isZero();
-        assertThatThrownBy(() -> match.verdict(1)).as("session 2 was not consulted").isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> match.verdict(1)).as("session 2 was not consulted")
+            .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
@@ -270,7 +283,8 @@ class SessionClassifierSemanticsTest
         {
             many.addRule(rule(TrafficDirection.INGRESS, i, RuleAction.REJECT, "10.0." + i + ".0/24", "0.0.0.0/0").build());
         }
-        final MirrorFilter small = filter(rule(TrafficDirection.INGRESS, 1, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0").protocol(6).build(),
+        final MirrorFilter small = filter(rule(TrafficDirection.INGRESS, 1, RuleAction.REJECT, "0.0.0.0/0", "0.0.0.0/0")
+            .protocol(6).build(),
             rule(TrafficDirection.INGRESS, 2, RuleAction.ACCEPT, "0.0.0.0/0", "0.0.0.0/0").build());
         final SessionClassifier wide = classifier(MatchOptions.DEFAULTS, many.build(), many.build(), small);
         final SessionClassifier narrow = classifier(MatchOptions.DEFAULTS, small, small, small);
@@ -287,7 +301,8 @@ class SessionClassifierSemanticsTest
             {
                 final byte[] frame = frames.get(i & 3);
                 headers.parseEthernet(frame, 0, frame.length);
-                sum += wide.match(headers, TrafficDirection.INGRESS, match) + narrow.match(headers, TrafficDirection.INGRESS, match)
+                sum += wide.match(headers, TrafficDirection.INGRESS, match) + narrow.match(headers, TrafficDirection.INGRESS,
+                    match)
                     + match.consulted();
             }
             allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
