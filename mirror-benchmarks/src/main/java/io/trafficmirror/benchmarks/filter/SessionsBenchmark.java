@@ -89,7 +89,8 @@ public class SessionsBenchmark
             filters.add(rejecting(workloads[s].filter));
         }
         filters.add(workloads[0].filter);
-        compiled = filters.stream().map(filter -> CompiledFilter.compile(filter, MatchOptions.DEFAULTS)).toArray(CompiledFilter[]::new);
+        compiled = filters.stream().map(filter -> CompiledFilter.compile(filter, MatchOptions.DEFAULTS))
+            .toArray(CompiledFilter[]::new);
         classifier = SessionClassifier.compile(filters, MatchOptions.DEFAULTS);
 
         final int[] verdicts = new int[sessions];
@@ -112,14 +113,17 @@ public class SessionsBenchmark
             mirrored += mirroring >= 0 ? 1 : 0;
             consulted += asked;
         }
-        System.out.printf("%n%d sessions of %d rules per direction: %d of %d frames mirrored, %.2f sessions consulted per frame%n",
+        System.out.printf(
+            "%n%d sessions of %d rules per direction: %d of %d frames mirrored, %.2f sessions consulted per frame%n",
             sessions, rules, mirrored, FRAMES, (double)consulted / FRAMES);
     }
 
     private static MirrorFilter rejecting(final MirrorFilter filter)
     {
-        final List<FilterRule> ingress = filter.ingressRules().stream().map(rule -> rule.toBuilder().action(RuleAction.REJECT).build()).toList();
-        final List<FilterRule> egress = filter.egressRules().stream().map(rule -> rule.toBuilder().action(RuleAction.REJECT).build()).toList();
+        final List<FilterRule> ingress = filter.ingressRules().stream()
+            .map(rule -> rule.toBuilder().action(RuleAction.REJECT).build()).toList();
+        final List<FilterRule> egress = filter.egressRules().stream()
+            .map(rule -> rule.toBuilder().action(RuleAction.REJECT).build()).toList();
         return filter.toBuilder().ingressRules(ingress).egressRules(egress).build();
     }
 

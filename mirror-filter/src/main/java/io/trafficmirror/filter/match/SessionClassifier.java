@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The filters of all sessions of one source compiled together, so that one match finds the session that mirrors
- * a packet: the first, in session-number order, whose filter accepts it (SEMANTICS.md, "Evaluation"). It decides
+ * a packet: the first, in session-number order, whose filter accepts it (docs/semantics.md, "Sessions"). It decides
  * exactly as matching each session's {@link CompiledFilter} in turn would, but looks the packet up once instead
  * of once per session.
  *

@@ -62,7 +62,8 @@ class SessionClassifierEquivalenceTest
             for (int f = 0; f < FRAMES_PER_SOURCE; f++)
             {
                 final MirrorFilter aimedAt = source.filters.get(source.random.nextInt(source.filters.size()));
-                final TrafficDirection aimedDirection = source.random.nextBoolean() ? TrafficDirection.INGRESS : TrafficDirection.EGRESS;
+                final TrafficDirection aimedDirection =
+                    source.random.nextBoolean() ? TrafficDirection.INGRESS : TrafficDirection.EGRESS;
                 final byte[] frame = RandomRules.frame(source.random, aimedAt.rules(aimedDirection), RandomFrames.Shape.ANY,
                     source.options).build();
                 headers.parseEthernet(frame, 0, frame.length);

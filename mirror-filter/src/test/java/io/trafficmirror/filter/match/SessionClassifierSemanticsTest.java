@@ -20,7 +20,7 @@ import com.sun.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
 
 /**
- * The session cases of SEMANTICS.md ("Evaluation": the first session by session number whose filter accepts a
+ * The session cases of docs/semantics.md ("Sessions": the first session by session number whose filter accepts a
  * packet mirrors it; one that rejects it or matches no rule passes it on), written out; expected verdicts come
  * from that page, not from running the code.
  */
