@@ -9,7 +9,7 @@ import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.packet.FrameBuilder;
+import io.trafficmirror.testing.FrameBuilder;
 import io.trafficmirror.filter.packet.PacketHeaders;
 
 import java.lang.management.ManagementFactory;
