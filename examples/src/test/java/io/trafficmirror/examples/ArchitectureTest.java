@@ -105,9 +105,10 @@ class ArchitectureTest
     static final ArchRule MATCHER_INTERNALS_STAY_PACKAGE_PRIVATE = classes()
         .that().resideInAPackage("io.trafficmirror.filter.match").and().areTopLevelClasses()
         .and().doNotHaveSimpleName("CompiledFilter").and().doNotHaveSimpleName("MatchOptions")
-        .and().doNotHaveSimpleName("Verdict").and().doNotHaveSimpleName("ReferenceEvaluator")
+        .and().doNotHaveSimpleName("Verdict").and().doNotHaveSimpleName("SessionClassifier")
+        .and().doNotHaveSimpleName("SessionMatch")
         .should().notBePublic()
-        .because("the matcher's public API is CompiledFilter, MatchOptions, Verdict and ReferenceEvaluator");
+        .because("the matcher's public API is CompiledFilter, SessionClassifier, SessionMatch, MatchOptions and Verdict");
 
     private static DescribedPredicate<JavaClass> areNot(final String className)
     {
