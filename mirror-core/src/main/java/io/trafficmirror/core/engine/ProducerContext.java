@@ -1,6 +1,6 @@
 package io.trafficmirror.core.engine;
 
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 /**
  * What one producer thread reuses for every packet it offers: the header flyweight and its counters.

@@ -4,7 +4,7 @@ import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.PortRange;
 import io.trafficmirror.filter.RuleAction;
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.util.Arrays;
 import java.util.ArrayList;

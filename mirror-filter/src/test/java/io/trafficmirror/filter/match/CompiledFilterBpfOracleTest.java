@@ -6,8 +6,8 @@ import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.packet.FrameBuilder;
-import io.trafficmirror.filter.packet.PacketHeaders;
 import io.trafficmirror.filter.packet.RandomFrames;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -9,8 +9,8 @@ import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.packet.FrameBuilder;
-import io.trafficmirror.filter.packet.PacketHeaders;
 import io.trafficmirror.filter.packet.PcapFile;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -2,6 +2,9 @@ package io.trafficmirror.filter.packet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.ParseResult;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -2,6 +2,8 @@ package io.trafficmirror.filter.packet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.trafficmirror.filter.packet;
+package io.trafficmirror.vxlan.packet;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
