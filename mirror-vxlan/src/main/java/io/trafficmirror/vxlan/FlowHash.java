@@ -1,5 +1,7 @@
 package io.trafficmirror.vxlan;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -18,9 +20,11 @@ import java.nio.ByteBuffer;
  *   <li>non-IP frames (ARP, LLDP, ...) and frames it cannot parse: the two MAC addresses and the Ethernet
  *       type, or for a frame shorter than an Ethernet header, its bytes. Every frame gets a port in range.</li>
  * </ul>
- * It reads Ethernet, any number of VLAN tags (0x8100, 0x88a8), IPv4 and IPv6 with its usual extension
- * headers, reads no byte outside the given bounds and allocates nothing. Public, so that a sender that
- * sends VXLAN through a UDP socket can bind or pick the same port this library puts in outer headers.
+ * The flow comes from the project's one header walker, {@link PacketHeaders}: {@link #sourcePort(PacketHeaders)}
+ * hashes what a parse already found (a sender that parsed the frame to filter it pays nothing more), and the
+ * methods that take bytes parse them first, with the walker's caps on VLAN tags and extension headers. Nothing
+ * is read outside the given bounds and nothing is allocated. Public, so that a sender that sends VXLAN through a
+ * UDP socket can bind or pick the same port this library puts in outer headers.
  */
 public final class FlowHash
 {
@@ -29,27 +33,35 @@ public final class FlowHash
     /** Highest port returned. */
     public static final int MAX_PORT = 65535;
 
-    private static final int ETHERNET_HEADER_LENGTH = 14;
-    private static final int ETHER_TYPE_OFFSET = 12;
-    private static final int VLAN_TAG_LENGTH = 4;
-    private static final int ETHER_TYPE_VLAN = 0x8100;
-    private static final int ETHER_TYPE_QINQ = 0x88A8;
-    private static final int ETHER_TYPE_IPV4 = 0x0800;
-    private static final int ETHER_TYPE_IPV6 = 0x86DD;
-    private static final int IPV4_MIN_HEADER_LENGTH = 20;
-    private static final int IPV6_HEADER_LENGTH = 40;
-    private static final int MAX_EXTENSION_HEADERS = 8;
-    private static final int PROTOCOL_ICMP = 1;
-    private static final int PROTOCOL_TCP = 6;
-    private static final int PROTOCOL_UDP = 17;
-    private static final int PROTOCOL_SCTP = 132;
-    private static final int PROTOCOL_ICMPV6 = 58;
     private static final int PORT_BITS = 14;
     private static final long GOLDEN = 0x9E37_79B9_7F4A_7C15L;
     private static final long MULTIPLIER = 0xD6E8_FEB8_6659_FD93L;
 
+    /**
+     * The walker for callers that only have bytes: one per thread, made on a thread's first call. It holds no
+     * reference to a caller's buffer between calls.
+     */
+    private static final ThreadLocal<PacketHeaders> WALKERS = ThreadLocal.withInitial(PacketHeaders::new);
+
     private FlowHash()
     {
+    }
+
+    /**
+     * The outer UDP source port for a frame already parsed, without reading the frame again.
+     *
+     * <p>For a frame parsed with {@link PacketHeaders#parseEthernet(ByteBuffer, int, int)} this is the port
+     * {@link #sourcePort(ByteBuffer, int, int)} gives the same bytes, except for a frame shorter than an Ethernet
+     * header (which carries no flow, and which no mirror session sends): its bytes are not in the parse, so it
+     * gets a port from its length alone. A raw IP packet ({@link PacketHeaders#parseIp(ByteBuffer, int, int)})
+     * gets the port of its flow, as if it had an Ethernet header.
+     *
+     * @param headers the last parse of the frame; not changed.
+     * @return a port in {@link #MIN_PORT}..{@link #MAX_PORT}, the same for both directions of a flow.
+     */
+    public static int sourcePort(final PacketHeaders headers)
+    {
+        return port(hash(headers));
     }
 
     /**
@@ -66,14 +78,11 @@ public final class FlowHash
         {
             return MIN_PORT;
         }
-        return portInBounds(frame, offset, length);
+        return portInBounds(WALKERS.get(), frame, offset, length);
     }
 
     /**
      * The outer UDP source port for an inner Ethernet frame held in an array.
-     *
-     * <p>Wraps the array in a short-lived view, which the JIT normally removes; a hot loop that cannot
-     * afford even that keeps its frames in a {@link ByteBuffer}.
      *
      * @param frame the array holding the frame.
      * @param offset index of the frame's first byte.
@@ -82,170 +91,93 @@ public final class FlowHash
      */
     public static int sourcePort(final byte[] frame, final int offset, final int length)
     {
-        return sourcePort(ByteBuffer.wrap(frame), offset, length);
-    }
-
-    /** {@link #sourcePort(ByteBuffer, int, int)} for a caller that has checked the bounds already. */
-    static int portInBounds(final ByteBuffer frame, final int offset, final int length)
-    {
-        return MIN_PORT + (int)(hash(frame, offset, length) >>> (64 - PORT_BITS));
-    }
-
-    /** A symmetric hash whose top {@link #PORT_BITS} bits are well mixed; the low bits need not be. */
-    private static long hash(final ByteBuffer frame, final int offset, final int length)
-    {
-        final int end = offset + length;
-        if (length < ETHERNET_HEADER_LENGTH)
+        if (!Bytes.inBounds(offset, length, frame.length))
+        {
+            return MIN_PORT;
+        }
+        if (length < PacketHeaders.ETHERNET_HEADER_LENGTH)
         {
             long h = length;
-            for (int i = offset; i < end; i++)
+            for (int i = offset, end = offset + length; i < end; i++)
+            {
+                h = mix(h + (frame[i] & 0xFF));
+            }
+            return port(mix(h));
+        }
+        final PacketHeaders walker = WALKERS.get();
+        walker.parseEthernet(frame, offset, length);
+        return port(hash(walker));
+    }
+
+    /**
+     * {@link #sourcePort(ByteBuffer, int, int)} for a caller that has checked the bounds already and keeps its own
+     * walker, which this parse overwrites.
+     */
+    static int portInBounds(final PacketHeaders walker, final ByteBuffer frame, final int offset, final int length)
+    {
+        if (length < PacketHeaders.ETHERNET_HEADER_LENGTH)
+        {
+            long h = length;
+            for (int i = offset, end = offset + length; i < end; i++)
             {
                 h = mix(h + Bytes.u8(frame, i));
             }
-            return mix(h);
+            return port(mix(h));
         }
-
-        int etherType = Bytes.u16(frame, offset + ETHER_TYPE_OFFSET);
-        int p = offset + ETHERNET_HEADER_LENGTH;
-        while ((etherType == ETHER_TYPE_VLAN || etherType == ETHER_TYPE_QINQ) && p + VLAN_TAG_LENGTH <= end)
-        {
-            etherType = Bytes.u16(frame, p + 2);
-            p += VLAN_TAG_LENGTH;
-        }
-
-        long h = 0;
-        if (etherType == ETHER_TYPE_IPV4)
-        {
-            h = ipv4(frame, p, end);
-        }
-        else if (etherType == ETHER_TYPE_IPV6)
-        {
-            h = ipv6(frame, p, end);
-        }
-        return h != 0 ? h : macHash(frame, offset, etherType);
+        walker.parseEthernet(frame, offset, length);
+        return port(hash(walker));
     }
 
-    private static long ipv4(final ByteBuffer frame, final int p, final int end)
+    private static int port(final long hash)
     {
-        if (p + IPV4_MIN_HEADER_LENGTH > end)
+        return MIN_PORT + (int)(hash >>> (64 - PORT_BITS));
+    }
+
+    /**
+     * A symmetric hash whose top {@link #PORT_BITS} bits are well mixed; the low bits need not be. IP packets whose
+     * fixed header the walker read hash by flow; everything else by the link header.
+     */
+    private static long hash(final PacketHeaders headers)
+    {
+        final int version = headers.ipVersion();
+        if (version == 4)
         {
-            return 0;
+            final long h = ipv4(headers);
+            if (h != 0)
+            {
+                return h;
+            }
         }
-        // Three independent wide reads instead of a chain: bytes 0..7 (version, header length, fragment
-        // field), 8..15 (protocol, source), 16..23 (destination and, without options, both ports).
-        final long first = Bytes.i64(frame, p);
-        final long second = Bytes.i64(frame, p + 8);
-        final boolean portsInThird = p + IPV4_MIN_HEADER_LENGTH + 4 <= end;
-        final long third = portsInThird ? Bytes.i64(frame, p + 16) : (long)Bytes.i32(frame, p + 16) << 32;
-        if ((first >>> 60) != 4)
+        else if (version == 6)
         {
-            return 0;
+            return ipv6(headers);
         }
-        final int headerLength = (int)(first >>> 56 & 0x0F) * 4;
-        if (headerLength < IPV4_MIN_HEADER_LENGTH)
+        if (headers.hasLinkHeader())
         {
-            return 0;
+            return combine(mix(headers.destinationMac()), mix(headers.sourceMac()), headers.etherType());
         }
-        final int protocol = (int)(second >>> 48) & 0xFF;
-        final long source = second & 0xFFFF_FFFFL;
-        final long destination = third >>> 32;
-        final boolean firstFragment = (first & 0x1FFF) == 0;
-        int ports = 0;
-        if (firstFragment)
-        {
-            final boolean fiveTuple = protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP || protocol == PROTOCOL_SCTP;
-            ports = fiveTuple && headerLength == IPV4_MIN_HEADER_LENGTH
-                ? (portsInThird ? (int)third : 0)
-                : ports(frame, p + headerLength, end, protocol, PROTOCOL_ICMP, 8, 0);
-        }
+        return mix(headers.capturedLength());
+    }
+
+    private static long ipv4(final PacketHeaders headers)
+    {
+        final int ports = headers.flowPorts();
         // Each endpoint is address and port in 48 bits; putting the smaller first makes the hash symmetric.
-        final long a = source << 16 | ports >>> 16;
-        final long b = destination << 16 | ports & 0xFFFF;
+        final long a = (headers.sourceIpv4() & 0xFFFF_FFFFL) << 16 | ports >>> 16;
+        final long b = (headers.destinationIpv4() & 0xFFFF_FFFFL) << 16 | ports & 0xFFFF;
         final long low = Math.min(a, b);
         final long high = Math.max(a, b);
         // Two multiplications: the top bits of a product depend on every bit of its inputs, and only the
         // top bits become the port.
-        return ((low * GOLDEN ^ high) + protocol) * MULTIPLIER;
+        return ((low * GOLDEN ^ high) + headers.protocol()) * MULTIPLIER;
     }
 
-    private static long ipv6(final ByteBuffer frame, final int p, final int end)
+    private static long ipv6(final PacketHeaders headers)
     {
-        if (p + IPV6_HEADER_LENGTH > end || (Bytes.u8(frame, p) >>> 4) != 6)
-        {
-            return 0;
-        }
-        final long source = mix(mix(Bytes.i64(frame, p + 8)) + Bytes.i64(frame, p + 16));
-        final long destination = mix(mix(Bytes.i64(frame, p + 24)) + Bytes.i64(frame, p + 32));
-        int next = Bytes.u8(frame, p + 6);
-        int l4 = p + IPV6_HEADER_LENGTH;
-        boolean portsPresent = true;
-        for (int i = 0; i < MAX_EXTENSION_HEADERS && l4 + 8 <= end; i++)
-        {
-            if (next == 0 || next == 43 || next == 60)
-            {
-                final int length = (Bytes.u8(frame, l4 + 1) + 1) * 8;
-                next = Bytes.u8(frame, l4);
-                l4 += length;
-            }
-            else if (next == 44)
-            {
-                portsPresent = (Bytes.u16(frame, l4 + 2) & 0xFFF8) == 0;
-                next = Bytes.u8(frame, l4);
-                l4 += 8;
-            }
-            else if (next == 51)
-            {
-                final int length = (Bytes.u8(frame, l4 + 1) + 2) * 4;
-                next = Bytes.u8(frame, l4);
-                l4 += length;
-            }
-            else
-            {
-                break;
-            }
-        }
-        int sourcePort = 0;
-        int destinationPort = 0;
-        if (portsPresent)
-        {
-            final int ports = ports(frame, l4, end, next, PROTOCOL_ICMPV6, 128, 129);
-            sourcePort = ports >>> 16;
-            destinationPort = ports & 0xFFFF;
-        }
-        return combine(source + sourcePort, destination + destinationPort, next);
-    }
-
-    /** Source port in the high 16 bits, destination port in the low 16; 0 when the packet carries none. */
-    private static int ports(
-        final ByteBuffer frame,
-        final int l4,
-        final int end,
-        final int protocol,
-        final int icmpProtocol,
-        final int echoRequest,
-        final int echoReply)
-    {
-        if (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP || protocol == PROTOCOL_SCTP)
-        {
-            return l4 + 4 <= end ? Bytes.i32(frame, l4) : 0;
-        }
-        if (protocol == icmpProtocol && l4 + 6 <= end)
-        {
-            final int type = Bytes.u8(frame, l4);
-            if (type == echoRequest || type == echoReply)
-            {
-                final int identifier = Bytes.u16(frame, l4 + 4);
-                return identifier << 16 | identifier;
-            }
-        }
-        return 0;
-    }
-
-    private static long macHash(final ByteBuffer frame, final int offset, final int etherType)
-    {
-        final long destination = Bytes.i64(frame, offset) >>> 16;
-        final long source = Bytes.i64(frame, offset + 4) & 0xFFFF_FFFF_FFFFL;
-        return combine(mix(destination), mix(source), etherType);
+        final long source = mix(mix(headers.sourceIpv6High()) + headers.sourceIpv6Low());
+        final long destination = mix(mix(headers.destinationIpv6High()) + headers.destinationIpv6Low());
+        final int ports = headers.flowPorts();
+        return combine(source + (ports >>> 16), destination + (ports & 0xFFFF), headers.protocol());
     }
 
     /** Order-independent combination of the two endpoints, so that both directions hash alike. */

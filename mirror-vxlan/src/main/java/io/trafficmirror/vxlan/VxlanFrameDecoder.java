@@ -1,5 +1,8 @@
 package io.trafficmirror.vxlan;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.ParseResult;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -21,7 +24,11 @@ import java.nio.ByteBuffer;
  *  ... UDP 6081 | GENEVE | [Ethernet] IPv4/IPv6 | UDP 4789 | VXLAN | inner frame
  * </pre>
  *
- * <p>What is checked: every header lies inside the bytes given; IP version and header lengths; that the IP
+ * <p>Ethernet, VLAN tags and the IP header (IPv6 extension headers included) are read by the project's one header
+ * walker, {@link PacketHeaders}, with its caps ({@link PacketHeaders#MAX_VLAN_TAGS} tags,
+ * {@link PacketHeaders#MAX_IPV6_EXTENSION_HEADERS} extension headers) and its reading of a zero IP length (the
+ * captured bytes are the packet, as in a capture of a segmentation-offloaded packet); this class goes on from the
+ * UDP header. What is checked: every header lies inside the bytes given; IP version and header lengths; that the IP
  * packet is UDP and not a fragment; the UDP length against the IP packet; the VXLAN I flag; the GENEVE version
  * and option lengths. Reserved bits are ignored (RFC 7348 §5). Checksums are not verified: the receiving
  * stack or capture point has done so or chose not to. A capture cut short by its snap length still decodes:
@@ -44,27 +51,8 @@ public final class VxlanFrameDecoder
     /** A GENEVE packet whose payload is an IP packet (or Ethernet frame) carrying VXLAN. */
     public static final int ENCAPSULATION_GENEVE_VXLAN = 3;
 
-    /** Ethernet type of IPv4. */
-    public static final int ETHER_TYPE_IPV4 = 0x0800;
-    /** Ethernet type of IPv6. */
-    public static final int ETHER_TYPE_IPV6 = 0x86DD;
-    /** Ethernet type of an 802.1Q VLAN tag. */
-    public static final int ETHER_TYPE_VLAN = 0x8100;
-    /** Ethernet type of an 802.1ad (QinQ) service tag. */
-    public static final int ETHER_TYPE_QINQ = 0x88A8;
-
-    /** How many IPv6 extension headers are walked before giving up with {@link ResultCode#TOO_MANY_HEADERS}. */
-    public static final int MAX_IPV6_EXTENSION_HEADERS = 8;
-
-    private static final int ETHERNET_HEADER_LENGTH = 14;
-    private static final int ETHER_TYPE_OFFSET = 12;
-    private static final int VLAN_TAG_LENGTH = 4;
-    private static final int IPV4_MIN_HEADER_LENGTH = 20;
-    private static final int IPV6_HEADER_LENGTH = 40;
-    private static final int UDP_HEADER_LENGTH = 8;
-    private static final int PROTOCOL_UDP = 17;
-
     private final ArrayView arrayView = new ArrayView();
+    private final PacketHeaders walker = new PacketHeaders();
     private final GeneveHeaderDecoder geneve = new GeneveHeaderDecoder();
     private int vxlanPort = OuterHeadersEncoder.VXLAN_PORT;
     private int genevePort = GeneveHeaderDecoder.GENEVE_PORT;
@@ -422,132 +410,58 @@ public final class VxlanFrameDecoder
 
     private int decodeEthernet(final int offset, final int end, final boolean nested)
     {
-        if ((long)offset + ETHERNET_HEADER_LENGTH > end)
-        {
-            return ResultCode.TOO_SHORT;
-        }
-        int etherType = Bytes.u16(buffer, offset + ETHER_TYPE_OFFSET);
-        int p = offset + ETHERNET_HEADER_LENGTH;
-        while (etherType == ETHER_TYPE_VLAN || etherType == ETHER_TYPE_QINQ)
-        {
-            if ((long)p + VLAN_TAG_LENGTH > end)
-            {
-                return ResultCode.TOO_SHORT;
-            }
-            etherType = Bytes.u16(buffer, p + 2);
-            p += VLAN_TAG_LENGTH;
-        }
-        return decodeIp(etherType, p, end, nested);
+        return decodeIp(walker.parseEthernet(buffer, offset, end - offset), end, nested);
     }
 
-    private int decodeIp(final int etherType, final int p, final int end, final boolean nested)
+    /** Goes on from the walker's parse of the packet's Ethernet (if any), VLAN and IP headers to UDP and the tunnel. */
+    private int decodeIp(final int parsed, final int end, final boolean nested)
     {
-        final int ipEnd;
-        final long claimedEnd;
-        int udp;
-        if (etherType == ETHER_TYPE_IPV4)
+        final PacketHeaders ip = walker;
+        switch (parsed)
         {
-            if ((long)p + IPV4_MIN_HEADER_LENGTH > end)
-            {
-                return ResultCode.TOO_SHORT;
-            }
-            // One read for version, header length, total length and fragment fields (bytes 0..7), one for
-            // TTL and protocol (bytes 8..11): fewer bounds-checked accesses on the hot path.
-            final long first = Bytes.i64(buffer, p);
-            final int versionAndLength = (int)(first >>> 56);
-            final int headerLength = (versionAndLength & 0x0F) * 4;
-            final int totalLength = (int)(first >>> 32) & 0xFFFF;
-            if ((versionAndLength >>> 4) != 4 || headerLength < IPV4_MIN_HEADER_LENGTH || totalLength < headerLength)
-            {
+            case ParseResult.OK:
+            case ParseResult.TRUNCATED_TRANSPORT: // the UDP header checks below say which of the two it is
+                break;
+            case ParseResult.NOT_IP:
+                return ResultCode.NOT_IP;
+            case ParseResult.MALFORMED_IP_HEADER:
+            case ParseResult.MALFORMED_EXTENSION_HEADER:
                 return ResultCode.BAD_IP_HEADER;
-            }
-            if ((long)p + headerLength > end)
-            {
+            case ParseResult.TOO_MANY_VLAN_TAGS:
+            case ParseResult.TOO_MANY_EXTENSION_HEADERS:
+                return ResultCode.TOO_MANY_HEADERS;
+            default: // TRUNCATED_LINK_HEADER, TRUNCATED_IP_HEADER, TRUNCATED_IP_OPTIONS
                 return ResultCode.TOO_SHORT;
-            }
-            if ((first & 0x3FFF) != 0)
-            {
-                return ResultCode.IP_FRAGMENT;
-            }
-            if (((Bytes.i32(buffer, p + 8) >>> 16) & 0xFF) != PROTOCOL_UDP)
-            {
-                return ResultCode.NOT_UDP;
-            }
-            claimedEnd = (long)p + totalLength;
-            ipEnd = (int)Math.min(claimedEnd, end);
-            udp = p + headerLength;
-            ipVersion = 4;
-            sourceAddressOffset = p + 12;
-            destinationAddressOffset = p + 16;
         }
-        else if (etherType == ETHER_TYPE_IPV6)
+        // A fragment header with offset 0 and no more fragments (an atomic fragment, RFC 6946) is the whole datagram.
+        if (ip.moreFragments() || ip.fragmentOffset() != 0)
         {
-            if ((long)p + IPV6_HEADER_LENGTH > end)
-            {
-                return ResultCode.TOO_SHORT;
-            }
-            if ((Bytes.u8(buffer, p) >>> 4) != 6)
-            {
-                return ResultCode.BAD_IP_HEADER;
-            }
-            claimedEnd = (long)p + IPV6_HEADER_LENGTH + Bytes.u16(buffer, p + 4);
-            ipEnd = (int)Math.min(claimedEnd, end);
-            int next = Bytes.u8(buffer, p + 6);
-            udp = p + IPV6_HEADER_LENGTH;
-            int walked = 0;
-            while (next != PROTOCOL_UDP)
-            {
-                if (next != 0 && next != 43 && next != 44 && next != 51 && next != 60)
-                {
-                    return ResultCode.NOT_UDP;
-                }
-                if (++walked > MAX_IPV6_EXTENSION_HEADERS)
-                {
-                    return ResultCode.TOO_MANY_HEADERS;
-                }
-                // Every extension header walked here is at least 8 bytes long.
-                if ((long)udp + 8 > ipEnd)
-                {
-                    return ResultCode.TOO_SHORT;
-                }
-                final int following = Bytes.u8(buffer, udp);
-                final int lengthField = Bytes.u8(buffer, udp + 1);
-                if (next == 44)
-                {
-                    // Fragment offset (13 bits) or the M flag set: not the whole datagram.
-                    if ((Bytes.u16(buffer, udp + 2) & 0xFFF9) != 0)
-                    {
-                        return ResultCode.IP_FRAGMENT;
-                    }
-                    udp += 8;
-                }
-                else if (next == 51)
-                {
-                    udp += (lengthField + 2) * 4;
-                }
-                else
-                {
-                    udp += (lengthField + 1) * 8;
-                }
-                next = following;
-            }
-            ipVersion = 6;
-            sourceAddressOffset = p + 8;
-            destinationAddressOffset = p + 24;
+            return ResultCode.IP_FRAGMENT;
         }
-        else
+        if (ip.protocol() != PacketHeaders.PROTOCOL_UDP)
         {
-            return ResultCode.NOT_IP;
+            return ResultCode.NOT_UDP;
         }
+        final int p = ip.ipOffset();
+        final long claimedEnd = (long)p + ip.ipDeclaredLength();
+        final int ipEnd = (int)Math.min(claimedEnd, end);
+        final int udp = ip.transportOffset();
+        final int version = ip.ipVersion();
+        ipVersion = version;
+        sourceAddressOffset = p + (version == 4 ? PacketHeaders.IPV4_SOURCE_OFFSET : PacketHeaders.IPV6_SOURCE_OFFSET);
+        destinationAddressOffset =
+            p + (version == 4 ? PacketHeaders.IPV4_DESTINATION_OFFSET : PacketHeaders.IPV6_DESTINATION_OFFSET);
 
-        if ((long)udp + UDP_HEADER_LENGTH > ipEnd)
+        if ((long)udp + PacketHeaders.UDP_HEADER_LENGTH > ipEnd)
         {
-            return (long)udp + UDP_HEADER_LENGTH > claimedEnd ? ResultCode.BAD_IP_HEADER : ResultCode.TOO_SHORT;
+            return (long)udp + PacketHeaders.UDP_HEADER_LENGTH > claimedEnd
+                ? ResultCode.BAD_IP_HEADER
+                : ResultCode.TOO_SHORT;
         }
         final long udpHeader = Bytes.i64(buffer, udp);
         final int udpLength = (int)(udpHeader >>> 16) & 0xFFFF;
         final long udpEnd = (long)udp + udpLength;
-        if (udpLength < UDP_HEADER_LENGTH || udpEnd > claimedEnd)
+        if (udpLength < PacketHeaders.UDP_HEADER_LENGTH || udpEnd > claimedEnd)
         {
             return ResultCode.BAD_UDP_LENGTH;
         }
@@ -556,7 +470,7 @@ public final class VxlanFrameDecoder
         sourcePort = (int)(udpHeader >>> 48);
         destinationPort = (int)(udpHeader >>> 32) & 0xFFFF;
 
-        final int payload = udp + UDP_HEADER_LENGTH;
+        final int payload = udp + PacketHeaders.UDP_HEADER_LENGTH;
         if (destinationPort == vxlanPort)
         {
             return decodeVxlan(payload, payloadEnd);
@@ -617,9 +531,9 @@ public final class VxlanFrameDecoder
         {
             nested = decodeEthernet(payload, end, true);
         }
-        else if (protocol == ETHER_TYPE_IPV4 || protocol == ETHER_TYPE_IPV6)
+        else if (protocol == PacketHeaders.ETHERTYPE_IPV4 || protocol == PacketHeaders.ETHERTYPE_IPV6)
         {
-            nested = decodeIp(protocol, payload, end, true);
+            nested = decodeIp(walker.parseIp(buffer, payload, end - payload, protocol), end, true);
         }
         else
         {
