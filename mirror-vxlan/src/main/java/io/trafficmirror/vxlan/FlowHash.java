@@ -23,8 +23,9 @@ import java.nio.ByteBuffer;
  * The flow comes from the project's one header walker, {@link PacketHeaders}: {@link #sourcePort(PacketHeaders)}
  * hashes what a parse already found (a sender that parsed the frame to filter it pays nothing more), and the
  * methods that take bytes parse them first, with the walker's caps on VLAN tags and extension headers. Nothing
- * is read outside the given bounds and nothing is allocated. Public, so that a sender that sends VXLAN through a
- * UDP socket can bind or pick the same port this library puts in outer headers.
+ * is read outside the given bounds and nothing is allocated per call (the byte-taking methods keep one walker
+ * per thread). Public, so that a sender that sends VXLAN through a UDP socket can bind or pick the same port this
+ * library puts in outer headers.
  */
 public final class FlowHash
 {
