@@ -1,6 +1,7 @@
 package io.trafficmirror.vxlan;
 
 import io.trafficmirror.vxlan.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.ParseResult;
 
 import java.nio.ByteBuffer;
 
@@ -20,12 +21,12 @@ import java.nio.ByteBuffer;
  *   <li>non-IP frames (ARP, LLDP, ...) and frames it cannot parse: the two MAC addresses and the Ethernet
  *       type, or for a frame shorter than an Ethernet header, its bytes. Every frame gets a port in range.</li>
  * </ul>
- * The flow comes from the project's one header walker, {@link PacketHeaders}: {@link #sourcePort(PacketHeaders)}
- * hashes what a parse already found (a sender that parsed the frame to filter it pays nothing more), and the
- * methods that take bytes parse them first, with the walker's caps on VLAN tags and extension headers. Nothing
- * is read outside the given bounds and nothing is allocated per call (the byte-taking methods keep one walker
- * per thread). Public, so that a sender that sends VXLAN through a UDP socket can bind or pick the same port this
- * library puts in outer headers.
+ * The flow is what the project's one header walker, {@link PacketHeaders}, finds: {@link #sourcePort(PacketHeaders)}
+ * hashes a parse (a sender that parsed the frame to filter it pays nothing more), and the methods that take bytes
+ * walk them with the walker's static readers, caps and layout constants, reading only what the hash needs; both
+ * give a frame the same port. Nothing is read outside the given bounds and nothing is allocated. Public, so that
+ * a sender that sends VXLAN through a UDP socket can bind or pick the same port this library puts in outer
+ * headers.
  */
 public final class FlowHash
 {
@@ -37,12 +38,6 @@ public final class FlowHash
     private static final int PORT_BITS = 14;
     private static final long GOLDEN = 0x9E37_79B9_7F4A_7C15L;
     private static final long MULTIPLIER = 0xD6E8_FEB8_6659_FD93L;
-
-    /**
-     * The walker for callers that only have bytes: one per thread, made on a thread's first call. It holds no
-     * reference to a caller's buffer between calls.
-     */
-    private static final ThreadLocal<PacketHeaders> WALKERS = ThreadLocal.withInitial(PacketHeaders::new);
 
     private FlowHash()
     {
@@ -79,11 +74,14 @@ public final class FlowHash
         {
             return MIN_PORT;
         }
-        return portInBounds(WALKERS.get(), frame, offset, length);
+        return portInBounds(frame, offset, length);
     }
 
     /**
      * The outer UDP source port for an inner Ethernet frame held in an array.
+     *
+     * <p>Wraps the array in a short-lived view, which the JIT normally removes; a hot loop that cannot
+     * afford even that keeps its frames in a {@link ByteBuffer}.
      *
      * @param frame the array holding the frame.
      * @param offset index of the frame's first byte.
@@ -92,46 +90,145 @@ public final class FlowHash
      */
     public static int sourcePort(final byte[] frame, final int offset, final int length)
     {
-        if (!Bytes.inBounds(offset, length, frame.length))
-        {
-            return MIN_PORT;
-        }
-        if (length < PacketHeaders.ETHERNET_HEADER_LENGTH)
-        {
-            long h = length;
-            for (int i = offset, end = offset + length; i < end; i++)
-            {
-                h = mix(h + (frame[i] & 0xFF));
-            }
-            return port(mix(h));
-        }
-        final PacketHeaders walker = WALKERS.get();
-        walker.parseEthernet(frame, offset, length);
-        return port(hash(walker));
+        return sourcePort(ByteBuffer.wrap(frame), offset, length);
     }
 
-    /**
-     * {@link #sourcePort(ByteBuffer, int, int)} for a caller that has checked the bounds already and keeps its own
-     * walker, which this parse overwrites.
-     */
-    static int portInBounds(final PacketHeaders walker, final ByteBuffer frame, final int offset, final int length)
+    /** {@link #sourcePort(ByteBuffer, int, int)} for a caller that has checked the bounds already. */
+    static int portInBounds(final ByteBuffer frame, final int offset, final int length)
     {
-        if (length < PacketHeaders.ETHERNET_HEADER_LENGTH)
-        {
-            long h = length;
-            for (int i = offset, end = offset + length; i < end; i++)
-            {
-                h = mix(h + Bytes.u8(frame, i));
-            }
-            return port(mix(h));
-        }
-        walker.parseEthernet(frame, offset, length);
-        return port(hash(walker));
+        return port(hash(frame, offset, length));
     }
 
     private static int port(final long hash)
     {
         return MIN_PORT + (int)(hash >>> (64 - PORT_BITS));
+    }
+
+    /** {@link #hash(PacketHeaders)} of the frame's bytes, reading only what the hash needs. */
+    private static long hash(final ByteBuffer frame, final int offset, final int length)
+    {
+        final int end = offset + length;
+        if (length < PacketHeaders.ETHERNET_HEADER_LENGTH)
+        {
+            long h = length;
+            for (int i = offset; i < end; i++)
+            {
+                h = mix(h + Bytes.u8(frame, i));
+            }
+            return mix(h);
+        }
+        int typeIndex = offset + PacketHeaders.ETHERNET_TYPE_OFFSET;
+        int etherType = Bytes.u16(frame, typeIndex);
+        if (etherType == PacketHeaders.ETHERTYPE_VLAN || etherType == PacketHeaders.ETHERTYPE_QINQ)
+        {
+            typeIndex = PacketHeaders.etherTypeIndex(frame, offset, end);
+            etherType = Bytes.u16(frame, typeIndex);
+        }
+        final int p = typeIndex + 2;
+        long h = 0;
+        if (etherType == PacketHeaders.ETHERTYPE_IPV4)
+        {
+            h = ipv4(frame, p, end);
+        }
+        else if (etherType == PacketHeaders.ETHERTYPE_IPV6)
+        {
+            h = ipv6(frame, p, end);
+        }
+        return h != 0 ? h : macHash(frame, offset, etherType);
+    }
+
+    private static long macHash(final ByteBuffer frame, final int offset, final int etherType)
+    {
+        final long destination = Bytes.i64(frame, offset) >>> 16;
+        final long source = Bytes.i64(frame, offset + 4) & 0xFFFF_FFFF_FFFFL;
+        return combine(mix(destination), mix(source), etherType);
+    }
+
+    private static long ipv4(final ByteBuffer frame, final int p, final int end)
+    {
+        if (p + PacketHeaders.IPV4_MIN_HEADER_LENGTH > end)
+        {
+            return 0;
+        }
+        // Three independent wide reads instead of a chain: bytes 0..7 (version, header length, total length,
+        // fragment field), 8..15 (protocol, source), 16..23 (destination and, without options, both ports).
+        final long first = Bytes.i64(frame, p);
+        final long second = Bytes.i64(frame, p + 8);
+        final boolean portsInThird = p + PacketHeaders.IPV4_MIN_HEADER_LENGTH + 4 <= end;
+        final long third = portsInThird ? Bytes.i64(frame, p + 16) : (long)Bytes.i32(frame, p + 16) << 32;
+        final int headerLength = (int)(first >>> 56 & 0x0F) * 4;
+        final int totalLength = (int)(first >>> 32) & 0xFFFF;
+        if ((first >>> 60) != 4 || headerLength < PacketHeaders.IPV4_MIN_HEADER_LENGTH
+            || (totalLength != 0 && totalLength < headerLength))
+        {
+            return 0;
+        }
+        final int protocol = (int)(second >>> 48) & 0xFF;
+        final long source = second & 0xFFFF_FFFFL;
+        final long destination = third >>> 32;
+        final int l4 = p + headerLength;
+        int ports = 0;
+        if ((first & PacketHeaders.IPV4_FRAGMENT_OFFSET_MASK) == 0 && l4 <= end)
+        {
+            final int packetEnd = totalLength == 0 ? end : (int)Math.min(end, (long)p + totalLength);
+            final boolean fiveTuple = protocol == PacketHeaders.PROTOCOL_TCP || protocol == PacketHeaders.PROTOCOL_UDP
+                || protocol == PacketHeaders.PROTOCOL_SCTP;
+            ports = fiveTuple && headerLength == PacketHeaders.IPV4_MIN_HEADER_LENGTH
+                ? (packetEnd - l4 >= 4 ? (int)third : 0)
+                : flowPorts(frame, l4, packetEnd, protocol, 4);
+        }
+        return ipv4(source, destination, ports, protocol);
+    }
+
+    private static long ipv6(final ByteBuffer frame, final int p, final int end)
+    {
+        if (p + PacketHeaders.IPV6_HEADER_LENGTH > end || (Bytes.u8(frame, p) >>> 4) != 6)
+        {
+            return 0;
+        }
+        final long source = mix(mix(Bytes.i64(frame, p + PacketHeaders.IPV6_SOURCE_OFFSET))
+            + Bytes.i64(frame, p + PacketHeaders.IPV6_SOURCE_OFFSET + 8));
+        final long destination = mix(mix(Bytes.i64(frame, p + PacketHeaders.IPV6_DESTINATION_OFFSET))
+            + Bytes.i64(frame, p + PacketHeaders.IPV6_DESTINATION_OFFSET + 8));
+        final long walk = PacketHeaders.walkIpv6(frame, p, end);
+        int protocol = PacketHeaders.PROTOCOL_UNKNOWN;
+        int ports = 0;
+        if (PacketHeaders.walkResult(walk) == ParseResult.OK)
+        {
+            protocol = PacketHeaders.walkProtocol(walk);
+            if (!PacketHeaders.walkLaterFragment(walk))
+            {
+                final int packetEnd = (int)Math.min(end, PacketHeaders.ipDeclaredEnd(frame, p, end, 6));
+                ports = flowPorts(frame, PacketHeaders.walkOffset(walk), packetEnd, protocol, 6);
+            }
+        }
+        return combine(source + (ports >>> 16), destination + (ports & 0xFFFF), protocol);
+    }
+
+    /** {@link PacketHeaders#flowPorts()} of the upper-layer header at {@code l4}, which ends by {@code packetEnd}. */
+    private static int flowPorts(
+        final ByteBuffer frame, final int l4, final int packetEnd, final int protocol, final int version)
+    {
+        if (protocol == PacketHeaders.PROTOCOL_TCP || protocol == PacketHeaders.PROTOCOL_UDP
+            || protocol == PacketHeaders.PROTOCOL_SCTP)
+        {
+            return packetEnd - l4 >= 4 ? Bytes.i32(frame, l4) : 0;
+        }
+        final boolean icmp =
+            version == 4 ? protocol == PacketHeaders.PROTOCOL_ICMP : protocol == PacketHeaders.PROTOCOL_ICMPV6;
+        if (icmp && packetEnd - l4 >= PacketHeaders.ICMP_ECHO_IDENTIFIER_OFFSET + 2)
+        {
+            final int type = Bytes.u8(frame, l4);
+            final boolean echo = version == 4
+                ? type == PacketHeaders.ICMP_ECHO_REQUEST || type == PacketHeaders.ICMP_ECHO_REPLY
+                : type == PacketHeaders.ICMPV6_ECHO_REQUEST || type == PacketHeaders.ICMPV6_ECHO_REPLY;
+            if (echo)
+            {
+                final int identifier = Bytes.u16(frame, l4 + PacketHeaders.ICMP_ECHO_IDENTIFIER_OFFSET);
+                return identifier << 16 | identifier;
+            }
+        }
+        return 0;
     }
 
     /**
@@ -162,15 +259,21 @@ public final class FlowHash
 
     private static long ipv4(final PacketHeaders headers)
     {
-        final int ports = headers.flowPorts();
+        return ipv4(
+            headers.sourceIpv4() & 0xFFFF_FFFFL, headers.destinationIpv4() & 0xFFFF_FFFFL, headers.flowPorts(),
+            headers.protocol());
+    }
+
+    private static long ipv4(final long source, final long destination, final int ports, final int protocol)
+    {
         // Each endpoint is address and port in 48 bits; putting the smaller first makes the hash symmetric.
-        final long a = (headers.sourceIpv4() & 0xFFFF_FFFFL) << 16 | ports >>> 16;
-        final long b = (headers.destinationIpv4() & 0xFFFF_FFFFL) << 16 | ports & 0xFFFF;
+        final long a = source << 16 | ports >>> 16;
+        final long b = destination << 16 | ports & 0xFFFF;
         final long low = Math.min(a, b);
         final long high = Math.max(a, b);
         // Two multiplications: the top bits of a product depend on every bit of its inputs, and only the
         // top bits become the port.
-        return ((low * GOLDEN ^ high) + headers.protocol()) * MULTIPLIER;
+        return ((low * GOLDEN ^ high) + protocol) * MULTIPLIER;
     }
 
     private static long ipv6(final PacketHeaders headers)

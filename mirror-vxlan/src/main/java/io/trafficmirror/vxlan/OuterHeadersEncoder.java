@@ -128,7 +128,6 @@ public final class OuterHeadersEncoder
     private final ByteBuffer templateBuffer = ByteBuffer.wrap(template);
     private final ArrayView frameArrayView = new ArrayView();
     private final ArrayView headerArrayView = new ArrayView();
-    private final PacketHeaders flow = new PacketHeaders();
 
     private final byte[] destinationMac = new byte[6];
     private final byte[] sourceMac = new byte[6];
@@ -496,7 +495,7 @@ public final class OuterHeadersEncoder
         final ByteBuffer out, final int start, final ByteBuffer frame, final int frameOffset, final int frameLength)
     {
         final int inner = Math.min(frameLength, maxInnerLength);
-        final int port = sourcePort >= 0 ? sourcePort : FlowHash.portInBounds(flow, frame, frameOffset, frameLength);
+        final int port = sourcePort >= 0 ? sourcePort : FlowHash.portInBounds(frame, frameOffset, frameLength);
         final int udpLength = VXLAN_AND_UDP_LENGTH + inner;
         final long udpChecksum = computeUdpChecksum ? udpChecksum(frame, frameOffset, inner, udpLength, port) : 0;
         if (ipv6)

@@ -189,6 +189,9 @@ public final class PacketHeaders
     private static final VarHandle BUFFER_SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle BUFFER_INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle BUFFER_LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    // walkIpv6's packed result: offset in bits 0..31, protocol 32..39, result code 40..47, then these flags.
+    private static final long WALK_MORE_FRAGMENTS = 1L << 48;
+    private static final long WALK_LATER_FRAGMENT = 1L << 49;
 
     // The bytes being parsed: exactly one of array and buffer is non-null during a parse call, both null after,
     // so that the flyweight never keeps a caller's buffer alive. Indices below are absolute in array/buffer.
@@ -389,6 +392,187 @@ public final class PacketHeaders
         {
             this.array = null;
         }
+    }
+
+    // Static readers: the same walk for callers that want to know only where headers are and what they say (the
+    // VXLAN decoder, the flow hash from bytes) without the cost of filling every field of a flyweight. They read
+    // a ByteBuffer absolutely, big-endian; the caller has checked that [offset, end) lies within its limit.
+    // PacketHeadersStaticReadersTest checks them against the parse methods.
+
+    /**
+     * Skips the VLAN tags of an Ethernet frame, at most {@link #MAX_VLAN_TAGS}, as the parse methods do.
+     *
+     * @param buffer the frame's buffer
+     * @param offset absolute index of the frame, whose {@link #ETHERNET_HEADER_LENGTH} bytes must lie before
+     *     {@code end}
+     * @param end absolute index after the last captured byte
+     * @return the absolute index of the EtherType field that ends the tags; if the value there is still a VLAN
+     *     TPID, the next tag is cut short by {@code end} or beyond the cap (see {@link #vlanTagsSkipped})
+     */
+    public static int etherTypeIndex(final ByteBuffer buffer, final int offset, final int end)
+    {
+        int index = offset + ETHERNET_TYPE_OFFSET;
+        for (int tags = 0; tags < MAX_VLAN_TAGS; tags++)
+        {
+            final int type = (short)BUFFER_SHORT.get(buffer, index) & 0xFFFF;
+            if ((type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ) || end - index - 2 < VLAN_TAG_LENGTH)
+            {
+                return index;
+            }
+            index += VLAN_TAG_LENGTH;
+        }
+        return index;
+    }
+
+    /**
+     * @param offset absolute index of the frame given to {@link #etherTypeIndex}
+     * @param etherTypeIndex what it returned
+     * @return the number of VLAN tags it skipped
+     */
+    public static int vlanTagsSkipped(final int offset, final int etherTypeIndex)
+    {
+        return (etherTypeIndex - offset - ETHERNET_TYPE_OFFSET) / VLAN_TAG_LENGTH;
+    }
+
+    /**
+     * Where an IP packet ends by its own length field, as the parse methods read it: IPv4 total length, or 40 +
+     * IPv6 payload length, and the captured bytes when the field is 0 (a segmentation-offloaded packet, a
+     * jumbogram). The fixed header must lie before {@code end}.
+     *
+     * @param buffer the packet's buffer
+     * @param start absolute index of the IP header
+     * @param end absolute index after the last captured byte
+     * @param version 4 or 6
+     * @return the absolute end the packet claims, which may lie beyond {@code end}
+     */
+    public static long ipDeclaredEnd(final ByteBuffer buffer, final int start, final int end, final int version)
+    {
+        final int field = (short)BUFFER_SHORT.get(
+            buffer, start + (version == 4 ? IPV4_TOTAL_LENGTH_OFFSET : IPV6_PAYLOAD_LENGTH_OFFSET)) & 0xFFFF;
+        if (field == 0)
+        {
+            return end;
+        }
+        return (long)start + (version == 4 ? field : IPV6_HEADER_LENGTH + field);
+    }
+
+    /**
+     * Walks the extension headers of the IPv6 packet at {@code start} as the parse methods do: hop-by-hop,
+     * routing, fragment, destination options and AH, at most {@link #MAX_IPV6_EXTENSION_HEADERS}, each within
+     * the packet's own length; a fragment with a non-zero offset ends the walk. The fixed header must lie
+     * before {@code end} and have version 6.
+     *
+     * @param buffer the packet's buffer
+     * @param start absolute index of the IPv6 header
+     * @param end absolute index after the last captured byte
+     * @return the walk, packed: read it with {@link #walkResult}, {@link #walkProtocol}, {@link #walkOffset},
+     *     {@link #walkLaterFragment} and {@link #walkMoreFragments}
+     */
+    public static long walkIpv6(final ByteBuffer buffer, final int start, final int end)
+    {
+        final long declaredEnd = ipDeclaredEnd(buffer, start, end, 6);
+        final boolean capturedWhole = declaredEnd <= end;
+        final int packetEnd = capturedWhole ? (int)declaredEnd : end;
+        final int cutResult = capturedWhole ? ParseResult.MALFORMED_EXTENSION_HEADER : ParseResult.TRUNCATED_IP_OPTIONS;
+        int next = buffer.get(start + IPV6_NEXT_HEADER_OFFSET) & 0xFF;
+        int index = start + IPV6_HEADER_LENGTH;
+        long more = 0;
+        for (int walked = 0; ; walked++)
+        {
+            final int headerLength;
+            final boolean authentication = next == PROTOCOL_AUTHENTICATION_HEADER;
+            if (authentication
+                || next == PROTOCOL_HOP_BY_HOP || next == PROTOCOL_ROUTING || next == PROTOCOL_DESTINATION_OPTIONS)
+            {
+                if (packetEnd - index < 2)
+                {
+                    return walk(cutResult, 0, 0, 0);
+                }
+                final int units = buffer.get(index + EXTENSION_LENGTH_OFFSET) & 0xFF;
+                headerLength = authentication ? (units + 2) << 2 : (units + 1) << 3;
+            }
+            else if (next == PROTOCOL_FRAGMENT)
+            {
+                headerLength = FRAGMENT_HEADER_LENGTH;
+            }
+            else
+            {
+                return walk(ParseResult.OK, next, index, more);
+            }
+            if (walked == MAX_IPV6_EXTENSION_HEADERS)
+            {
+                return walk(ParseResult.TOO_MANY_EXTENSION_HEADERS, 0, 0, 0);
+            }
+            if (packetEnd - index < headerLength)
+            {
+                return walk(cutResult, 0, 0, 0);
+            }
+            final int following = buffer.get(index + EXTENSION_NEXT_HEADER_OFFSET) & 0xFF;
+            if (next == PROTOCOL_FRAGMENT)
+            {
+                final int offsetAndFlags = (short)BUFFER_SHORT.get(buffer, index + FRAGMENT_OFFSET_FLAGS_OFFSET) & 0xFFFF;
+                more = (offsetAndFlags & FRAGMENT_MORE_FRAGMENTS) != 0 ? WALK_MORE_FRAGMENTS : 0;
+                if ((offsetAndFlags & FRAGMENT_OFFSET_MASK) != 0)
+                {
+                    return walk(ParseResult.OK, following, 0, more | WALK_LATER_FRAGMENT);
+                }
+            }
+            next = following;
+            index += headerLength;
+        }
+    }
+
+    private static long walk(final int result, final int protocol, final int offset, final long flags)
+    {
+        return (long)result << 40 | (long)protocol << 32 | (offset & 0xFFFF_FFFFL) | flags;
+    }
+
+    /**
+     * @param walk what {@link #walkIpv6} returned
+     * @return {@link ParseResult#OK}, or {@link ParseResult#TRUNCATED_IP_OPTIONS},
+     *     {@link ParseResult#MALFORMED_EXTENSION_HEADER} or {@link ParseResult#TOO_MANY_EXTENSION_HEADERS}, after
+     *     which the protocol is unknown
+     */
+    public static int walkResult(final long walk)
+    {
+        return (int)(walk >>> 40) & 0xFF;
+    }
+
+    /**
+     * @param walk what {@link #walkIpv6} returned
+     * @return the upper-layer protocol after an {@code OK} walk (for a later fragment, the fragment header's next
+     *     header)
+     */
+    public static int walkProtocol(final long walk)
+    {
+        return (int)(walk >>> 32) & 0xFF;
+    }
+
+    /**
+     * @param walk what {@link #walkIpv6} returned
+     * @return the absolute index of the upper-layer header after an {@code OK} walk that is not a later fragment
+     */
+    public static int walkOffset(final long walk)
+    {
+        return (int)walk;
+    }
+
+    /**
+     * @param walk what {@link #walkIpv6} returned
+     * @return whether a fragment header with a non-zero offset ended the walk: no upper-layer header follows
+     */
+    public static boolean walkLaterFragment(final long walk)
+    {
+        return (walk & WALK_LATER_FRAGMENT) != 0;
+    }
+
+    /**
+     * @param walk what {@link #walkIpv6} returned
+     * @return whether a fragment header walked had the more-fragments flag set
+     */
+    public static boolean walkMoreFragments(final long walk)
+    {
+        return (walk & WALK_MORE_FRAGMENTS) != 0;
     }
 
     private static boolean sliceWithin(final int offset, final int length, final int limit)
@@ -723,28 +907,38 @@ public final class PacketHeaders
             icmpType = type;
             icmpCode = u8(start + 1);
             hasIcmp = true;
-            // An echo's identifier stands in for ports, so that a ping and its reply are one flow; only the
-            // ICMP of the packet's own IP version has echo types (ICMPv6 over IPv4 is some other message).
-            final boolean echo = proto == PROTOCOL_ICMP
-                ? ipVersion == 4 && (type == ICMP_ECHO_REQUEST || type == ICMP_ECHO_REPLY)
-                : ipVersion == 6 && (type == ICMPV6_ECHO_REQUEST || type == ICMPV6_ECHO_REPLY);
-            if (echo && packetEnd - start >= ICMP_ECHO_IDENTIFIER_OFFSET + 2)
-            {
-                final int identifier = u16(start + ICMP_ECHO_IDENTIFIER_OFFSET);
-                flowPorts = identifier << 16 | identifier;
-            }
-            else
-            {
-                flowPorts = 0;
-            }
+            flowPorts = echoIdentifiers(start, packetEnd, proto, type);
             return ParseResult.OK;
         }
         transportOffset = start <= packetEnd ? start : -1;
         hasIcmp = false;
         icmpType = 0;
         icmpCode = 0;
-        flowPorts = proto == PROTOCOL_SCTP && packetEnd - start >= 4 ? s32(start) : 0;
+        flowPorts = proto == PROTOCOL_SCTP ? sctpPorts(start, packetEnd) : 0;
         return ParseResult.OK;
+    }
+
+    /**
+     * An echo's identifier in both halves, standing in for ports so that a ping and its reply are one flow; only
+     * the ICMP of the packet's own IP version has echo types (ICMPv6 over IPv4 is some other message). Kept out
+     * of {@link #parseTransport} so that the JIT still inlines that.
+     */
+    private int echoIdentifiers(final int start, final int packetEnd, final int proto, final int type)
+    {
+        final boolean echo = proto == PROTOCOL_ICMP
+            ? ipVersion == 4 && (type == ICMP_ECHO_REQUEST || type == ICMP_ECHO_REPLY)
+            : ipVersion == 6 && (type == ICMPV6_ECHO_REQUEST || type == ICMPV6_ECHO_REPLY);
+        if (!echo || packetEnd - start < ICMP_ECHO_IDENTIFIER_OFFSET + 2)
+        {
+            return 0;
+        }
+        final int identifier = u16(start + ICMP_ECHO_IDENTIFIER_OFFSET);
+        return identifier << 16 | identifier;
+    }
+
+    private int sctpPorts(final int start, final int packetEnd)
+    {
+        return packetEnd - start >= 4 ? s32(start) : 0;
     }
 
     private int noTransport(final int code)
