@@ -337,63 +337,6 @@ public final class PacketHeaders
         }
     }
 
-    /**
-     * Parses an IP packet whose type the header in front of it gave (a GENEVE protocol type, for one), held in
-     * {@code buffer} between absolute indices {@code offset} and {@code offset + length}: as after an Ethernet
-     * header, {@code etherType} decides, a version nibble that disagrees with it is
-     * {@link ParseResult#MALFORMED_IP_HEADER} and any other EtherType is {@link ParseResult#NOT_IP}. MAC fields
-     * are 0.
-     *
-     * @param buffer the packet's buffer
-     * @param offset absolute index of the IP header's first byte
-     * @param length captured length of the packet
-     * @param etherType what the packet is: {@link #ETHERTYPE_IPV4} or {@link #ETHERTYPE_IPV6}
-     * @return a {@link ParseResult} code
-     */
-    public int parseIp(final ByteBuffer buffer, final int offset, final int length, final int etherType)
-    {
-        if (buffer == null || !sliceWithin(offset, length, buffer.limit()))
-        {
-            return invalidArguments(offset, length);
-        }
-        this.buffer = buffer;
-        try
-        {
-            return parseIpAs(offset, length, etherType);
-        }
-        finally
-        {
-            this.buffer = null;
-        }
-    }
-
-    /**
-     * Parses an IP packet of a known EtherType in {@code array[offset, offset + length)}; see
-     * {@link #parseIp(ByteBuffer, int, int, int)}.
-     *
-     * @param array the packet's bytes
-     * @param offset index of the IP header's first byte
-     * @param length captured length of the packet
-     * @param etherType what the packet is: {@link #ETHERTYPE_IPV4} or {@link #ETHERTYPE_IPV6}
-     * @return a {@link ParseResult} code
-     */
-    public int parseIp(final byte[] array, final int offset, final int length, final int etherType)
-    {
-        if (array == null || !sliceWithin(offset, length, array.length))
-        {
-            return invalidArguments(offset, length);
-        }
-        this.array = array;
-        try
-        {
-            return parseIpAs(offset, length, etherType);
-        }
-        finally
-        {
-            this.array = null;
-        }
-    }
-
     // Static readers: the same walk for callers that want to know only where headers are and what they say (the
     // VXLAN decoder, the flow hash from bytes) without the cost of filling every field of a flyweight. They read
     // a ByteBuffer absolutely, big-endian; the caller has checked that [offset, end) lies within its limit.
@@ -705,21 +648,6 @@ public final class PacketHeaders
         }
         ipOffset = offset;
         return result = noIpLayer(ParseResult.MALFORMED_IP_HEADER);
-    }
-
-    private int parseIpAs(final int offset, final int length, final int type)
-    {
-        reset(offset, length);
-        etherType = type;
-        if (type == ETHERTYPE_IPV4)
-        {
-            return result = parseIpv4(offset);
-        }
-        if (type == ETHERTYPE_IPV6)
-        {
-            return result = parseIpv6(offset);
-        }
-        return result = noIpLayer(ParseResult.NOT_IP);
     }
 
     private int parseIpv4(final int start)

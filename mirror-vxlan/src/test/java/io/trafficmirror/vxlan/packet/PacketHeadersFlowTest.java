@@ -3,13 +3,11 @@ package io.trafficmirror.vxlan.packet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the walker reads for the flow hash beyond the filter's fields ({@link PacketHeaders#flowPorts()}), and
- * parsing an IP packet whose EtherType the header in front of it gave. The filter's fields are checked against
- * Pcap4J and tshark in mirror-filter's tests.
+ * What the walker reads for the flow hash beyond the filter's fields ({@link PacketHeaders#flowPorts()}). The
+ * filter's fields are checked against Pcap4J and tshark in mirror-filter's tests.
  */
 class PacketHeadersFlowTest
 {
@@ -95,47 +93,6 @@ class PacketHeadersFlowTest
         assertThat(headers.hasIcmp()).isTrue();
         assertThat(headers.icmpType()).isEqualTo(8);
         assertThat(headers.flowPorts()).isZero();
-    }
-
-    @Test
-    void shouldParseAnIpPacketOfAGivenEtherTypeAsAfterAnEthernetHeader()
-    {
-        final byte[] frame = ipv4Frame(PacketHeaders.PROTOCOL_UDP, 0, transport(5353, 4789, 0, 0));
-        final byte[] packet = Arrays.copyOfRange(frame, PacketHeaders.ETHERNET_HEADER_LENGTH, frame.length);
-        final ByteBuffer direct = ByteBuffer.allocateDirect(packet.length + 3).put(3, packet).asReadOnlyBuffer();
-
-        assertThat(headers.parseEthernet(frame, 0, frame.length)).isEqualTo(ParseResult.OK);
-        final int ports = headers.flowPorts();
-        final int destination = headers.destinationIpv4();
-        for (int round = 0; round < 2; round++)
-        {
-            final int result = round == 0
-                ? headers.parseIp(packet, 0, packet.length, PacketHeaders.ETHERTYPE_IPV4)
-                : headers.parseIp(direct, 3, packet.length, PacketHeaders.ETHERTYPE_IPV4);
-            assertThat(result).isEqualTo(ParseResult.OK);
-            assertThat(headers.hasLinkHeader()).isFalse();
-            assertThat(headers.etherType()).isEqualTo(PacketHeaders.ETHERTYPE_IPV4);
-            assertThat(headers.ipOffset()).isEqualTo(round == 0 ? 0 : 3);
-            assertThat(headers.destinationIpv4()).isEqualTo(destination);
-            assertThat(headers.flowPorts()).isEqualTo(ports);
-        }
-    }
-
-    @Test
-    void shouldCallAnIpPacketMalformedWhenItsVersionDisagreesWithTheGivenEtherTypeAndOtherTypesNotIp()
-    {
-        final byte[] frame = ipv6Frame(PacketHeaders.PROTOCOL_UDP, transport(1, 2, 0, 0));
-        final byte[] packet = Arrays.copyOfRange(frame, PacketHeaders.ETHERNET_HEADER_LENGTH, frame.length);
-
-        assertThat(headers.parseIp(packet, 0, packet.length, PacketHeaders.ETHERTYPE_IPV6)).isEqualTo(ParseResult.OK);
-        assertThat(headers.parseIp(packet, 0, packet.length, PacketHeaders.ETHERTYPE_IPV4))
-            .isEqualTo(ParseResult.MALFORMED_IP_HEADER);
-        assertThat(headers.ipVersion()).isZero();
-        assertThat(headers.parseIp(packet, 0, packet.length, PacketHeaders.ETHERTYPE_ARP))
-            .isEqualTo(ParseResult.NOT_IP);
-        assertThat(headers.etherType()).isEqualTo(PacketHeaders.ETHERTYPE_ARP);
-        assertThat(headers.parseIp(packet, 1, packet.length, PacketHeaders.ETHERTYPE_IPV6))
-            .isEqualTo(ParseResult.INVALID_ARGUMENTS);
     }
 
     /** The first 8 bytes of a transport header: two 16-bit words, then two more (ICMP: checksum word skipped). */
