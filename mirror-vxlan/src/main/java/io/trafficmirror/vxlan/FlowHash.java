@@ -1,5 +1,8 @@
 package io.trafficmirror.vxlan;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.ParseResult;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -18,9 +21,12 @@ import java.nio.ByteBuffer;
  *   <li>non-IP frames (ARP, LLDP, ...) and frames it cannot parse: the two MAC addresses and the Ethernet
  *       type, or for a frame shorter than an Ethernet header, its bytes. Every frame gets a port in range.</li>
  * </ul>
- * It reads Ethernet, any number of VLAN tags (0x8100, 0x88a8), IPv4 and IPv6 with its usual extension
- * headers, reads no byte outside the given bounds and allocates nothing. Public, so that a sender that
- * sends VXLAN through a UDP socket can bind or pick the same port this library puts in outer headers.
+ * The flow is what the project's one header walker, {@link PacketHeaders}, finds: {@link #sourcePort(PacketHeaders)}
+ * hashes a parse (a sender that parsed the frame to filter it pays nothing more), and the methods that take bytes
+ * walk them with the walker's static readers, caps and layout constants, reading only what the hash needs; both
+ * give a frame the same port. Nothing is read outside the given bounds and nothing is allocated. Public, so that
+ * a sender that sends VXLAN through a UDP socket can bind or pick the same port this library puts in outer
+ * headers.
  */
 public final class FlowHash
 {
@@ -29,27 +35,29 @@ public final class FlowHash
     /** Highest port returned. */
     public static final int MAX_PORT = 65535;
 
-    private static final int ETHERNET_HEADER_LENGTH = 14;
-    private static final int ETHER_TYPE_OFFSET = 12;
-    private static final int VLAN_TAG_LENGTH = 4;
-    private static final int ETHER_TYPE_VLAN = 0x8100;
-    private static final int ETHER_TYPE_QINQ = 0x88A8;
-    private static final int ETHER_TYPE_IPV4 = 0x0800;
-    private static final int ETHER_TYPE_IPV6 = 0x86DD;
-    private static final int IPV4_MIN_HEADER_LENGTH = 20;
-    private static final int IPV6_HEADER_LENGTH = 40;
-    private static final int MAX_EXTENSION_HEADERS = 8;
-    private static final int PROTOCOL_ICMP = 1;
-    private static final int PROTOCOL_TCP = 6;
-    private static final int PROTOCOL_UDP = 17;
-    private static final int PROTOCOL_SCTP = 132;
-    private static final int PROTOCOL_ICMPV6 = 58;
     private static final int PORT_BITS = 14;
     private static final long GOLDEN = 0x9E37_79B9_7F4A_7C15L;
     private static final long MULTIPLIER = 0xD6E8_FEB8_6659_FD93L;
 
     private FlowHash()
     {
+    }
+
+    /**
+     * The outer UDP source port for a frame already parsed, without reading the frame again.
+     *
+     * <p>For a frame parsed with {@link PacketHeaders#parseEthernet(ByteBuffer, int, int)} this is the port
+     * {@link #sourcePort(ByteBuffer, int, int)} gives the same bytes, except for a frame shorter than an Ethernet
+     * header (which carries no flow, and which no mirror session sends): its bytes are not in the parse, so it
+     * gets a port from its length alone. A raw IP packet ({@link PacketHeaders#parseIp(ByteBuffer, int, int)})
+     * gets the port of its flow, as if it had an Ethernet header.
+     *
+     * @param headers the last parse of the frame; not changed.
+     * @return a port in {@link #MIN_PORT}..{@link #MAX_PORT}, the same for both directions of a flow.
+     */
+    public static int sourcePort(final PacketHeaders headers)
+    {
+        return port(hash(headers));
     }
 
     /**
@@ -88,14 +96,19 @@ public final class FlowHash
     /** {@link #sourcePort(ByteBuffer, int, int)} for a caller that has checked the bounds already. */
     static int portInBounds(final ByteBuffer frame, final int offset, final int length)
     {
-        return MIN_PORT + (int)(hash(frame, offset, length) >>> (64 - PORT_BITS));
+        return port(hash(frame, offset, length));
     }
 
-    /** A symmetric hash whose top {@link #PORT_BITS} bits are well mixed; the low bits need not be. */
+    private static int port(final long hash)
+    {
+        return MIN_PORT + (int)(hash >>> (64 - PORT_BITS));
+    }
+
+    /** {@link #hash(PacketHeaders)} of the frame's bytes, reading only what the hash needs. */
     private static long hash(final ByteBuffer frame, final int offset, final int length)
     {
         final int end = offset + length;
-        if (length < ETHERNET_HEADER_LENGTH)
+        if (length < PacketHeaders.ETHERNET_HEADER_LENGTH)
         {
             long h = length;
             for (int i = offset; i < end; i++)
@@ -104,60 +117,155 @@ public final class FlowHash
             }
             return mix(h);
         }
-
-        int etherType = Bytes.u16(frame, offset + ETHER_TYPE_OFFSET);
-        int p = offset + ETHERNET_HEADER_LENGTH;
-        while ((etherType == ETHER_TYPE_VLAN || etherType == ETHER_TYPE_QINQ) && p + VLAN_TAG_LENGTH <= end)
+        int typeIndex = offset + PacketHeaders.ETHERNET_TYPE_OFFSET;
+        int etherType = Bytes.u16(frame, typeIndex);
+        if (etherType == PacketHeaders.ETHERTYPE_VLAN || etherType == PacketHeaders.ETHERTYPE_QINQ)
         {
-            etherType = Bytes.u16(frame, p + 2);
-            p += VLAN_TAG_LENGTH;
+            typeIndex = PacketHeaders.etherTypeIndex(frame, offset, end);
+            etherType = Bytes.u16(frame, typeIndex);
         }
-
+        final int p = typeIndex + 2;
         long h = 0;
-        if (etherType == ETHER_TYPE_IPV4)
+        if (etherType == PacketHeaders.ETHERTYPE_IPV4)
         {
             h = ipv4(frame, p, end);
         }
-        else if (etherType == ETHER_TYPE_IPV6)
+        else if (etherType == PacketHeaders.ETHERTYPE_IPV6)
         {
             h = ipv6(frame, p, end);
         }
         return h != 0 ? h : macHash(frame, offset, etherType);
     }
 
+    private static long macHash(final ByteBuffer frame, final int offset, final int etherType)
+    {
+        final long destination = Bytes.i64(frame, offset) >>> 16;
+        final long source = Bytes.i64(frame, offset + 4) & 0xFFFF_FFFF_FFFFL;
+        return combine(mix(destination), mix(source), etherType);
+    }
+
     private static long ipv4(final ByteBuffer frame, final int p, final int end)
     {
-        if (p + IPV4_MIN_HEADER_LENGTH > end)
+        if (p + PacketHeaders.IPV4_MIN_HEADER_LENGTH > end)
         {
             return 0;
         }
-        // Three independent wide reads instead of a chain: bytes 0..7 (version, header length, fragment
-        // field), 8..15 (protocol, source), 16..23 (destination and, without options, both ports).
+        // Three independent wide reads instead of a chain: bytes 0..7 (version, header length, total length,
+        // fragment field), 8..15 (protocol, source), 16..23 (destination and, without options, both ports).
         final long first = Bytes.i64(frame, p);
         final long second = Bytes.i64(frame, p + 8);
-        final boolean portsInThird = p + IPV4_MIN_HEADER_LENGTH + 4 <= end;
+        final boolean portsInThird = p + PacketHeaders.IPV4_MIN_HEADER_LENGTH + 4 <= end;
         final long third = portsInThird ? Bytes.i64(frame, p + 16) : (long)Bytes.i32(frame, p + 16) << 32;
-        if ((first >>> 60) != 4)
-        {
-            return 0;
-        }
         final int headerLength = (int)(first >>> 56 & 0x0F) * 4;
-        if (headerLength < IPV4_MIN_HEADER_LENGTH)
+        final int totalLength = (int)(first >>> 32) & 0xFFFF;
+        if ((first >>> 60) != 4 || headerLength < PacketHeaders.IPV4_MIN_HEADER_LENGTH
+            || (totalLength != 0 && totalLength < headerLength))
         {
             return 0;
         }
         final int protocol = (int)(second >>> 48) & 0xFF;
         final long source = second & 0xFFFF_FFFFL;
         final long destination = third >>> 32;
-        final boolean firstFragment = (first & 0x1FFF) == 0;
+        final int l4 = p + headerLength;
         int ports = 0;
-        if (firstFragment)
+        if ((first & PacketHeaders.IPV4_FRAGMENT_OFFSET_MASK) == 0 && l4 <= end)
         {
-            final boolean fiveTuple = protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP || protocol == PROTOCOL_SCTP;
-            ports = fiveTuple && headerLength == IPV4_MIN_HEADER_LENGTH
-                ? (portsInThird ? (int)third : 0)
-                : ports(frame, p + headerLength, end, protocol, PROTOCOL_ICMP, 8, 0);
+            final int packetEnd = totalLength == 0 ? end : (int)Math.min(end, (long)p + totalLength);
+            final boolean fiveTuple = protocol == PacketHeaders.PROTOCOL_TCP || protocol == PacketHeaders.PROTOCOL_UDP
+                || protocol == PacketHeaders.PROTOCOL_SCTP;
+            ports = fiveTuple && headerLength == PacketHeaders.IPV4_MIN_HEADER_LENGTH
+                ? (packetEnd - l4 >= 4 ? (int)third : 0)
+                : flowPorts(frame, l4, packetEnd, protocol, 4);
         }
+        return ipv4(source, destination, ports, protocol);
+    }
+
+    private static long ipv6(final ByteBuffer frame, final int p, final int end)
+    {
+        if (p + PacketHeaders.IPV6_HEADER_LENGTH > end || (Bytes.u8(frame, p) >>> 4) != 6)
+        {
+            return 0;
+        }
+        final long source = mix(mix(Bytes.i64(frame, p + PacketHeaders.IPV6_SOURCE_OFFSET))
+            + Bytes.i64(frame, p + PacketHeaders.IPV6_SOURCE_OFFSET + 8));
+        final long destination = mix(mix(Bytes.i64(frame, p + PacketHeaders.IPV6_DESTINATION_OFFSET))
+            + Bytes.i64(frame, p + PacketHeaders.IPV6_DESTINATION_OFFSET + 8));
+        final long walk = PacketHeaders.walkIpv6(frame, p, end);
+        int protocol = PacketHeaders.PROTOCOL_UNKNOWN;
+        int ports = 0;
+        if (PacketHeaders.walkResult(walk) == ParseResult.OK)
+        {
+            protocol = PacketHeaders.walkProtocol(walk);
+            if (!PacketHeaders.walkLaterFragment(walk))
+            {
+                final int packetEnd = (int)Math.min(end, PacketHeaders.ipDeclaredEnd(frame, p, end, 6));
+                ports = flowPorts(frame, PacketHeaders.walkOffset(walk), packetEnd, protocol, 6);
+            }
+        }
+        return combine(source + (ports >>> 16), destination + (ports & 0xFFFF), protocol);
+    }
+
+    /** {@link PacketHeaders#flowPorts()} of the upper-layer header at {@code l4}, which ends by {@code packetEnd}. */
+    private static int flowPorts(
+        final ByteBuffer frame, final int l4, final int packetEnd, final int protocol, final int version)
+    {
+        if (protocol == PacketHeaders.PROTOCOL_TCP || protocol == PacketHeaders.PROTOCOL_UDP
+            || protocol == PacketHeaders.PROTOCOL_SCTP)
+        {
+            return packetEnd - l4 >= 4 ? Bytes.i32(frame, l4) : 0;
+        }
+        final boolean icmp =
+            version == 4 ? protocol == PacketHeaders.PROTOCOL_ICMP : protocol == PacketHeaders.PROTOCOL_ICMPV6;
+        if (icmp && packetEnd - l4 >= PacketHeaders.ICMP_ECHO_IDENTIFIER_OFFSET + 2)
+        {
+            final int type = Bytes.u8(frame, l4);
+            final boolean echo = version == 4
+                ? type == PacketHeaders.ICMP_ECHO_REQUEST || type == PacketHeaders.ICMP_ECHO_REPLY
+                : type == PacketHeaders.ICMPV6_ECHO_REQUEST || type == PacketHeaders.ICMPV6_ECHO_REPLY;
+            if (echo)
+            {
+                final int identifier = Bytes.u16(frame, l4 + PacketHeaders.ICMP_ECHO_IDENTIFIER_OFFSET);
+                return identifier << 16 | identifier;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A symmetric hash whose top {@link #PORT_BITS} bits are well mixed; the low bits need not be. IP packets whose
+     * fixed header the walker read hash by flow; everything else by the link header.
+     */
+    private static long hash(final PacketHeaders headers)
+    {
+        final int version = headers.ipVersion();
+        if (version == 4)
+        {
+            final long h = ipv4(headers);
+            if (h != 0)
+            {
+                return h;
+            }
+        }
+        else if (version == 6)
+        {
+            return ipv6(headers);
+        }
+        if (headers.hasLinkHeader())
+        {
+            return combine(mix(headers.destinationMac()), mix(headers.sourceMac()), headers.etherType());
+        }
+        return mix(headers.capturedLength());
+    }
+
+    private static long ipv4(final PacketHeaders headers)
+    {
+        return ipv4(
+            headers.sourceIpv4() & 0xFFFF_FFFFL, headers.destinationIpv4() & 0xFFFF_FFFFL, headers.flowPorts(),
+            headers.protocol());
+    }
+
+    private static long ipv4(final long source, final long destination, final int ports, final int protocol)
+    {
         // Each endpoint is address and port in 48 bits; putting the smaller first makes the hash symmetric.
         final long a = source << 16 | ports >>> 16;
         final long b = destination << 16 | ports & 0xFFFF;
@@ -168,84 +276,12 @@ public final class FlowHash
         return ((low * GOLDEN ^ high) + protocol) * MULTIPLIER;
     }
 
-    private static long ipv6(final ByteBuffer frame, final int p, final int end)
+    private static long ipv6(final PacketHeaders headers)
     {
-        if (p + IPV6_HEADER_LENGTH > end || (Bytes.u8(frame, p) >>> 4) != 6)
-        {
-            return 0;
-        }
-        final long source = mix(mix(Bytes.i64(frame, p + 8)) + Bytes.i64(frame, p + 16));
-        final long destination = mix(mix(Bytes.i64(frame, p + 24)) + Bytes.i64(frame, p + 32));
-        int next = Bytes.u8(frame, p + 6);
-        int l4 = p + IPV6_HEADER_LENGTH;
-        boolean portsPresent = true;
-        for (int i = 0; i < MAX_EXTENSION_HEADERS && l4 + 8 <= end; i++)
-        {
-            if (next == 0 || next == 43 || next == 60)
-            {
-                final int length = (Bytes.u8(frame, l4 + 1) + 1) * 8;
-                next = Bytes.u8(frame, l4);
-                l4 += length;
-            }
-            else if (next == 44)
-            {
-                portsPresent = (Bytes.u16(frame, l4 + 2) & 0xFFF8) == 0;
-                next = Bytes.u8(frame, l4);
-                l4 += 8;
-            }
-            else if (next == 51)
-            {
-                final int length = (Bytes.u8(frame, l4 + 1) + 2) * 4;
-                next = Bytes.u8(frame, l4);
-                l4 += length;
-            }
-            else
-            {
-                break;
-            }
-        }
-        int sourcePort = 0;
-        int destinationPort = 0;
-        if (portsPresent)
-        {
-            final int ports = ports(frame, l4, end, next, PROTOCOL_ICMPV6, 128, 129);
-            sourcePort = ports >>> 16;
-            destinationPort = ports & 0xFFFF;
-        }
-        return combine(source + sourcePort, destination + destinationPort, next);
-    }
-
-    /** Source port in the high 16 bits, destination port in the low 16; 0 when the packet carries none. */
-    private static int ports(
-        final ByteBuffer frame,
-        final int l4,
-        final int end,
-        final int protocol,
-        final int icmpProtocol,
-        final int echoRequest,
-        final int echoReply)
-    {
-        if (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP || protocol == PROTOCOL_SCTP)
-        {
-            return l4 + 4 <= end ? Bytes.i32(frame, l4) : 0;
-        }
-        if (protocol == icmpProtocol && l4 + 6 <= end)
-        {
-            final int type = Bytes.u8(frame, l4);
-            if (type == echoRequest || type == echoReply)
-            {
-                final int identifier = Bytes.u16(frame, l4 + 4);
-                return identifier << 16 | identifier;
-            }
-        }
-        return 0;
-    }
-
-    private static long macHash(final ByteBuffer frame, final int offset, final int etherType)
-    {
-        final long destination = Bytes.i64(frame, offset) >>> 16;
-        final long source = Bytes.i64(frame, offset + 4) & 0xFFFF_FFFF_FFFFL;
-        return combine(mix(destination), mix(source), etherType);
+        final long source = mix(mix(headers.sourceIpv6High()) + headers.sourceIpv6Low());
+        final long destination = mix(mix(headers.destinationIpv6High()) + headers.destinationIpv6Low());
+        final int ports = headers.flowPorts();
+        return combine(source + (ports >>> 16), destination + (ports & 0xFFFF), headers.protocol());
     }
 
     /** Order-independent combination of the two endpoints, so that both directions hash alike. */

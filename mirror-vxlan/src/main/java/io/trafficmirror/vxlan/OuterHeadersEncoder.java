@@ -1,5 +1,39 @@
 package io.trafficmirror.vxlan;
 
+import static io.trafficmirror.vxlan.packet.PacketHeaders.ETHERNET_DESTINATION_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.ETHERNET_HEADER_LENGTH;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.ETHERNET_SOURCE_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.ETHERNET_TYPE_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.ETHERTYPE_IPV4;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.ETHERTYPE_IPV6;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_CHECKSUM_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_DESTINATION_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_DONT_FRAGMENT;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_FLAGS_FRAGMENT_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_IDENTIFICATION_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_MIN_HEADER_LENGTH;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_PROTOCOL_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_SOURCE_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_TOS_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_TOTAL_LENGTH_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_TTL_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV4_VERSION_IHL_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV6_DESTINATION_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV6_HEADER_LENGTH;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV6_HOP_LIMIT_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV6_NEXT_HEADER_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV6_PAYLOAD_LENGTH_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV6_SOURCE_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.IPV6_VERSION_CLASS_FLOW_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.PROTOCOL_UDP;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.UDP_CHECKSUM_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.UDP_DESTINATION_PORT_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.UDP_HEADER_LENGTH;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.UDP_LENGTH_OFFSET;
+import static io.trafficmirror.vxlan.packet.PacketHeaders.UDP_SOURCE_PORT_OFFSET;
+
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -39,6 +73,9 @@ import java.util.Arrays;
  *       buffer, and the caller sends header buffer and frame together with a gathering write.</li>
  * </ul>
  *
+ * <p>Header lengths and field offsets are {@link PacketHeaders}'s, the one definition of that layout which the
+ * decoder and the flow hash read with.
+ *
  * <p>Defaults are what AWS sends: IPv4 TOS 0, identification 0, DF clear, TTL 255, UDP checksum 0,
  * destination port 4789, source port from {@link FlowHash}. Over IPv6 the UDP checksum is always computed,
  * as RFC 8200 asks. The packet is cut so that the inner frame holds at most {@link #packetLength(int)} bytes
@@ -52,67 +89,9 @@ import java.util.Arrays;
  */
 public final class OuterHeadersEncoder
 {
-    /** Offset of the destination MAC in the outer Ethernet header. */
-    public static final int ETHERNET_DESTINATION_OFFSET = 0;
-    /** Offset of the source MAC in the outer Ethernet header. */
-    public static final int ETHERNET_SOURCE_OFFSET = 6;
-    /** Offset of the Ethernet type in the outer Ethernet header. */
-    public static final int ETHERNET_TYPE_OFFSET = 12;
-    /** Length of the outer Ethernet header, which also is the offset of the outer IP header. */
-    public static final int ETHERNET_HEADER_LENGTH = 14;
-
-    /** IPv4: offset of version and header length, relative to the IP header. */
-    public static final int IPV4_VERSION_IHL_OFFSET = 0;
-    /** IPv4: offset of the type of service byte. */
-    public static final int IPV4_TOS_OFFSET = 1;
-    /** IPv4: offset of the total length. */
-    public static final int IPV4_TOTAL_LENGTH_OFFSET = 2;
-    /** IPv4: offset of the identification. */
-    public static final int IPV4_IDENTIFICATION_OFFSET = 4;
-    /** IPv4: offset of the flags and fragment offset. */
-    public static final int IPV4_FLAGS_FRAGMENT_OFFSET = 6;
-    /** IPv4: offset of the time to live. */
-    public static final int IPV4_TTL_OFFSET = 8;
-    /** IPv4: offset of the protocol. */
-    public static final int IPV4_PROTOCOL_OFFSET = 9;
-    /** IPv4: offset of the header checksum. */
-    public static final int IPV4_CHECKSUM_OFFSET = 10;
-    /** IPv4: offset of the source address. */
-    public static final int IPV4_SOURCE_OFFSET = 12;
-    /** IPv4: offset of the destination address. */
-    public static final int IPV4_DESTINATION_OFFSET = 16;
-    /** IPv4: header length; the encoder writes no options. */
-    public static final int IPV4_HEADER_LENGTH = 20;
-
-    /** IPv6: offset of version, traffic class and flow label. */
-    public static final int IPV6_VERSION_CLASS_FLOW_OFFSET = 0;
-    /** IPv6: offset of the payload length. */
-    public static final int IPV6_PAYLOAD_LENGTH_OFFSET = 4;
-    /** IPv6: offset of the next header. */
-    public static final int IPV6_NEXT_HEADER_OFFSET = 6;
-    /** IPv6: offset of the hop limit. */
-    public static final int IPV6_HOP_LIMIT_OFFSET = 7;
-    /** IPv6: offset of the source address. */
-    public static final int IPV6_SOURCE_OFFSET = 8;
-    /** IPv6: offset of the destination address. */
-    public static final int IPV6_DESTINATION_OFFSET = 24;
-    /** IPv6: header length. */
-    public static final int IPV6_HEADER_LENGTH = 40;
-
-    /** UDP: offset of the source port, relative to the UDP header. */
-    public static final int UDP_SOURCE_PORT_OFFSET = 0;
-    /** UDP: offset of the destination port. */
-    public static final int UDP_DESTINATION_PORT_OFFSET = 2;
-    /** UDP: offset of the length. */
-    public static final int UDP_LENGTH_OFFSET = 4;
-    /** UDP: offset of the checksum. */
-    public static final int UDP_CHECKSUM_OFFSET = 6;
-    /** UDP: header length. */
-    public static final int UDP_HEADER_LENGTH = 8;
-
     /** Outer headers over IPv4: 14 + 20 + 8 + 8. */
     public static final int HEADER_LENGTH_IPV4 =
-        ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH + UDP_HEADER_LENGTH + VxlanHeaderEncoder.HEADER_LENGTH;
+        ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + UDP_HEADER_LENGTH + VxlanHeaderEncoder.HEADER_LENGTH;
     /** Outer headers over IPv6: 14 + 40 + 8 + 8. */
     public static final int HEADER_LENGTH_IPV6 =
         ETHERNET_HEADER_LENGTH + IPV6_HEADER_LENGTH + UDP_HEADER_LENGTH + VxlanHeaderEncoder.HEADER_LENGTH;
@@ -132,12 +111,8 @@ public final class OuterHeadersEncoder
     /** {@link #sourcePort(int)} value that derives the source port from the inner flow (the default). */
     public static final int SOURCE_PORT_FROM_FLOW = -1;
 
-    private static final int ETHER_TYPE_IPV4 = 0x0800;
-    private static final int ETHER_TYPE_IPV6 = 0x86DD;
-    private static final int PROTOCOL_UDP = 17;
-    private static final int DONT_FRAGMENT = 0x4000;
     private static final int VXLAN_AND_UDP_LENGTH = UDP_HEADER_LENGTH + VxlanHeaderEncoder.HEADER_LENGTH;
-    private static final int V4_UDP = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH;
+    private static final int V4_UDP = ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH;
     private static final int V6_UDP = ETHERNET_HEADER_LENGTH + IPV6_HEADER_LENGTH;
     private static final int V4_TOTAL_LENGTH_SHIFT = shift(ETHERNET_HEADER_LENGTH + IPV4_TOTAL_LENGTH_OFFSET, 16);
     private static final int V4_CHECKSUM_SHIFT = shift(ETHERNET_HEADER_LENGTH + IPV4_CHECKSUM_OFFSET, 24);
@@ -548,7 +523,7 @@ public final class OuterHeadersEncoder
     private void writeIpv4(
         final ByteBuffer out, final int start, final int port, final int udpLength, final long udpChecksum)
     {
-        final int totalLength = IPV4_HEADER_LENGTH + udpLength;
+        final int totalLength = IPV4_MIN_HEADER_LENGTH + udpLength;
         // The partial sum is folded to 16 bits already, so one end-around carry finishes it.
         final int sum = ipv4HeaderPartialSum + totalLength;
         final long headerChecksum = ~((sum & 0xFFFF) + (sum >>> 16)) & 0xFFFF;
@@ -580,7 +555,7 @@ public final class OuterHeadersEncoder
 
     private int maxInnerLength()
     {
-        final int ipHeaderLength = ipv6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH;
+        final int ipHeaderLength = ipv6 ? IPV6_HEADER_LENGTH : IPV4_MIN_HEADER_LENGTH;
         return Math.min(packetLength, mtu - ipHeaderLength - VXLAN_AND_UDP_LENGTH);
     }
 
@@ -595,7 +570,7 @@ public final class OuterHeadersEncoder
         Arrays.fill(template, (byte)0);
         t.put(ETHERNET_DESTINATION_OFFSET, destinationMac);
         t.put(ETHERNET_SOURCE_OFFSET, sourceMac);
-        Bytes.put16(t, ETHERNET_TYPE_OFFSET, ipv6 ? ETHER_TYPE_IPV6 : ETHER_TYPE_IPV4);
+        Bytes.put16(t, ETHERNET_TYPE_OFFSET, ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
         final int ip = ETHERNET_HEADER_LENGTH;
         final byte[] source = sourceAddress != null ? sourceAddress : new byte[4];
         final byte[] destination = destinationAddress != null ? destinationAddress : new byte[4];
@@ -613,12 +588,12 @@ public final class OuterHeadersEncoder
             Bytes.put8(t, ip + IPV4_VERSION_IHL_OFFSET, 0x45);
             Bytes.put8(t, ip + IPV4_TOS_OFFSET, tos);
             Bytes.put16(t, ip + IPV4_IDENTIFICATION_OFFSET, identification);
-            Bytes.put16(t, ip + IPV4_FLAGS_FRAGMENT_OFFSET, dontFragment ? DONT_FRAGMENT : 0);
+            Bytes.put16(t, ip + IPV4_FLAGS_FRAGMENT_OFFSET, dontFragment ? IPV4_DONT_FRAGMENT : 0);
             Bytes.put8(t, ip + IPV4_TTL_OFFSET, ttl);
             Bytes.put8(t, ip + IPV4_PROTOCOL_OFFSET, PROTOCOL_UDP);
             t.put(ip + IPV4_SOURCE_OFFSET, source);
             t.put(ip + IPV4_DESTINATION_OFFSET, destination);
-            udpOffset = ip + IPV4_HEADER_LENGTH;
+            udpOffset = ip + IPV4_MIN_HEADER_LENGTH;
         }
         Bytes.put16(t, udpOffset + UDP_DESTINATION_PORT_OFFSET, destinationPort);
         final int vxlan = udpOffset + UDP_HEADER_LENGTH;
@@ -637,7 +612,7 @@ public final class OuterHeadersEncoder
         tailShort = Bytes.u16(t, ipv6 ? 68 : 48);
 
         // Everything in the IPv4 header but total length and checksum, which are zero in the template.
-        ipv4HeaderPartialSum = ipv6 ? 0 : ~Bytes.foldChecksum(Bytes.addToChecksum(t, ip, IPV4_HEADER_LENGTH, 0)) & 0xFFFF;
+        ipv4HeaderPartialSum = ipv6 ? 0 : ~Bytes.foldChecksum(Bytes.addToChecksum(t, ip, IPV4_MIN_HEADER_LENGTH, 0)) & 0xFFFF;
         // Pseudo-header addresses and protocol, UDP destination port, VXLAN header; the packet adds the rest.
         udpPartialSum = Bytes.addToChecksum(t, ip + (ipv6 ? IPV6_SOURCE_OFFSET : IPV4_SOURCE_OFFSET), 2 * source.length, 0)
             + PROTOCOL_UDP

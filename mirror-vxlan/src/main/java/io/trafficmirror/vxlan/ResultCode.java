@@ -37,7 +37,10 @@ public final class ResultCode
     public static final int GENEVE_BAD_OPTIONS = -11;
     /** A GENEVE packet with the C bit set: RFC 8926 says a receiver that does not process options drops it. */
     public static final int GENEVE_CRITICAL_OPTIONS = -12;
-    /** IPv6 extension headers nested deeper than the decoder walks. */
+    /**
+     * More VLAN tags or IPv6 extension headers than the header walker reads
+     * ({@code PacketHeaders.MAX_VLAN_TAGS}, {@code PacketHeaders.MAX_IPV6_EXTENSION_HEADERS}).
+     */
     public static final int TOO_MANY_HEADERS = -13;
 
     /** The encoder has no outer addresses yet. */

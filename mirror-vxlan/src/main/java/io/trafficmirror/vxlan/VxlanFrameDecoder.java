@@ -1,5 +1,8 @@
 package io.trafficmirror.vxlan;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.ParseResult;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -21,12 +24,16 @@ import java.nio.ByteBuffer;
  *  ... UDP 6081 | GENEVE | [Ethernet] IPv4/IPv6 | UDP 4789 | VXLAN | inner frame
  * </pre>
  *
- * <p>What is checked: every header lies inside the bytes given; IP version and header lengths; that the IP
- * packet is UDP and not a fragment; the UDP length against the IP packet; the VXLAN I flag; the GENEVE version
- * and option lengths. Reserved bits are ignored (RFC 7348 §5). Checksums are not verified: the receiving
- * stack or capture point has done so or chose not to. A capture cut short by its snap length still decodes:
- * the inner frame is what was captured and {@link #isTruncated()} says so. Ethernet padding after the IP
- * packet is not part of the inner frame.
+ * <p>VLAN tags and IPv6 extension headers are walked by the project's one header walker, {@link PacketHeaders}
+ * (its static readers, which fill no flyweight), with its layout constants, its caps ({@link
+ * PacketHeaders#MAX_VLAN_TAGS} tags, {@link PacketHeaders#MAX_IPV6_EXTENSION_HEADERS} extension headers) and its
+ * reading of a zero IP length (the captured bytes are the packet, as in a capture of a segmentation-offloaded
+ * packet). What is checked: every header lies inside the bytes given; IP version and header lengths; that the IP
+ * packet is UDP and not a fragment; the UDP length against the IP packet; the VXLAN I flag; the GENEVE version and
+ * option lengths. Reserved bits are ignored (RFC 7348 §5). Checksums are not verified: the receiving stack or
+ * capture point has done so or chose not to. A capture cut short by its snap length still decodes: the inner frame
+ * is what was captured and {@link #isTruncated()} says so. Ethernet padding after the IP packet is not part of the
+ * inner frame.
  *
  * <p>Every decode returns {@link ResultCode#OK} or a negative {@link ResultCode}. After {@code OK} the getters
  * describe the packet; each call resets them, and after a failure only the result code is meaningful (the
@@ -43,26 +50,6 @@ public final class VxlanFrameDecoder
     public static final int ENCAPSULATION_GENEVE = 2;
     /** A GENEVE packet whose payload is an IP packet (or Ethernet frame) carrying VXLAN. */
     public static final int ENCAPSULATION_GENEVE_VXLAN = 3;
-
-    /** Ethernet type of IPv4. */
-    public static final int ETHER_TYPE_IPV4 = 0x0800;
-    /** Ethernet type of IPv6. */
-    public static final int ETHER_TYPE_IPV6 = 0x86DD;
-    /** Ethernet type of an 802.1Q VLAN tag. */
-    public static final int ETHER_TYPE_VLAN = 0x8100;
-    /** Ethernet type of an 802.1ad (QinQ) service tag. */
-    public static final int ETHER_TYPE_QINQ = 0x88A8;
-
-    /** How many IPv6 extension headers are walked before giving up with {@link ResultCode#TOO_MANY_HEADERS}. */
-    public static final int MAX_IPV6_EXTENSION_HEADERS = 8;
-
-    private static final int ETHERNET_HEADER_LENGTH = 14;
-    private static final int ETHER_TYPE_OFFSET = 12;
-    private static final int VLAN_TAG_LENGTH = 4;
-    private static final int IPV4_MIN_HEADER_LENGTH = 20;
-    private static final int IPV6_HEADER_LENGTH = 40;
-    private static final int UDP_HEADER_LENGTH = 8;
-    private static final int PROTOCOL_UDP = 17;
 
     private final ArrayView arrayView = new ArrayView();
     private final GeneveHeaderDecoder geneve = new GeneveHeaderDecoder();
@@ -422,32 +409,33 @@ public final class VxlanFrameDecoder
 
     private int decodeEthernet(final int offset, final int end, final boolean nested)
     {
-        if ((long)offset + ETHERNET_HEADER_LENGTH > end)
+        if ((long)offset + PacketHeaders.ETHERNET_HEADER_LENGTH > end)
         {
             return ResultCode.TOO_SHORT;
         }
-        int etherType = Bytes.u16(buffer, offset + ETHER_TYPE_OFFSET);
-        int p = offset + ETHERNET_HEADER_LENGTH;
-        while (etherType == ETHER_TYPE_VLAN || etherType == ETHER_TYPE_QINQ)
+        int typeIndex = offset + PacketHeaders.ETHERNET_TYPE_OFFSET;
+        int etherType = Bytes.u16(buffer, typeIndex);
+        if (etherType == PacketHeaders.ETHERTYPE_VLAN || etherType == PacketHeaders.ETHERTYPE_QINQ)
         {
-            if ((long)p + VLAN_TAG_LENGTH > end)
+            typeIndex = PacketHeaders.etherTypeIndex(buffer, offset, end);
+            etherType = Bytes.u16(buffer, typeIndex);
+            if (etherType == PacketHeaders.ETHERTYPE_VLAN || etherType == PacketHeaders.ETHERTYPE_QINQ)
             {
-                return ResultCode.TOO_SHORT;
+                return PacketHeaders.vlanTagsSkipped(offset, typeIndex) == PacketHeaders.MAX_VLAN_TAGS
+                    ? ResultCode.TOO_MANY_HEADERS
+                    : ResultCode.TOO_SHORT;
             }
-            etherType = Bytes.u16(buffer, p + 2);
-            p += VLAN_TAG_LENGTH;
         }
-        return decodeIp(etherType, p, end, nested);
+        return decodeIp(etherType, typeIndex + 2, end, nested);
     }
 
     private int decodeIp(final int etherType, final int p, final int end, final boolean nested)
     {
-        final int ipEnd;
         final long claimedEnd;
-        int udp;
-        if (etherType == ETHER_TYPE_IPV4)
+        final int udp;
+        if (etherType == PacketHeaders.ETHERTYPE_IPV4)
         {
-            if ((long)p + IPV4_MIN_HEADER_LENGTH > end)
+            if ((long)p + PacketHeaders.IPV4_MIN_HEADER_LENGTH > end)
             {
                 return ResultCode.TOO_SHORT;
             }
@@ -457,7 +445,8 @@ public final class VxlanFrameDecoder
             final int versionAndLength = (int)(first >>> 56);
             final int headerLength = (versionAndLength & 0x0F) * 4;
             final int totalLength = (int)(first >>> 32) & 0xFFFF;
-            if ((versionAndLength >>> 4) != 4 || headerLength < IPV4_MIN_HEADER_LENGTH || totalLength < headerLength)
+            if ((versionAndLength >>> 4) != 4 || headerLength < PacketHeaders.IPV4_MIN_HEADER_LENGTH
+                || (totalLength != 0 && totalLength < headerLength))
             {
                 return ResultCode.BAD_IP_HEADER;
             }
@@ -465,24 +454,24 @@ public final class VxlanFrameDecoder
             {
                 return ResultCode.TOO_SHORT;
             }
-            if ((first & 0x3FFF) != 0)
+            if ((first & (PacketHeaders.IPV4_MORE_FRAGMENTS | PacketHeaders.IPV4_FRAGMENT_OFFSET_MASK)) != 0)
             {
                 return ResultCode.IP_FRAGMENT;
             }
-            if (((Bytes.i32(buffer, p + 8) >>> 16) & 0xFF) != PROTOCOL_UDP)
+            if (((Bytes.i32(buffer, p + 8) >>> 16) & 0xFF) != PacketHeaders.PROTOCOL_UDP)
             {
                 return ResultCode.NOT_UDP;
             }
-            claimedEnd = (long)p + totalLength;
-            ipEnd = (int)Math.min(claimedEnd, end);
+            // A total length of 0 is read as the walker reads it: the captured bytes are the packet.
+            claimedEnd = totalLength == 0 ? end : (long)p + totalLength;
             udp = p + headerLength;
             ipVersion = 4;
-            sourceAddressOffset = p + 12;
-            destinationAddressOffset = p + 16;
+            sourceAddressOffset = p + PacketHeaders.IPV4_SOURCE_OFFSET;
+            destinationAddressOffset = p + PacketHeaders.IPV4_DESTINATION_OFFSET;
         }
-        else if (etherType == ETHER_TYPE_IPV6)
+        else if (etherType == PacketHeaders.ETHERTYPE_IPV6)
         {
-            if ((long)p + IPV6_HEADER_LENGTH > end)
+            if ((long)p + PacketHeaders.IPV6_HEADER_LENGTH > end)
             {
                 return ResultCode.TOO_SHORT;
             }
@@ -490,64 +479,50 @@ public final class VxlanFrameDecoder
             {
                 return ResultCode.BAD_IP_HEADER;
             }
-            claimedEnd = (long)p + IPV6_HEADER_LENGTH + Bytes.u16(buffer, p + 4);
-            ipEnd = (int)Math.min(claimedEnd, end);
-            int next = Bytes.u8(buffer, p + 6);
-            udp = p + IPV6_HEADER_LENGTH;
-            int walked = 0;
-            while (next != PROTOCOL_UDP)
+            final long walk = PacketHeaders.walkIpv6(buffer, p, end);
+            switch (PacketHeaders.walkResult(walk))
             {
-                if (next != 0 && next != 43 && next != 44 && next != 51 && next != 60)
-                {
-                    return ResultCode.NOT_UDP;
-                }
-                if (++walked > MAX_IPV6_EXTENSION_HEADERS)
-                {
+                case ParseResult.OK:
+                    break;
+                case ParseResult.MALFORMED_EXTENSION_HEADER:
+                    return ResultCode.BAD_IP_HEADER;
+                case ParseResult.TOO_MANY_EXTENSION_HEADERS:
                     return ResultCode.TOO_MANY_HEADERS;
-                }
-                // Every extension header walked here is at least 8 bytes long.
-                if ((long)udp + 8 > ipEnd)
-                {
+                default: // TRUNCATED_IP_OPTIONS: the capture ends inside an extension header
                     return ResultCode.TOO_SHORT;
-                }
-                final int following = Bytes.u8(buffer, udp);
-                final int lengthField = Bytes.u8(buffer, udp + 1);
-                if (next == 44)
-                {
-                    // Fragment offset (13 bits) or the M flag set: not the whole datagram.
-                    if ((Bytes.u16(buffer, udp + 2) & 0xFFF9) != 0)
-                    {
-                        return ResultCode.IP_FRAGMENT;
-                    }
-                    udp += 8;
-                }
-                else if (next == 51)
-                {
-                    udp += (lengthField + 2) * 4;
-                }
-                else
-                {
-                    udp += (lengthField + 1) * 8;
-                }
-                next = following;
             }
+            // A fragment header with offset 0 and no more fragments (an atomic fragment, RFC 6946) is the whole
+            // datagram.
+            if (PacketHeaders.walkLaterFragment(walk) || PacketHeaders.walkMoreFragments(walk))
+            {
+                return ResultCode.IP_FRAGMENT;
+            }
+            if (PacketHeaders.walkProtocol(walk) != PacketHeaders.PROTOCOL_UDP)
+            {
+                return ResultCode.NOT_UDP;
+            }
+            claimedEnd = PacketHeaders.ipDeclaredEnd(buffer, p, end, 6);
+            udp = PacketHeaders.walkOffset(walk);
             ipVersion = 6;
-            sourceAddressOffset = p + 8;
-            destinationAddressOffset = p + 24;
+            sourceAddressOffset = p + PacketHeaders.IPV6_SOURCE_OFFSET;
+            destinationAddressOffset = p + PacketHeaders.IPV6_DESTINATION_OFFSET;
         }
         else
         {
             return ResultCode.NOT_IP;
         }
 
-        if ((long)udp + UDP_HEADER_LENGTH > ipEnd)
+        final int ipEnd = (int)Math.min(claimedEnd, end);
+        if ((long)udp + PacketHeaders.UDP_HEADER_LENGTH > ipEnd)
         {
-            return (long)udp + UDP_HEADER_LENGTH > claimedEnd ? ResultCode.BAD_IP_HEADER : ResultCode.TOO_SHORT;
+            return (long)udp + PacketHeaders.UDP_HEADER_LENGTH > claimedEnd
+                ? ResultCode.BAD_IP_HEADER
+                : ResultCode.TOO_SHORT;
         }
         final long udpHeader = Bytes.i64(buffer, udp);
         final int udpLength = (int)(udpHeader >>> 16) & 0xFFFF;
         final long udpEnd = (long)udp + udpLength;
-        if (udpLength < UDP_HEADER_LENGTH || udpEnd > claimedEnd)
+        if (udpLength < PacketHeaders.UDP_HEADER_LENGTH || udpEnd > claimedEnd)
         {
             return ResultCode.BAD_UDP_LENGTH;
         }
@@ -556,7 +531,7 @@ public final class VxlanFrameDecoder
         sourcePort = (int)(udpHeader >>> 48);
         destinationPort = (int)(udpHeader >>> 32) & 0xFFFF;
 
-        final int payload = udp + UDP_HEADER_LENGTH;
+        final int payload = udp + PacketHeaders.UDP_HEADER_LENGTH;
         if (destinationPort == vxlanPort)
         {
             return decodeVxlan(payload, payloadEnd);
@@ -617,7 +592,7 @@ public final class VxlanFrameDecoder
         {
             nested = decodeEthernet(payload, end, true);
         }
-        else if (protocol == ETHER_TYPE_IPV4 || protocol == ETHER_TYPE_IPV6)
+        else if (protocol == PacketHeaders.ETHERTYPE_IPV4 || protocol == PacketHeaders.ETHERTYPE_IPV6)
         {
             nested = decodeIp(protocol, payload, end, true);
         }

@@ -2,6 +2,7 @@ package io.trafficmirror.vxlan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -27,7 +28,7 @@ class ScapyVectorTest
         final int length = encoder.encodeInHeadroom(packet, packet.length, 0);
 
         assertThat(length).isEqualTo(OuterHeadersEncoder.HEADER_LENGTH_IPV4);
-        final int udp = OuterHeadersEncoder.ETHERNET_HEADER_LENGTH + OuterHeadersEncoder.IPV4_HEADER_LENGTH;
+        final int udp = PacketHeaders.ETHERNET_HEADER_LENGTH + PacketHeaders.IPV4_MIN_HEADER_LENGTH;
         assertThat(Arrays.copyOfRange(packet, udp, udp + VECTOR.length)).isEqualTo(VECTOR);
     }
 

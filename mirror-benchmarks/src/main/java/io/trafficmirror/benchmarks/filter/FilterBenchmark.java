@@ -5,7 +5,7 @@ import io.trafficmirror.filter.match.CompiledFilter;
 import io.trafficmirror.filter.match.MatchOptions;
 import io.trafficmirror.filter.match.ReferenceEvaluator;
 import io.trafficmirror.filter.match.Verdict;
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.util.concurrent.TimeUnit;
 

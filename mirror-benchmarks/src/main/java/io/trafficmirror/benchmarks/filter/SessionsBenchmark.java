@@ -9,7 +9,7 @@ import io.trafficmirror.filter.match.MatchOptions;
 import io.trafficmirror.filter.match.SessionClassifier;
 import io.trafficmirror.filter.match.SessionMatch;
 import io.trafficmirror.filter.match.Verdict;
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.trafficmirror.core.engine;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 /**
  * Everything the packet path needs, compiled from one configuration. Immutable, and published to producer threads

@@ -6,7 +6,7 @@ import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.match.CompiledFilter;
 import io.trafficmirror.filter.match.Verdict;
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;

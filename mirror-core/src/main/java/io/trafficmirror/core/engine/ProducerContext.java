@@ -1,6 +1,6 @@
 package io.trafficmirror.core.engine;
 
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

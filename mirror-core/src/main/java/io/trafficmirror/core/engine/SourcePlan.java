@@ -9,8 +9,8 @@ import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.match.CompiledFilter;
 import io.trafficmirror.filter.match.MatchOptions;
 import io.trafficmirror.filter.match.Verdict;
-import io.trafficmirror.filter.packet.PacketHeaders;
-import io.trafficmirror.filter.packet.ParseResult;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.ParseResult;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

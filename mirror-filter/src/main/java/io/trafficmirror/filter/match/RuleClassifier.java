@@ -6,7 +6,7 @@ import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.PortRange;
 import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;

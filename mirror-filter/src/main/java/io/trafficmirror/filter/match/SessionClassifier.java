@@ -3,8 +3,8 @@ package io.trafficmirror.filter.match;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.packet.PacketHeaders;
-import io.trafficmirror.filter.packet.ParseResult;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.ParseResult;
 
 import java.util.List;
 import java.util.Objects;

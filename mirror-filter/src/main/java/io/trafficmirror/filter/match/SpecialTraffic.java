@@ -1,6 +1,6 @@
 package io.trafficmirror.filter.match;
 
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 /**
  * The traffic AWS treats apart from rules, tested on parsed headers without allocating: the AWS exclusions

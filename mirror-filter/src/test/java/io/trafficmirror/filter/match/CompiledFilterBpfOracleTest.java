@@ -6,7 +6,7 @@ import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.testing.FrameBuilder;
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 import io.trafficmirror.filter.packet.RandomFrames;
 
 import java.net.Inet4Address;

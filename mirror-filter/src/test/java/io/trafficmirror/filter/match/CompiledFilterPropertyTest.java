@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.packet.PacketHeaders;
 import io.trafficmirror.filter.packet.RandomFrames;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.util.ArrayList;
 import java.util.List;

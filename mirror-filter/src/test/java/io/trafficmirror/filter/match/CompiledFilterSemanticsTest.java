@@ -8,7 +8,7 @@ import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 import io.trafficmirror.testing.FrameBuilder;
 import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.SharedCaptures;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.packet.PacketHeaders;
-import io.trafficmirror.filter.packet.ParseResult;
 import io.trafficmirror.filter.packet.RandomFrames;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.ParseResult;
 
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;

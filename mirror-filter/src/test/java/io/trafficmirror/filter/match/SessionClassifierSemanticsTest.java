@@ -10,7 +10,7 @@ import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.RuleAction;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.testing.FrameBuilder;
-import io.trafficmirror.filter.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;

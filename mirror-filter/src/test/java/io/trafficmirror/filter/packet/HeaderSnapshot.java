@@ -1,5 +1,7 @@
 package io.trafficmirror.filter.packet;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+
 /** Every field of a {@link PacketHeaders} after a parse, with offsets made relative to the frame's start. */
 record HeaderSnapshot(
     int result, int capturedLength, boolean hasLinkHeader, long destinationMac, long sourceMac, int etherType,

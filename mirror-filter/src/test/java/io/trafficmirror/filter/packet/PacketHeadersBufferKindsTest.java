@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trafficmirror.testing.BufferKind;
 import io.trafficmirror.testing.MirroredTraffic;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+import io.trafficmirror.vxlan.packet.ParseResult;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trafficmirror.testing.FrameBuilder;
 import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.Tshark;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,5 +1,7 @@
 package io.trafficmirror.filter.packet;
 
+import io.trafficmirror.vxlan.packet.PacketHeaders;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

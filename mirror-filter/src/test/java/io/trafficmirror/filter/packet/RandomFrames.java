@@ -1,6 +1,7 @@
 package io.trafficmirror.filter.packet;
 
 import io.trafficmirror.testing.FrameBuilder;
+import io.trafficmirror.vxlan.packet.PacketHeaders;
 import java.util.SplittableRandom;
 
 /**

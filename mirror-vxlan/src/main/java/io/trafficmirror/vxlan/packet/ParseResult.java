@@ -1,4 +1,4 @@
-package io.trafficmirror.filter.packet;
+package io.trafficmirror.vxlan.packet;
 
 /**
  * Result codes of {@link PacketHeaders}: an {@code int} rather than an exception, because malformed
