@@ -9,7 +9,6 @@ import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.Violations;
-import io.trafficmirror.filter.match.CompiledFilter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -584,7 +583,7 @@ public final class MirrorEngine implements AutoCloseable
         }
 
         final Map<String, TargetRuntime> nextRuntimes = targetRuntimes(configuration);
-        final Map<List<Object>, CompiledFilter> compiled = new HashMap<>();
+        final SourcePlan.CompiledFilters compiled = new SourcePlan.CompiledFilters();
         final SourcePlan[] plans = new SourcePlan[sourceIndexes.size()];
         for (final Map.Entry<String, Integer> entry : sourceIndexes.entrySet())
         {
@@ -592,7 +591,7 @@ public final class MirrorEngine implements AutoCloseable
             final int block = registry.block("source/" + id, Counter.SOURCE_WIDTH);
             final MirrorSource source = configuration.source(id).orElse(null);
             plans[entry.getValue()] = source == null ?
-                new SourcePlan(id, block, new int[0], new long[0], SourcePlan.NO_MAC, new SessionPlan[0]) :
+                SourcePlan.unconfigured(id, block) :
                 sourcePlan(configuration, source, block, nextRuntimes, compiled);
         }
 
@@ -707,7 +706,7 @@ public final class MirrorEngine implements AutoCloseable
         final MirrorSource source,
         final int block,
         final Map<String, TargetRuntime> targets,
-        final Map<List<Object>, CompiledFilter> compiled)
+        final SourcePlan.CompiledFilters compiled)
     {
         final SourcePlan plan =
             SourcePlan.compile(configuration, source, block, awsExclusions, compiled, registry, targets::get);

@@ -4,14 +4,12 @@ import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.match.CompiledFilter;
+import io.trafficmirror.filter.match.SessionMatch;
 import io.trafficmirror.filter.match.Verdict;
 import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,13 +25,14 @@ public final class PacketClassifier
     private final Map<String, SourcePlan> plans = new LinkedHashMap<>();
     private final EngineState state;
     private final PacketHeaders headers = new PacketHeaders();
+    private SessionMatch match = new SessionMatch(0);
     private final ThreadCounters scratchCounters;
 
     private PacketClassifier(final MirrorConfiguration configuration, final boolean awsExclusions)
     {
         this.configuration = configuration;
         final CounterRegistry registry = new CounterRegistry();
-        final Map<List<Object>, CompiledFilter> compiled = new HashMap<>();
+        final SourcePlan.CompiledFilters compiled = new SourcePlan.CompiledFilters();
         for (final MirrorSource source : configuration.sources())
         {
             plans.put(source.networkInterfaceId(), SourcePlan.compile(configuration, source,
@@ -95,7 +94,11 @@ public final class PacketClassifier
         final int length, final TrafficDirection direction)
     {
         final SourcePlan plan = plan(networkInterfaceId);
-        final long decision = plan.decide(state, headers, frame, offset, length, direction, scratchCounters);
+        if (match.capacity() < plan.sessions.length)
+        {
+            match = new SessionMatch(plan.sessions.length);
+        }
+        final long decision = plan.decide(state, headers, match, frame, offset, length, direction, scratchCounters);
         final int outcome = SourcePlan.outcome(decision);
         final int verdict = SourcePlan.verdict(decision);
         if (outcome < 0)

@@ -1,7 +1,6 @@
 package io.trafficmirror.core.engine;
 
 import io.trafficmirror.core.capture.PcapWriter;
-import io.trafficmirror.vxlan.FlowHash;
 import io.trafficmirror.vxlan.OuterHeadersEncoder;
 
 import java.io.IOException;
@@ -51,7 +50,7 @@ final class PcapTarget extends TargetRuntime
     boolean send(final Slot slot)
     {
         final OuterHeadersEncoder encoder = encoder(slot.sourceIpv4, slot.vni);
-        encoder.sourcePort(FlowHash.sourcePort(slot.buffer, Slot.HEADROOM, slot.innerLength));
+        encoder.sourcePort(slot.flowPort);
         final int length = encoder.encodeInHeadroom(slot.buffer, Slot.HEADROOM, slot.innerLength);
         if (length < 0)
         {

@@ -1,5 +1,6 @@
 package io.trafficmirror.core.engine;
 
+import io.trafficmirror.filter.match.SessionMatch;
 import io.trafficmirror.vxlan.packet.PacketHeaders;
 
 import java.lang.invoke.MethodHandles;
@@ -15,6 +16,9 @@ import java.lang.invoke.VarHandle;
  */
 final class ProducerContext
 {
+    /** AWS's sessions-per-interface quota: room enough until a configuration has more. */
+    private static final int INITIAL_SESSIONS = 3;
+
     private static final VarHandle SEQUENCE;
 
     static
@@ -30,6 +34,8 @@ final class ProducerContext
     }
 
     final PacketHeaders headers = new PacketHeaders();
+    /** What the session classifier found; replaced by a larger one only after an update adds sessions. */
+    private SessionMatch match = new SessionMatch(INITIAL_SESSIONS);
     final ThreadCounters counters;
     /** False for a context made for one offer when every pooled one was busy. */
     final boolean pooled;
@@ -42,6 +48,19 @@ final class ProducerContext
     {
         this.counters = counters;
         this.pooled = pooled;
+    }
+
+    /**
+     * The claiming thread: a match result with room for {@code sessions}; allocates only the first time a
+     * configuration has more sessions on one interface than any before.
+     */
+    SessionMatch sessionMatch(final int sessions)
+    {
+        if (match.capacity() < sessions)
+        {
+            match = new SessionMatch(sessions);
+        }
+        return match;
     }
 
     /**

@@ -34,7 +34,7 @@ final class Slot
     int innerLength;
     int originalLength;
     int vni;
-    /** The flow-hash port, set by the sender. */
+    /** The flow-hash port of the original frame, set by the producer from its parse. */
     int flowPort;
     /** Block of the session's copy counters. */
     int sessionCopyBlock;

@@ -8,12 +8,17 @@ import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.match.CompiledFilter;
 import io.trafficmirror.filter.match.MatchOptions;
+import io.trafficmirror.filter.match.SessionClassifier;
+import io.trafficmirror.filter.match.SessionMatch;
 import io.trafficmirror.filter.match.Verdict;
+import io.trafficmirror.vxlan.FlowHash;
 import io.trafficmirror.vxlan.packet.PacketHeaders;
 import io.trafficmirror.vxlan.packet.ParseResult;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -34,11 +39,23 @@ final class SourcePlan
     private final long[] ipv6Addresses;
     private final long mac;
     final SessionPlan[] sessions;
+    /** Every session's filter in one classifier, so that one match finds the mirroring session; null when none. */
+    private final SessionClassifier classifier;
+
+    /**
+     * What compiling the sources of one configuration shares between interfaces with equal filters and VPC
+     * blocks, so that each distinct filter, and each distinct sequence of session filters, is compiled once.
+     */
+    static final class CompiledFilters
+    {
+        private final Map<List<Object>, CompiledFilter> filters = new HashMap<>();
+        private final Map<List<Object>, SessionClassifier> sessions = new HashMap<>();
+    }
 
     /**
      * Compiles a configured interface: its sessions by ascending number, each with its filter compiled against the
-     * interface's VPC blocks (shared through {@code compiled} between interfaces with equal filters and blocks),
-     * and their counter blocks registered.
+     * interface's VPC blocks, all of them in one {@link SessionClassifier} for the packet path (both shared through
+     * {@code compiled} between interfaces with equal filters and blocks), and their counter blocks registered.
      *
      * @param targets the live target of each target id, or {@code null} for a dry run that sends nothing.
      */
@@ -47,7 +64,7 @@ final class SourcePlan
         final MirrorSource source,
         final int block,
         final boolean awsExclusions,
-        final Map<List<Object>, CompiledFilter> compiled,
+        final CompiledFilters compiled,
         final CounterRegistry registry,
         final Function<String, TargetRuntime> targets)
     {
@@ -57,25 +74,30 @@ final class SourcePlan
             .build();
         final List<MirrorSession> sessions = configuration.sessionsOf(source.networkInterfaceId());
         final SessionPlan[] plans = new SessionPlan[sessions.size()];
+        final List<MirrorFilter> filters = new ArrayList<>(plans.length);
         for (int i = 0; i < plans.length; i++)
         {
             final MirrorSession session = sessions.get(i);
             final MirrorFilter filter = configuration.filter(session.filterId()).orElseThrow();
+            filters.add(filter);
             plans[i] = new SessionPlan(session.id(),
-                compiled.computeIfAbsent(List.of(filter, options), key -> CompiledFilter.compile(filter, options)),
+                compiled.filters.computeIfAbsent(List.of(filter, options), key -> CompiledFilter.compile(filter, options)),
                 session.virtualNetworkId().orElseThrow(), session.packetLength().orElse(Integer.MAX_VALUE),
                 targets.apply(session.targetId()),
                 registry.block("session/" + session.id(), Counter.SESSION_WIDTH),
                 registry.block("session-copies/" + session.id(), Counter.COPY_WIDTH),
                 registry);
         }
-        return of(source, block, plans);
+        final SessionClassifier classifier = plans.length == 0 ? null : compiled.sessions.computeIfAbsent(
+            List.of(List.copyOf(filters), options), key -> SessionClassifier.compile(filters, options));
+        return of(source, block, plans, classifier);
     }
 
     /**
      * Compiles a configured interface's addresses; its sessions are given already compiled.
      */
-    private static SourcePlan of(final MirrorSource source, final int block, final SessionPlan[] sessions)
+    private static SourcePlan of(
+        final MirrorSource source, final int block, final SessionPlan[] sessions, final SessionClassifier classifier)
     {
         final List<InetAddress> ipv4 = source.privateIpAddresses();
         final int[] ipv4Addresses = new int[ipv4.size()];
@@ -92,7 +114,7 @@ final class SourcePlan
             ipv6Addresses[2 * i + 1] = single.low();
         }
         final long mac = source.macAddress().map(text -> Long.parseLong(text.replace(":", ""), 16)).orElse(NO_MAC);
-        return new SourcePlan(source.networkInterfaceId(), block, ipv4Addresses, ipv6Addresses, mac, sessions);
+        return new SourcePlan(source.networkInterfaceId(), block, ipv4Addresses, ipv6Addresses, mac, sessions, classifier);
     }
 
     SourcePlan(
@@ -101,7 +123,8 @@ final class SourcePlan
         final int[] ipv4Addresses,
         final long[] ipv6Addresses,
         final long mac,
-        final SessionPlan[] sessions)
+        final SessionPlan[] sessions,
+        final SessionClassifier classifier)
     {
         this.networkInterfaceId = networkInterfaceId;
         this.sourceBlock = sourceBlock;
@@ -109,6 +132,15 @@ final class SourcePlan
         this.ipv6Addresses = ipv6Addresses;
         this.mac = mac;
         this.sessions = sessions;
+        this.classifier = classifier;
+    }
+
+    /**
+     * A plan for an interface the configuration does not have: everything offered to it is counted as not mirrored.
+     */
+    static SourcePlan unconfigured(final String networkInterfaceId, final int sourceBlock)
+    {
+        return new SourcePlan(networkInterfaceId, sourceBlock, new int[0], new long[0], NO_MAC, new SessionPlan[0], null);
     }
 
     /**
@@ -127,10 +159,11 @@ final class SourcePlan
         final ThreadCounters counters = context.counters;
         counters.add(sourceBlock + Counter.SOURCE_OFFERED_PACKETS, 1);
         counters.add(sourceBlock + Counter.SOURCE_OFFERED_BYTES, length);
-        final int outcome = outcome(decide(state, context.headers, frame, offset, length, direction, counters));
+        final int outcome = outcome(
+            decide(state, context.headers, context.sessionMatch(sessions.length), frame, offset, length, direction, counters));
         if (outcome >= 0)
         {
-            return enqueue(counters, sessions[outcome], frame, offset, length);
+            return enqueue(counters, sessions[outcome], context.headers, frame, offset, length);
         }
         counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
         counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
@@ -165,8 +198,11 @@ final class SourcePlan
     }
 
     /**
-     * Parses a frame and asks the sessions in order which mirrors it, counting what each session and rule decided.
-     * Shared by the engine and by {@link PacketClassifier}, so a dry run decides exactly as the engine does.
+     * Parses a frame and finds, in one match of the source's {@link SessionClassifier}, the first session by
+     * session number that mirrors it, counting what each session it consulted and each rule decided. Shared by the
+     * engine and by {@link PacketClassifier}, so a dry run decides exactly as the engine does.
+     *
+     * @param match filled by the match; holds at least as many sessions as this source has.
      *
      * @return the verdict that decided (high 32 bits) and the accepting session's index or a negative reason
      *         (low 32 bits); see {@link #outcome} and {@link #verdict}.
@@ -174,6 +210,7 @@ final class SourcePlan
     long decide(
         final EngineState state,
         final PacketHeaders headers,
+        final SessionMatch match,
         final ByteBuffer frame,
         final int offset,
         final int length,
@@ -203,14 +240,16 @@ final class SourcePlan
             return notMirrored(0, NotMirroredReason.OWN_OUTPUT);
         }
 
+        classifier.match(headers, resolved, match);
         long last = notMirrored(0, NotMirroredReason.NO_SESSION);
-        for (int i = 0; i < sessions.length; i++)
+        final int consulted = match.consulted();
+        for (int i = 0; i < consulted; i++)
         {
             final SessionPlan session = sessions[i];
             final int block = session.sessionBlock;
             counters.add(block + Counter.SESSION_OFFERED_PACKETS, 1);
             counters.add(block + Counter.SESSION_OFFERED_BYTES, length);
-            final int verdict = session.filter.match(headers, resolved);
+            final int verdict = match.verdict(i);
             switch (Verdict.reason(verdict))
             {
                 case Verdict.REASON_RULE_ACCEPTED:
@@ -240,7 +279,7 @@ final class SourcePlan
                     break;
 
                 case Verdict.REASON_AWS_EXCLUDED:
-                    // Excluded for every session alike: no need to ask the others.
+                    // Excluded for every session alike: the classifier consulted only the first.
                     counters.add(block + Counter.SESSION_EXCLUDED_PACKETS, 1);
                     counters.add(block + Counter.SESSION_EXCLUDED_BYTES, length);
                     return notMirrored(verdict, NotMirroredReason.EXCLUDED);
@@ -257,6 +296,7 @@ final class SourcePlan
     private int enqueue(
         final ThreadCounters counters,
         final SessionPlan session,
+        final PacketHeaders headers,
         final ByteBuffer frame,
         final int offset,
         final int length)
@@ -287,6 +327,9 @@ final class SourcePlan
         slot.vni = session.vni;
         slot.sessionCopyBlock = session.copyBlock;
         slot.sessionId = session.sessionId;
+        // From the producer's parse of the whole frame, so every copy of a flow leaves from one port whatever the
+        // packet length cut, and the sender never parses the copy again.
+        slot.flowPort = FlowHash.sourcePort(headers);
         slot.sourceIpv4 = ipv4Addresses.length == 0 ? 0 : ipv4Addresses[0];
         if (innerLength < length)
         {

@@ -124,9 +124,6 @@ final class UdpTarget extends TargetRuntime
     @Override
     boolean send(final Slot slot)
     {
-        // The flow hash reads the copy, not the original: the same port unless the packet length cut the copy
-        // inside its transport header, and then still one port per flow, the same in both directions.
-        slot.flowPort = FlowHash.sourcePort(slot.buffer, Slot.HEADROOM, slot.innerLength);
         final Endpoint endpoint = pick(slot.flowPort);
         if (endpoint == null)
         {
