@@ -2,19 +2,28 @@ package io.trafficmirror.filter;
 
 /**
  * The {@code Name{field=value, field=value}} text of a value class's {@code toString()}, fields in the order added
- * and null ones left out.
+ * and null ones left out. Public only so that mirror-core's configuration classes print the same way; not meant for
+ * applications.
  */
-final class FieldsText
+public final class FieldsText
 {
     private final StringBuilder text = new StringBuilder(128);
     private boolean empty = true;
 
-    FieldsText(final String name)
+    /**
+     * @param name the class name that opens the text.
+     */
+    public FieldsText(final String name)
     {
         text.append(name).append('{');
     }
 
-    FieldsText add(final String field, final Object value)
+    /**
+     * @param field the field's name.
+     * @param value its value; a null one is left out.
+     * @return this.
+     */
+    public FieldsText add(final String field, final Object value)
     {
         if (value != null)
         {

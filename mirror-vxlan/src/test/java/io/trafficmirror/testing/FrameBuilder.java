@@ -319,6 +319,49 @@ public final class FrameBuilder
     }
 
     /**
+     * A builder of an IPv4 TCP frame with 20 bytes of payload, for rule cases that set only addresses and ports.
+     */
+    public static FrameBuilder tcp(final int source, final int destination, final int sourcePort, final int destinationPort)
+    {
+        final FrameBuilder frame = new FrameBuilder();
+        frame.sourceIpv4 = source;
+        frame.destinationIpv4 = destination;
+        frame.payloadLength = 20;
+        frame.protocol = 6;
+        frame.sourcePort = sourcePort;
+        frame.destinationPort = destinationPort;
+        return frame;
+    }
+
+    /**
+     * As {@link #tcp(int, int, int, int)}, with UDP.
+     */
+    public static FrameBuilder udp(final int source, final int destination, final int sourcePort, final int destinationPort)
+    {
+        final FrameBuilder frame = tcp(source, destination, sourcePort, destinationPort);
+        frame.protocol = 17;
+        return frame;
+    }
+
+    /**
+     * A builder of an IPv6 frame from 2001:db8:0:1::5 port 40000 to 2001:db8:0:2::7 port 8080, 16 bytes of payload.
+     */
+    public static FrameBuilder ipv6(final int protocol)
+    {
+        final FrameBuilder frame = new FrameBuilder();
+        frame.ipVersion = 6;
+        frame.protocol = protocol;
+        frame.sourceIpv6High = 0x2001_0DB8_0000_0001L;
+        frame.sourceIpv6Low = 5;
+        frame.destinationIpv6High = 0x2001_0DB8_0000_0002L;
+        frame.destinationIpv6Low = 7;
+        frame.sourcePort = 40000;
+        frame.destinationPort = 8080;
+        frame.payloadLength = 16;
+        return frame;
+    }
+
+    /**
      * An IPv4 frame from {@link #MAC_A} to {@link #MAC_B} with a TCP (6) or UDP (17) header whose ports are given,
      * filled with patterned payload up to {@code length} bytes (at least the headers).
      */

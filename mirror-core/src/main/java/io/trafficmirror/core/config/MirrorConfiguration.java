@@ -1,5 +1,6 @@
 package io.trafficmirror.core.config;
 
+import io.trafficmirror.filter.FieldsText;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.MirrorFilter;

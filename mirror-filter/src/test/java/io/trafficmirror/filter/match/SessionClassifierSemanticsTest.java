@@ -1,5 +1,8 @@
 package io.trafficmirror.filter.match;
 
+import static io.trafficmirror.testing.FrameBuilder.ipv6;
+import static io.trafficmirror.testing.FrameBuilder.tcp;
+import static io.trafficmirror.testing.FrameBuilder.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -352,39 +355,5 @@ class SessionClassifierSemanticsTest
     {
         return FilterRule.builder().direction(direction).ruleNumber(number).action(action)
             .sourceCidrBlock(source).destinationCidrBlock(destination);
-    }
-
-    private static FrameBuilder tcp(final int source, final int destination, final int sourcePort, final int destinationPort)
-    {
-        final FrameBuilder frame = new FrameBuilder();
-        frame.sourceIpv4 = source;
-        frame.destinationIpv4 = destination;
-        frame.payloadLength = 20;
-        frame.protocol = 6;
-        frame.sourcePort = sourcePort;
-        frame.destinationPort = destinationPort;
-        return frame;
-    }
-
-    private static FrameBuilder udp(final int source, final int destination, final int sourcePort, final int destinationPort)
-    {
-        final FrameBuilder frame = tcp(source, destination, sourcePort, destinationPort);
-        frame.protocol = 17;
-        return frame;
-    }
-
-    private static FrameBuilder ipv6(final int protocol)
-    {
-        final FrameBuilder frame = new FrameBuilder();
-        frame.ipVersion = 6;
-        frame.protocol = protocol;
-        frame.sourceIpv6High = 0x2001_0DB8_0000_0001L;
-        frame.sourceIpv6Low = 5;
-        frame.destinationIpv6High = 0x2001_0DB8_0000_0002L;
-        frame.destinationIpv6Low = 7;
-        frame.sourcePort = 40000;
-        frame.destinationPort = 8080;
-        frame.payloadLength = 16;
-        return frame;
     }
 }
