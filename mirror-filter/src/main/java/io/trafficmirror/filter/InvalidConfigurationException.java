@@ -11,7 +11,8 @@ public final class InvalidConfigurationException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
-    /** Serializable snapshot of the violations. */
+    /** Serializable snapshot of the violations: {@code List.copyOf} of {@link Violation}s, both serializable. */
+    @SuppressWarnings("serial") // the declared type is the List interface; the instance is always serializable
     private final List<Violation> violations;
 
     /**

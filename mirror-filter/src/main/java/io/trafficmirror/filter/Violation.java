@@ -1,5 +1,6 @@
 package io.trafficmirror.filter;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -9,8 +10,10 @@ import java.util.Objects;
  * reads the same whether the object came from the builder API or from an AWS JSON document, where the
  * field is prefixed with its JSON path ({@code TrafficMirrorFilters[0].IngressFilterRules[2].RuleNumber}).
  */
-public final class Violation
+public final class Violation implements Serializable
 {
+    private static final long serialVersionUID = 1L;
+
     private final String objectId;
     private final String field;
     private final String value;
