@@ -166,16 +166,22 @@ public final class FlowHash
         final int protocol = (int)(second >>> 48) & 0xFF;
         final long source = second & 0xFFFF_FFFFL;
         final long destination = third >>> 32;
-        final int l4 = p + headerLength;
         int ports = 0;
-        if ((first & PacketHeaders.IPV4_FRAGMENT_OFFSET_MASK) == 0 && l4 <= end)
+        if ((first & PacketHeaders.IPV4_FRAGMENT_OFFSET_MASK) == 0)
         {
-            final int packetEnd = totalLength == 0 ? end : (int)Math.min(end, (long)p + totalLength);
-            final boolean fiveTuple = protocol == PacketHeaders.PROTOCOL_TCP || protocol == PacketHeaders.PROTOCOL_UDP
-                || protocol == PacketHeaders.PROTOCOL_SCTP;
-            ports = fiveTuple && headerLength == PacketHeaders.IPV4_MIN_HEADER_LENGTH
-                ? (packetEnd - l4 >= 4 ? (int)third : 0)
-                : flowPorts(frame, l4, packetEnd, protocol, 4);
+            if (headerLength == PacketHeaders.IPV4_MIN_HEADER_LENGTH && (protocol == PacketHeaders.PROTOCOL_TCP
+                || protocol == PacketHeaders.PROTOCOL_UDP || protocol == PacketHeaders.PROTOCOL_SCTP))
+            {
+                // The common frame: both ports are in the third read when the capture and the packet's own
+                // length (0: the captured bytes) hold them, which is the walker's rule without its arithmetic.
+                final boolean portsInPacket = totalLength == 0 || totalLength >= PacketHeaders.IPV4_MIN_HEADER_LENGTH + 4;
+                ports = portsInThird && portsInPacket ? (int)third : 0;
+            }
+            else if (p + headerLength <= end)
+            {
+                final int packetEnd = totalLength == 0 ? end : (int)Math.min(end, (long)p + totalLength);
+                ports = flowPorts(frame, p + headerLength, packetEnd, protocol, 4);
+            }
         }
         return ipv4(source, destination, ports, protocol);
     }
