@@ -1,15 +1,7 @@
 package io.trafficmirror.core.live;
 
-import io.trafficmirror.core.config.MirrorConfiguration;
-import io.trafficmirror.core.config.MirrorSession;
-import io.trafficmirror.core.config.MirrorSource;
-import io.trafficmirror.core.config.MirrorTarget;
 import io.trafficmirror.core.engine.MirrorEngine;
 import io.trafficmirror.core.engine.TargetBinding;
-import io.trafficmirror.filter.FilterRule;
-import io.trafficmirror.filter.MirrorFilter;
-import io.trafficmirror.filter.RuleAction;
-import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.vxlan.ResultCode;
 import io.trafficmirror.vxlan.VxlanFrameDecoder;
 import org.junit.jupiter.api.Test;
@@ -45,7 +37,7 @@ class LiveCaptureTest
             sender.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             final int testPort = 33_000 + (int)(ProcessHandle.current().pid() % 1000);
 
-            final MirrorEngine engine = MirrorEngine.builder().configuration(configuration())
+            final MirrorEngine engine = MirrorEngine.builder().configuration(WithoutPcap4jScenario.configuration())
                 .bind("tmt-sink", TargetBinding.udp(sinkAddress)).build();
             engine.start();
             final LiveCapture capture;
@@ -106,7 +98,7 @@ class LiveCaptureTest
     @Test
     void shouldSayWhichDeviceIsMissing() throws Exception
     {
-        final MirrorEngine engine = MirrorEngine.builder().configuration(configuration())
+        final MirrorEngine engine = MirrorEngine.builder().configuration(WithoutPcap4jScenario.configuration())
             .bind("tmt-sink", TargetBinding.udp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 4789))).build();
         try
         {
@@ -125,19 +117,5 @@ class LiveCaptureTest
             engine.close();
         }
         throw new AssertionError("a missing device was accepted");
-    }
-
-    private static MirrorConfiguration configuration()
-    {
-        return MirrorConfiguration.builder()
-            .addFilter(MirrorFilter.builder().id("tmf-udp")
-                .addRule(FilterRule.builder().direction(TrafficDirection.INGRESS).ruleNumber(1).action(RuleAction.ACCEPT)
-                    .protocol(17).sourceCidrBlock("0.0.0.0/0").destinationCidrBlock("0.0.0.0/0").build())
-                .build())
-            .addTarget(MirrorTarget.builder().id("tmt-sink").networkInterface("eni-sink").build())
-            .addSource(MirrorSource.builder().networkInterfaceId("eni-lo").privateIpAddress("127.0.0.1").build())
-            .addSession(MirrorSession.builder().id("tms-lo").networkInterfaceId("eni-lo").targetId("tmt-sink")
-                .filterId("tmf-udp").sessionNumber(1).virtualNetworkId(99).build())
-            .build();
     }
 }

@@ -106,7 +106,10 @@ public final class WithoutPcap4jScenario implements Function<String, String>
         return frame.flip();
     }
 
-    private static MirrorConfiguration configuration()
+    /**
+     * One UDP-accepting session on a loopback interface; {@code LiveCaptureTest} uses it too.
+     */
+    static MirrorConfiguration configuration()
     {
         return MirrorConfiguration.builder()
             .addFilter(MirrorFilter.builder().id("tmf-udp")

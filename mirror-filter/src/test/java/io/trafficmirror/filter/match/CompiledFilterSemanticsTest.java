@@ -327,12 +327,13 @@ class CompiledFilterSemanticsTest
         return matcher.match(headers, direction);
     }
 
-    private static MirrorFilter filter(final FilterRule... rules)
+    /** A filter of the given rules; {@code SessionClassifierSemanticsTest} builds its filters the same way. */
+    static MirrorFilter filter(final FilterRule... rules)
     {
         return MirrorFilter.builder().id("tmf-test").addRules(List.of(rules)).build();
     }
 
-    private static FilterRule.Builder rule(final TrafficDirection direction, final int number, final RuleAction action,
+    static FilterRule.Builder rule(final TrafficDirection direction, final int number, final RuleAction action,
         final String source, final String destination)
     {
         return FilterRule.builder().direction(direction).ruleNumber(number).action(action)

@@ -1,5 +1,7 @@
 package io.trafficmirror.filter.match;
 
+import static io.trafficmirror.filter.match.CompiledFilterSemanticsTest.filter;
+import static io.trafficmirror.filter.match.CompiledFilterSemanticsTest.rule;
 import static io.trafficmirror.testing.FrameBuilder.ipv6;
 import static io.trafficmirror.testing.FrameBuilder.tcp;
 import static io.trafficmirror.testing.FrameBuilder.udp;
@@ -7,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trafficmirror.filter.Cidr;
-import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.RuleAction;
@@ -345,15 +346,4 @@ class SessionClassifierSemanticsTest
         return Verdict.of(Verdict.REASON_RULE_REJECTED, ruleNumber);
     }
 
-    private static MirrorFilter filter(final FilterRule... rules)
-    {
-        return MirrorFilter.builder().id("tmf-test").addRules(List.of(rules)).build();
-    }
-
-    private static FilterRule.Builder rule(final TrafficDirection direction, final int number, final RuleAction action,
-        final String source, final String destination)
-    {
-        return FilterRule.builder().direction(direction).ruleNumber(number).action(action)
-            .sourceCidrBlock(source).destinationCidrBlock(destination);
-    }
 }
