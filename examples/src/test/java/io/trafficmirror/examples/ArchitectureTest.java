@@ -42,6 +42,7 @@ class ArchitectureTest
     private static final String JNA = "com.sun.jna..";
     private static final String JACKSON = "com.fasterxml.jackson..";
     private static final String JCTOOLS = "org.jctools..";
+    private static final String NETTY = "io.netty..";
 
     /** The one class that links against Pcap4J, once LiveCapture has found it on the class path. */
     private static final String LIBPCAP_CAPTURE = "io.trafficmirror.core.live.LibpcapCapture";
@@ -56,7 +57,7 @@ class ArchitectureTest
 
     @ArchTest
     static final ArchRule CORE_DEPENDS_ON_FILTER_VXLAN_AND_ITS_THREE_LIBRARIES = classes().that().resideInAPackage(CORE)
-        .should().onlyDependOnClassesThat().resideInAnyPackage(CORE, FILTER, VXLAN, JDK, JACKSON, JCTOOLS, PCAP4J);
+        .should().onlyDependOnClassesThat().resideInAnyPackage(CORE, FILTER, VXLAN, JDK, JACKSON, JCTOOLS, PCAP4J, NETTY);
 
     @ArchTest
     static final ArchRule NOTHING_DEPENDS_ON_EXAMPLES = noClasses().that().resideOutsideOfPackage(EXAMPLES)
@@ -80,12 +81,20 @@ class ArchitectureTest
         "io.trafficmirror.core.config.json").should().dependOnClassesThat().resideInAPackage(JACKSON);
 
     @ArchTest
+    static final ArchRule ONLY_NETTY_NAMED_CLASSES_LINK_AGAINST_NETTY = noClasses()
+        .that().haveSimpleNameNotStartingWith("Netty")
+        .and(DescribedPredicate.describe("are not nested in a Netty class",
+            c -> !c.getName().contains("$") || !c.getName().substring(c.getName().lastIndexOf('.') + 1).startsWith("Netty")))
+        .should().dependOnClassesThat().resideInAPackage(NETTY)
+        .because("the native transport is optional: everything but its Netty* classes must load without Netty");
+
+    @ArchTest
     static final ArchRule ONLY_THE_ENGINE_TOUCHES_JCTOOLS = noClasses().that().resideOutsideOfPackage(
         "io.trafficmirror.core.engine").should().dependOnClassesThat().resideInAPackage(JCTOOLS);
 
     @ArchTest
     static final ArchRule NO_PUBLIC_SIGNATURE_SHOWS_A_LIBRARY_TYPE = classes().that().resideInAnyPackage(VXLAN, FILTER, CORE)
-        .should(exposeNoTypeFrom(PCAP4J, JNA, JACKSON, JCTOOLS));
+        .should(exposeNoTypeFrom(PCAP4J, JNA, JACKSON, JCTOOLS, NETTY));
 
     @ArchTest
     static final ArchRule ENGINE_INTERNALS_STAY_PACKAGE_PRIVATE = classes()
