@@ -11,6 +11,7 @@ import io.trafficmirror.core.engine.MirrorEngine;
 import io.trafficmirror.core.engine.PacketClassifier;
 import io.trafficmirror.core.engine.SourceHandle;
 import io.trafficmirror.core.engine.TargetBinding;
+import io.trafficmirror.core.transport.DatagramTransport;
 import io.trafficmirror.filter.TrafficDirection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,6 +65,10 @@ final class ReplayCommand implements Callable<Integer>
     @Option(names = "--embedded-quotas", description = "Check against the larger embedded-use quotas.")
     private boolean embeddedQuotas;
 
+    @Option(names = "--transport", paramLabel = "AUTO|JDK|NATIVE", description = "How UDP targets send: AUTO " +
+        "(default) batches with Netty's epoll transport when it loads here, else the JDK's; JDK; NATIVE.")
+    private DatagramTransport transport = DatagramTransport.AUTO;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -77,7 +82,8 @@ final class ReplayCommand implements Callable<Integer>
         final MirrorConfiguration configuration = Inputs.configuration(spec, config, embeddedQuotas);
         final Map<String, TargetBinding> bindings = bindings(configuration);
         final PrintWriter err = spec.commandLine().getErr();
-        final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration).slotsPerTarget(16_384);
+        final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration).slotsPerTarget(16_384)
+            .transport(transport);
         bindings.forEach(builder::bind);
         final MirrorEngine engine = builder.build();
         engine.start();

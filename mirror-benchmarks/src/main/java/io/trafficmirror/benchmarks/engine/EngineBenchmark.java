@@ -10,6 +10,7 @@ import io.trafficmirror.core.engine.MirrorEngine;
 import io.trafficmirror.core.engine.OfferResult;
 import io.trafficmirror.core.engine.SourceHandle;
 import io.trafficmirror.core.engine.TargetBinding;
+import io.trafficmirror.core.transport.DatagramTransport;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.RuleAction;
@@ -311,6 +312,13 @@ public class EngineBenchmark
     @State(Scope.Thread)
     public static class EndToEnd
     {
+        /** How the sender sends: JDK (a datagram per call) or NATIVE (Netty's epoll, a batch per sendmmsg). */
+        @Param({"JDK", "NATIVE"})
+        public DatagramTransport transport;
+        /** Sender threads, each with a lane of the target and sockets of its own. */
+        @Param({"1", "2"})
+        public int senders;
+
         ByteBuffer[] frames;
         DatagramChannel receiver;
         MirrorEngine engine;
@@ -331,6 +339,8 @@ public class EngineBenchmark
                 .configuration(configuration())
                 .bind("tmt-bench", TargetBinding.udp((InetSocketAddress)receiver.getLocalAddress()))
                 .slotsPerTarget(4096)
+                .transport(transport)
+                .senderThreads(senders)
                 .build();
             engine.start();
             source = engine.source("eni-bench");
@@ -346,6 +356,10 @@ public class EngineBenchmark
         {
             engine.close();
             receiver.close();
+            final MetricsSnapshot.CopyMetrics copies = engine.metrics().targets().get(TARGET);
+            System.out.printf("%nendToEnd %s x%d: %d copies accepted, %d mirrored, %d dropped (queue full %d, send %d)%n",
+                transport, senders, copies.acceptedPackets(), copies.mirroredPackets(), copies.droppedPackets(),
+                copies.droppedQueueFull(), copies.droppedSendError());
         }
     }
 

@@ -21,12 +21,12 @@ final class ConsumerTarget extends TargetRuntime
     }
 
     @Override
-    boolean send(final Slot slot)
+    int send(final Slot slot, final Sender sender)
     {
         final ByteBuffer view = slot.readOnlyView();
         view.limit(Slot.HEADROOM + slot.innerLength).position(Slot.HEADROOM);
         binding.consumer().onPacket(slot.sessionId, slot.vni, view, slot.originalLength);
-        return true;
+        return SENT;
     }
 
     @Override

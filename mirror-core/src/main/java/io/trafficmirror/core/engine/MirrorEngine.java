@@ -4,6 +4,8 @@ import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.core.config.MirrorTarget;
+import io.trafficmirror.core.transport.DatagramTransport;
+import io.trafficmirror.core.transport.NativeTransport;
 import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.InvalidConfigurationException;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -84,6 +87,8 @@ public final class MirrorEngine implements AutoCloseable
     private final boolean awsExclusions;
     private final boolean isolateConsumers;
     private final ThreadFactory threadFactory;
+    /** True when UDP targets use Netty's epoll sockets, on the shared senders' loops. */
+    private final boolean nativeTransport;
     private final EngineErrorHandler errorHandler;
     /** The senders that serve any number of targets; each consumer target may have one of its own too. */
     private final Sender[] sharedSenders;
@@ -118,17 +123,26 @@ public final class MirrorEngine implements AutoCloseable
         this.errorHandler = builder.errorHandler != null ? builder.errorHandler : this::logFailure;
         this.contexts = new ProducerContexts(Runtime.getRuntime().availableProcessors(), registry);
         this.controlCounters = registry.register(new ThreadCounters(0));
+        this.nativeTransport = builder.transport.resolvesToNative();
+        if (builder.transport == DatagramTransport.AUTO && !nativeTransport && !TRANSPORT_LOGGED.getAndSet(true))
+        {
+            log.warn("transport", "UDP targets send through the " + NativeTransport.describe(builder.transport) +
+                "; add " + NativeTransport.ARTIFACT + " for batched sends");
+        }
         synchronized (control)
         {
             this.sharedSenders = new Sender[builder.senderThreads];
             for (int i = 0; i < sharedSenders.length; i++)
             {
-                sharedSenders[i] = newSender(false);
+                sharedSenders[i] = newSender(false, nativeTransport ? NettySenderLoop.create() : null);
             }
             this.bindings = Map.copyOf(builder.bindings);
             publish(compile(builder.configuration, false));
         }
     }
+
+    /** Set once the choice of the JDK's transport for want of Netty has been logged, in this class loader. */
+    private static final AtomicBoolean TRANSPORT_LOGGED = new AtomicBoolean();
 
     private static ThreadFactory defaultThreadFactory()
     {
@@ -151,9 +165,9 @@ public final class MirrorEngine implements AutoCloseable
     }
 
     /** Under the control lock: a sender and its thread, started at once when the engine is. */
-    private Sender newSender(final boolean dedicated)
+    private Sender newSender(final boolean dedicated, final SenderLoop loop)
     {
-        final Sender sender = new Sender(registry, errorHandler, dedicated);
+        final Sender sender = new Sender(registry, errorHandler, dedicated, loop);
         final Thread thread = threadFactory.newThread(sender);
         if (thread == null)
         {
@@ -166,6 +180,15 @@ public final class MirrorEngine implements AutoCloseable
             thread.start();
         }
         return sender;
+    }
+
+    /**
+     * @return how UDP targets send here: {@link DatagramTransport#NATIVE} (Netty's epoll, a batch per system call)
+     *         or {@link DatagramTransport#JDK}.
+     */
+    public DatagramTransport transport()
+    {
+        return nativeTransport ? DatagramTransport.NATIVE : DatagramTransport.JDK;
     }
 
     /**
@@ -434,6 +457,12 @@ public final class MirrorEngine implements AutoCloseable
                     drained &= dropLeftovers(target, controlCounters);
                     Sender.close(target, controlCounters, errorHandler);
                 }
+                if (!started && sender.loop != null)
+                {
+                    // Its thread never ran: the loop, and the sockets registered on it, are closed here.
+                    sender.loop.adopt();
+                    sender.loop.close();
+                }
             }
             pruneFinishedSenders();
         }
@@ -524,15 +553,18 @@ public final class MirrorEngine implements AutoCloseable
         counters.ensureCapacity(target.copyBlock + Counter.COPY_WIDTH);
         boolean none = true;
         Slot slot;
-        while ((slot = target.work.poll()) != null)
+        for (int lane = 0; lane < target.lanes.length; lane++)
         {
-            none = false;
-            counters.ensureCapacity(slot.sessionCopyBlock + Counter.COPY_WIDTH);
-            counters.add(slot.sessionCopyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
-            counters.add(target.copyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
-            counters.add(slot.sessionCopyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
-            counters.add(target.copyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
-            target.free.offer(slot);
+            while ((slot = target.lanes[lane].poll()) != null)
+            {
+                none = false;
+                counters.ensureCapacity(slot.sessionCopyBlock + Counter.COPY_WIDTH);
+                counters.add(slot.sessionCopyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
+                counters.add(target.copyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
+                counters.add(slot.sessionCopyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
+                counters.add(target.copyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
+                target.free.offer(slot);
+            }
         }
         return none;
     }
@@ -643,7 +675,7 @@ public final class MirrorEngine implements AutoCloseable
                 {
                     case UDP:
                         runtime = new UdpTarget(target.id(), binding, target.mtu(), slotLength, slotsPerTarget, block,
-                            socketsPerEndpoint, log);
+                            socketsPerEndpoint, senderLoops(), log);
                         break;
                     case PCAP:
                         runtime = new PcapTarget(
@@ -673,7 +705,15 @@ public final class MirrorEngine implements AutoCloseable
         {
             if (isolateConsumers && runtime.runsApplicationCode())
             {
-                newSender(true).add(runtime);
+                newSender(true, null).add(runtime);
+            }
+            else if (runtime.lanes.length == sharedSenders.length && runtime instanceof UdpTarget)
+            {
+                // A lane on every shared sender, whose loop its sockets are registered on.
+                for (int lane = 0; lane < sharedSenders.length; lane++)
+                {
+                    sharedSenders[lane].add(runtime, lane);
+                }
             }
             else
             {
@@ -681,6 +721,17 @@ public final class MirrorEngine implements AutoCloseable
             }
         }
         return next;
+    }
+
+    /** One entry per shared sender, for a UDP target's lanes: its loop, or null for the JDK's sockets. */
+    private SenderLoop[] senderLoops()
+    {
+        final SenderLoop[] loops = new SenderLoop[sharedSenders.length];
+        for (int i = 0; i < loops.length; i++)
+        {
+            loops[i] = sharedSenders[i].loop;
+        }
+        return loops;
     }
 
     /**
@@ -793,6 +844,7 @@ public final class MirrorEngine implements AutoCloseable
         private boolean isolateConsumers = true;
         private ThreadFactory threadFactory;
         private EngineErrorHandler errorHandler;
+        private DatagramTransport transport = DatagramTransport.AUTO;
 
         private Builder()
         {
@@ -840,6 +892,20 @@ public final class MirrorEngine implements AutoCloseable
         public Builder senderThreads(final int threads)
         {
             this.senderThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param transport how UDP targets send: {@link DatagramTransport#AUTO} (the default) batches each drained
+         *                  batch into one {@code sendmmsg} call when Netty's epoll transport is on the class path,
+         *                  else sends a datagram per call through the JDK and logs that once;
+         *                  {@link DatagramTransport#NATIVE} requires Netty's; {@link DatagramTransport#JDK} never
+         *                  uses it. The datagrams are the same either way.
+         * @return this.
+         */
+        public Builder transport(final DatagramTransport transport)
+        {
+            this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
@@ -910,6 +976,11 @@ public final class MirrorEngine implements AutoCloseable
             violations.checkRange("engine", "slotsPerTarget", slotsPerTarget, 1, 1 << 20);
             violations.checkRange("engine", "senderThreads", senderThreads, 1, 64);
             violations.checkRange("engine", "socketsPerEndpoint", socketsPerEndpoint, 1, 64);
+            if (transport == DatagramTransport.NATIVE && !NativeTransport.isAvailable())
+            {
+                violations.add("engine", "transport", transport,
+                    "AUTO or JDK here: " + NativeTransport.unavailabilityReason());
+            }
             violations.throwIfAny();
             return new MirrorEngine(this);
         }

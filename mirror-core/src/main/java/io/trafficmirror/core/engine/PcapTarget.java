@@ -47,20 +47,20 @@ final class PcapTarget extends TargetRuntime
     }
 
     @Override
-    boolean send(final Slot slot)
+    int send(final Slot slot, final Sender sender)
     {
         final OuterHeadersEncoder encoder = encoder(slot.sourceIpv4, slot.vni);
         encoder.sourcePort(slot.flowPort);
         final int length = encoder.encodeInHeadroom(slot.buffer, Slot.HEADROOM, slot.innerLength);
         if (length < 0)
         {
-            return false;
+            return FAILED;
         }
         final long epochNanos = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
         try
         {
             writer.write(epochNanos, slot.buffer, Slot.HEADROOM - encoder.headerLength(), length);
-            return true;
+            return SENT;
         }
         catch (final IOException ex)
         {
@@ -68,7 +68,7 @@ final class PcapTarget extends TargetRuntime
             {
                 log.warn(targetId, targetId + ": writing " + binding.pcapFile() + " failed: " + ex);
             }
-            return false;
+            return FAILED;
         }
     }
 

@@ -1,14 +1,21 @@
 package io.trafficmirror.core.engine;
 
+import org.jctools.queues.MpmcArrayQueue;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A sender: an agent whose {@link #doWork()} drains its targets' queues in bounded batches, sends each copy,
- * counts the outcome and returns the slot, driven by its thread's {@link #run} loop and a
- * {@link BackoffIdleStrategy} when there is nothing to do.
+ * A sender: an agent whose {@link #doWork()} drains its lanes' queues (a lane of a target each) in bounded batches,
+ * sends each copy, flushes the batch, counts the outcome and returns the slot, driven by its thread's {@link #run}
+ * loop and a {@link BackoffIdleStrategy} when there is nothing to do.
+ * <p>
+ * Batched transports: a target may leave a copy {@link TargetRuntime#IN_FLIGHT} and send the batch at
+ * {@link TargetRuntime#flush}; it then reports each outcome through {@link #completed}, on this thread. Such a sender
+ * has a {@link SenderLoop}, which it runs between duty cycles when copies are in flight or tasks may be waiting, and
+ * in which it waits instead of parking.
  * <p>
  * Supervision: whatever a target's send throws ({@link Throwable}, so a consumer's {@code Error} too) is caught
  * around that one send: the copy is counted as dropped (failure), the throwable is counted in the target's
@@ -37,7 +44,13 @@ final class Sender implements Runnable
     final ThreadCounters counters;
     /** True for a sender made for one consumer target: it ends when that target is retired. */
     final boolean dedicated;
-    private volatile TargetRuntime[] targets = new TargetRuntime[0];
+    /** The I/O loop of a sender whose targets use Netty's sockets, else null. */
+    final SenderLoop loop;
+    private volatile Lane[] lanes = new Lane[0];
+    /** Copies a batched transport holds whose outcome has not been reported; this thread only. */
+    private int inFlight;
+    private int cycles;
+    private final BackoffIdleStrategy idle;
     /** Set by close: finish what is queued, then stop. */
     private volatile boolean draining;
     /** Set when close runs out of time: stop now. */
@@ -45,31 +58,54 @@ final class Sender implements Runnable
     /** The thread running this sender; set once by the engine before it starts. */
     Thread thread;
 
-    Sender(final CounterRegistry registry, final EngineErrorHandler errorHandler, final boolean dedicated)
+    Sender(final CounterRegistry registry, final EngineErrorHandler errorHandler, final boolean dedicated,
+        final SenderLoop loop)
     {
         this.registry = registry;
         this.errorHandler = errorHandler;
         this.dedicated = dedicated;
+        this.loop = loop;
+        this.idle = new BackoffIdleStrategy(loop);
         this.counters = registry.register(new ThreadCounters(registry.size()));
     }
 
-    synchronized void add(final TargetRuntime target)
+    /**
+     * Serves a target's only lane.
+     */
+    void add(final TargetRuntime target)
     {
-        final TargetRuntime[] current = targets;
-        final TargetRuntime[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = target;
-        targets = next;
+        add(target, 0);
     }
 
-    private synchronized void remove(final TargetRuntime target)
+    /**
+     * Serves one lane of a target.
+     */
+    synchronized void add(final TargetRuntime target, final int lane)
     {
-        final List<TargetRuntime> next = new ArrayList<>(List.of(targets));
-        next.remove(target);
-        targets = next.toArray(new TargetRuntime[0]);
+        final Lane[] current = lanes;
+        final Lane[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = new Lane(target, lane);
+        lanes = next;
     }
 
+    private synchronized void remove(final Lane lane)
+    {
+        final List<Lane> next = new ArrayList<>(List.of(lanes));
+        next.remove(lane);
+        lanes = next.toArray(new Lane[0]);
+    }
+
+    /**
+     * @return the targets this sender serves a lane of.
+     */
     TargetRuntime[] targets()
     {
+        final Lane[] current = lanes;
+        final TargetRuntime[] targets = new TargetRuntime[current.length];
+        for (int i = 0; i < current.length; i++)
+        {
+            targets[i] = current[i].target;
+        }
         return targets;
     }
 
@@ -86,7 +122,25 @@ final class Sender implements Runnable
     @Override
     public void run()
     {
-        final BackoffIdleStrategy idle = new BackoffIdleStrategy();
+        if (loop != null)
+        {
+            loop.adopt();
+        }
+        try
+        {
+            runDutyCycles();
+        }
+        finally
+        {
+            if (loop != null)
+            {
+                closeLoop();
+            }
+        }
+    }
+
+    private void runDutyCycles()
+    {
         while (!aborted)
         {
             int work;
@@ -111,8 +165,8 @@ final class Sender implements Runnable
                 }
                 continue;
             }
-            final TargetRuntime[] current = targets;
-            if ((draining && allEmpty(current)) || (dedicated && current.length == 0))
+            final Lane[] current = lanes;
+            if ((draining && allEmpty(current) && inFlight == 0) || (dedicated && current.length == 0))
             {
                 return;
             }
@@ -121,32 +175,56 @@ final class Sender implements Runnable
     }
 
     /**
-     * One duty cycle: a batch from each target, then growth and retirement.
+     * At the end of this thread: closes the loop's sockets, whose unsent copies are reported (and counted) as failed.
+     */
+    private void closeLoop()
+    {
+        try
+        {
+            loop.close();
+        }
+        catch (final Throwable failure)
+        {
+            report(null, failure);
+        }
+    }
+
+    /**
+     * One duty cycle: the loop's ready I/O when it has any, a batch from each lane, then growth and retirement.
      *
      * @return copies handled.
      */
     int doWork()
     {
         counters.ensureCapacity(registry.size());
-        int work = 0;
-        for (final TargetRuntime target : targets)
+        if (loop != null && (inFlight > 0 || (++cycles & 63) == 0))
         {
-            work += drain(target);
+            // Copies a full socket kept are written when the loop sees it writable; registrations and closes from
+            // other threads wait in its task queue.
+            loop.runNow();
+        }
+        int work = 0;
+        for (final Lane lane : lanes)
+        {
+            final TargetRuntime target = lane.target;
+            work += drain(lane);
             grow(target);
             if (target.retirement != null)
             {
-                closeIfQuiescent(target);
+                closeIfQuiescent(lane);
             }
         }
         return work;
     }
 
-    private int drain(final TargetRuntime target)
+    private int drain(final Lane lane)
     {
+        final TargetRuntime target = lane.target;
+        final MpmcArrayQueue<Slot> queue = lane.queue;
         int sent = 0;
         for (; sent < BATCH && !aborted; sent++)
         {
-            final Slot slot = target.work.poll();
+            final Slot slot = queue.poll();
             if (slot == null)
             {
                 break;
@@ -155,15 +233,13 @@ final class Sender implements Runnable
             count(sessionBlock, target.copyBlock, Counter.COPY_DEQUEUED_PACKETS, 1);
             try
             {
-                if (target.send(slot))
+                final int outcome = target.send(slot, this);
+                if (outcome == TargetRuntime.IN_FLIGHT)
                 {
-                    count(sessionBlock, target.copyBlock, Counter.COPY_MIRRORED_BYTES, slot.innerLength);
-                    count(sessionBlock, target.copyBlock, Counter.COPY_MIRRORED_PACKETS, 1);
+                    inFlight++;
+                    continue;
                 }
-                else
-                {
-                    count(sessionBlock, target.copyBlock, Counter.COPY_DROPPED_SEND_ERROR, 1);
-                }
+                countOutcome(target, slot, outcome == TargetRuntime.SENT);
             }
             catch (final Throwable failure)
             {
@@ -174,7 +250,44 @@ final class Sender implements Runnable
             }
             target.free.offer(slot);
         }
+        if (sent > 0)
+        {
+            try
+            {
+                target.flush(lane.index);
+            }
+            catch (final Throwable failure)
+            {
+                counters.add(target.copyBlock + Counter.COPY_FAILURES, 1);
+                report(target.targetId, failure);
+            }
+        }
         return sent;
+    }
+
+    /**
+     * This thread, from a batched transport: the outcome of a copy {@link TargetRuntime#send} left in flight. Counts
+     * it and frees its slot.
+     */
+    void completed(final TargetRuntime target, final Slot slot, final boolean sent)
+    {
+        inFlight--;
+        countOutcome(target, slot, sent);
+        target.free.offer(slot);
+    }
+
+    private void countOutcome(final TargetRuntime target, final Slot slot, final boolean sent)
+    {
+        final int sessionBlock = slot.sessionCopyBlock;
+        if (sent)
+        {
+            count(sessionBlock, target.copyBlock, Counter.COPY_MIRRORED_BYTES, slot.innerLength);
+            count(sessionBlock, target.copyBlock, Counter.COPY_MIRRORED_PACKETS, 1);
+        }
+        else
+        {
+            count(sessionBlock, target.copyBlock, Counter.COPY_DROPPED_SEND_ERROR, 1);
+        }
     }
 
     private void count(final int sessionBlock, final int targetBlock, final int counter, final long delta)
@@ -198,15 +311,19 @@ final class Sender implements Runnable
         }
     }
 
-    private void closeIfQuiescent(final TargetRuntime target)
+    private void closeIfQuiescent(final Lane lane)
     {
-        // Quiescence first: once no producer can reach the target, nothing more can be queued, so an empty queue
-        // then stays empty.
+        // Quiescence first: once no producer can reach the target, nothing more can be queued, so empty queues
+        // then stay empty. Each lane's sender leaves the target; the first to find every lane empty closes it.
+        final TargetRuntime target = lane.target;
         target.retirementChecks++;
-        if (target.retirement.reached() && target.work.isEmpty())
+        if (target.retirement.reached() && lane.queue.isEmpty() && inFlight == 0)
         {
-            remove(target);
-            close(target, counters, errorHandler);
+            remove(lane);
+            if (target.workEmpty())
+            {
+                close(target, counters, errorHandler);
+            }
         }
     }
 
@@ -243,11 +360,11 @@ final class Sender implements Runnable
         }
     }
 
-    private static boolean allEmpty(final TargetRuntime[] targets)
+    private static boolean allEmpty(final Lane[] lanes)
     {
-        for (final TargetRuntime target : targets)
+        for (final Lane lane : lanes)
         {
-            if (!target.work.isEmpty())
+            if (!lane.queue.isEmpty())
             {
                 return false;
             }
@@ -261,6 +378,23 @@ final class Sender implements Runnable
         while (System.nanoTime() < until)
         {
             Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * One lane of a target that this sender drains.
+     */
+    private static final class Lane
+    {
+        final TargetRuntime target;
+        final int index;
+        final MpmcArrayQueue<Slot> queue;
+
+        Lane(final TargetRuntime target, final int index)
+        {
+            this.target = target;
+            this.index = index;
+            this.queue = target.lanes[index];
         }
     }
 }

@@ -31,6 +31,9 @@ final class Slot
     /** A read-only view of {@link #buffer} made once, for handing inner frames to consumers; sender only. */
     private ByteBuffer readOnlyView;
 
+    /** The transport's per-slot state (a Netty buffer and write promise), made on first send; sender only. */
+    Object transport;
+
     int innerLength;
     int originalLength;
     int vni;

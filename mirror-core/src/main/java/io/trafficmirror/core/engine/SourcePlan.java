@@ -336,7 +336,7 @@ final class SourcePlan
             counters.add(session.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
             counters.add(target.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
         }
-        target.work.offer(slot); // never full: it has room for every slot
+        target.lane(slot.flowPort).offer(slot); // never full: each lane has room for every slot
         return OfferResult.QUEUED;
     }
 

@@ -8,13 +8,18 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The live side of one target: its slots, the queues between producers and its sender, and the way it sends.
+ * The live side of one target: its slots, the queues between producers and its senders, and the way it sends.
  * <p>
- * Threading: any number of producer threads poll {@link #free} and offer {@link #work}; the target's sender
- * thread polls {@link #work} and offers {@link #free}, and so does the engine's close, which takes over the copies
- * of a sender that is stuck in a consumer (both queues are multi-consumer for that). Both queues have room for
- * every slot, so an offer to either never fails; an empty free queue means the target is behind (or has not yet
- * grown), and the producer drops the copy and counts it.
+ * Lanes: a target's work is split into one or more lanes, each a queue drained by one sender thread. A copy goes
+ * to the lane its flow port picks ({@link #lane(int)}), so a flow's copies stay in order on one thread and, for a
+ * UDP target, on one socket; more lanes let more sender threads share a busy target. Targets that must write from
+ * one thread (a pcap file, a consumer) have one lane.
+ * <p>
+ * Threading: any number of producer threads poll {@link #free} and offer to a lane; each lane's sender thread polls
+ * it and offers {@link #free}, and so does the engine's close, which takes over the copies of a sender that is
+ * stuck in a consumer (the queues are multi-consumer for that). Every queue has room for every slot, so an offer
+ * never fails; an empty free queue means the target is behind (or has not yet grown), and the producer drops the
+ * copy and counts it.
  * <p>
  * Memory follows use: a target starts with {@link #INITIAL_SLOTS} slots; its sender doubles them, up to the
  * slot count, whenever more than half are in use, and a producer that finds none free while fewer than the slot
@@ -29,13 +34,24 @@ abstract class TargetRuntime implements Closeable
     /** Slots a target starts with. */
     static final int INITIAL_SLOTS = 16;
 
+    /** {@link #send} handed the copy to the network or the consumer. */
+    static final int SENT = 0;
+    /** {@link #send} could not send the copy; it is counted as a send error. */
+    static final int FAILED = 1;
+    /**
+     * {@link #send} queued the copy for a batch: the transport owns the slot until it reports the outcome to the
+     * sender ({@link Sender#completed}), at the latest when the batch is flushed.
+     */
+    static final int IN_FLIGHT = 2;
+
     final String targetId;
     /** Inner bytes a slot holds. */
     final int slotLength;
     /** Block of this target's copy counters. */
     final int copyBlock;
     final MpmcArrayQueue<Slot> free;
-    final MpmcArrayQueue<Slot> work;
+    /** The work queues, one per lane. */
+    final MpmcArrayQueue<Slot>[] lanes;
     /** The most slots this target may have. */
     final int slotCount;
     /** Slots made (or being made) so far; any thread adds to it by CAS, never beyond {@link #slotCount}. */
@@ -51,17 +67,53 @@ abstract class TargetRuntime implements Closeable
 
     TargetRuntime(final String targetId, final int slotLength, final int slotCount, final int copyBlock)
     {
+        this(targetId, slotLength, slotCount, copyBlock, 1);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    TargetRuntime(final String targetId, final int slotLength, final int slotCount, final int copyBlock, final int lanes)
+    {
         this.targetId = targetId;
         this.slotLength = slotLength;
         this.copyBlock = copyBlock;
         this.slotCount = slotCount;
         this.free = new MpmcArrayQueue<>(Math.max(2, slotCount));
-        this.work = new MpmcArrayQueue<>(Math.max(2, slotCount));
+        this.lanes = new MpmcArrayQueue[lanes];
+        for (int i = 0; i < lanes; i++)
+        {
+            this.lanes[i] = new MpmcArrayQueue<>(Math.max(2, slotCount));
+        }
         final int initial = reserve(INITIAL_SLOTS);
         for (final Slot slot : chunk(initial))
         {
             free.offer(slot);
         }
+    }
+
+    /**
+     * Producer: the work queue of the lane a copy with this flow port goes to.
+     *
+     * @param flowPort the copy's flow-hash port, never negative.
+     */
+    final MpmcArrayQueue<Slot> lane(final int flowPort)
+    {
+        final MpmcArrayQueue<Slot>[] lanes = this.lanes;
+        return lanes.length == 1 ? lanes[0] : lanes[flowPort % lanes.length];
+    }
+
+    /**
+     * @return true when no lane holds a copy.
+     */
+    final boolean workEmpty()
+    {
+        for (final MpmcArrayQueue<Slot> lane : lanes)
+        {
+            if (!lane.isEmpty())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -176,11 +228,23 @@ abstract class TargetRuntime implements Closeable
     }
 
     /**
-     * Sender thread: sends one copy.
+     * Sender thread: sends one copy, or queues it for the batch {@link #flush} sends.
      *
-     * @return true when it was handed to the network or consumer.
+     * @param slot   the copy.
+     * @param sender the sender whose thread calls, told of the outcome of a copy left {@link #IN_FLIGHT}.
+     * @return {@link #SENT}, {@link #FAILED} or {@link #IN_FLIGHT}.
      */
-    abstract boolean send(Slot slot);
+    abstract int send(Slot slot, Sender sender);
+
+    /**
+     * Sender thread, after a batch: sends what {@link #send} queued on this sender's lane. Transports that send at
+     * once do nothing.
+     *
+     * @param lane the lane the batch came from.
+     */
+    void flush(final int lane)
+    {
+    }
 
     /**
      * @return true while this runtime can be kept for a new configuration with the same binding, MTU and slot

@@ -4,14 +4,9 @@ import io.trafficmirror.vxlan.FlowHash;
 import io.trafficmirror.vxlan.VxlanHeaderEncoder;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A target reached over UDP: one endpoint ({@code network-interface}) or a flow-hashed group
@@ -28,6 +23,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>
  * In a group, each flow goes to the endpoint with the highest rendezvous hash among those not marked down; when
  * one is marked down, only the flows it had move.
+ * <p>
+ * Lanes: with more than one sender thread, the target has a lane per sender, and each endpoint a set of sockets per
+ * lane ({@link UdpSockets}), so the senders never share a socket; a flow's port picks its lane, and within the lane
+ * its socket. The sockets are the JDK's, or Netty's epoll sockets on the lane's sender loop, which send a batch per
+ * system call.
  */
 final class UdpTarget extends TargetRuntime
 {
@@ -36,14 +36,17 @@ final class UdpTarget extends TargetRuntime
     /** Outer IPv6 + UDP + VXLAN headers counted against the MTU. */
     static final int IPV6_OVERHEAD = 40 + 8 + VxlanHeaderEncoder.HEADER_LENGTH;
 
-    private static final int PORT_TRIES = 32;
-
     private final TargetBinding binding;
     private final int mtu;
     private final Endpoint[] endpoints;
     private final VxlanHeaderEncoder vxlan = new VxlanHeaderEncoder();
     private final RateLimitedLog log;
+    /** Sockets per endpoint in each lane. */
+    private final int socketsPerLane;
 
+    /**
+     * @param loops one entry per lane: the lane's sender loop for Netty's sockets, or null for the JDK's.
+     */
     UdpTarget(
         final String targetId,
         final TargetBinding binding,
@@ -52,19 +55,27 @@ final class UdpTarget extends TargetRuntime
         final int slots,
         final int block,
         final int socketsPerEndpoint,
+        final SenderLoop[] loops,
         final RateLimitedLog log) throws IOException
     {
-        super(targetId, slotLength, slots, block);
+        super(targetId, slotLength, slots, block, loops.length);
         this.binding = binding;
         this.mtu = mtu;
         this.log = log;
+        this.socketsPerLane = Math.max(1, (socketsPerEndpoint + loops.length - 1) / loops.length);
         final List<InetSocketAddress> addresses = binding.endpoints();
         endpoints = new Endpoint[addresses.size()];
         try
         {
             for (int i = 0; i < endpoints.length; i++)
             {
-                endpoints[i] = new Endpoint(addresses.get(i), socketsPerEndpoint);
+                endpoints[i] = new Endpoint(addresses.get(i), loops.length);
+                for (int lane = 0; lane < loops.length; lane++)
+                {
+                    endpoints[i].lanes[lane] = loops[lane] == null ?
+                        new JdkUdpSockets(targetId, addresses.get(i), socketsPerLane, log) :
+                        NettyUdpSockets.open(this, addresses.get(i), socketsPerLane, loops[lane], log);
+                }
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -102,15 +113,21 @@ final class UdpTarget extends TargetRuntime
         int count = 0;
         for (final Endpoint endpoint : endpoints)
         {
-            count += endpoint.ports.length;
+            for (final UdpSockets sockets : endpoint.lanes)
+            {
+                count += sockets.ports().length;
+            }
         }
         final int[] ports = new int[count];
         int i = 0;
         for (final Endpoint endpoint : endpoints)
         {
-            for (final int port : endpoint.ports)
+            for (final UdpSockets sockets : endpoint.lanes)
             {
-                ports[i++] = port;
+                for (final int port : sockets.ports())
+                {
+                    ports[i++] = port;
+                }
             }
         }
         return ports;
@@ -122,7 +139,7 @@ final class UdpTarget extends TargetRuntime
     }
 
     @Override
-    boolean send(final Slot slot)
+    int send(final Slot slot, final Sender sender)
     {
         final Endpoint endpoint = pick(slot.flowPort);
         if (endpoint == null)
@@ -131,25 +148,22 @@ final class UdpTarget extends TargetRuntime
             {
                 log.warn(targetId, targetId + ": every endpoint is marked down; dropping copies");
             }
-            return false;
+            return FAILED;
         }
         final int start = Slot.HEADROOM - VxlanHeaderEncoder.HEADER_LENGTH;
         vxlan.wrap(slot.buffer, start).encode(slot.vni);
-        final ByteBuffer buffer = slot.sendView();
-        buffer.limit(Slot.HEADROOM + slot.innerLength).position(start);
-        final DatagramChannel channel = endpoint.channels[(slot.flowPort - FlowHash.MIN_PORT) % endpoint.channels.length];
-        try
+        final int laneCount = lanes.length;
+        final int lane = laneCount == 1 ? 0 : slot.flowPort % laneCount;
+        final int socket = (slot.flowPort / laneCount) % socketsPerLane;
+        return endpoint.lanes[lane].send(socket, slot, start, Slot.HEADROOM + slot.innerLength, sender);
+    }
+
+    @Override
+    void flush(final int lane)
+    {
+        for (final Endpoint endpoint : endpoints)
         {
-            channel.write(buffer);
-            return true;
-        }
-        catch (final IOException ex)
-        {
-            if (log.allow(targetId))
-            {
-                log.warn(targetId, targetId + ": sending to " + endpoint.address + " failed: " + ex);
-            }
-            return false;
+            endpoint.lanes[lane].flush();
         }
     }
 
@@ -209,83 +223,33 @@ final class UdpTarget extends TargetRuntime
         {
             if (endpoint != null)
             {
-                endpoint.close();
+                for (final UdpSockets sockets : endpoint.lanes)
+                {
+                    if (sockets != null)
+                    {
+                        sockets.close();
+                    }
+                }
             }
         }
     }
 
     /**
-     * One receiver and the sockets that send to it.
+     * One receiver and the sockets of each lane that send to it.
      */
     private static final class Endpoint
     {
         final InetSocketAddress address;
         final long seed;
-        final DatagramChannel[] channels;
-        final int[] ports;
-        /** Written by any thread through {@link #markEndpoint}; read by the sender. */
+        final UdpSockets[] lanes;
+        /** Written by any thread through {@link #markEndpoint}; read by the senders. */
         volatile boolean up = true;
 
-        Endpoint(final InetSocketAddress address, final int sockets) throws IOException
+        Endpoint(final InetSocketAddress address, final int lanes)
         {
             this.address = address;
             this.seed = mix(address.hashCode() * 0x2545_F491_4F6C_DD1DL);
-            this.channels = new DatagramChannel[sockets];
-            this.ports = new int[sockets];
-            final StandardProtocolFamily family = address.getAddress() instanceof Inet6Address ?
-                StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-            try
-            {
-                for (int i = 0; i < sockets; i++)
-                {
-                    final DatagramChannel channel = DatagramChannel.open(family);
-                    channels[i] = channel;
-                    bindToDynamicPort(channel);
-                    channel.connect(address);
-                    ports[i] = ((InetSocketAddress)channel.getLocalAddress()).getPort();
-                }
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                close();
-                throw ex;
-            }
-        }
-
-        private static void bindToDynamicPort(final DatagramChannel channel) throws IOException
-        {
-            final ThreadLocalRandom random = ThreadLocalRandom.current();
-            for (int i = 0; i < PORT_TRIES; i++)
-            {
-                try
-                {
-                    channel.bind(new InetSocketAddress(random.nextInt(FlowHash.MIN_PORT, FlowHash.MAX_PORT + 1)));
-                    return;
-                }
-                catch (final BindException ex)
-                {
-                    // taken: try another
-                }
-            }
-            channel.bind(new InetSocketAddress(0));
-        }
-
-        void close()
-        {
-            for (final DatagramChannel channel : channels)
-            {
-                if (channel != null)
-                {
-                    try
-                    {
-                        channel.close();
-                    }
-                    catch (final IOException ex)
-                    {
-                        // closing a UDP socket does not fail in a way worth reporting
-                    }
-                }
-            }
+            this.lanes = new UdpSockets[lanes];
         }
     }
 }

@@ -2,7 +2,10 @@ package io.trafficmirror.core.engine;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.filter.InvalidConfigurationException;
+import io.trafficmirror.core.transport.DatagramTransport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
@@ -30,10 +33,12 @@ class MirrorEngineFaultTest
         configuration(gettingStartedFilter("tmf-1"), session(SESSION, 1, 77).build(), 9001).build();
     private final ByteBuffer frame = ByteBuffer.wrap(ipv4(17, PEER_IP, SOURCE_IP, 1234, 5678, 200));
 
-    @Test
+    @ParameterizedTest
+    @MethodSource("io.trafficmirror.core.engine.Transports#both")
     @Timeout(60)
-    void shouldCountPortUnreachableAndRecoverWhenTheTargetComesBack() throws Exception
+    void shouldCountPortUnreachableAndRecoverWhenTheTargetComesBack(final DatagramTransport transport) throws Exception
     {
+        Transports.assumeAvailable(transport);
         final int port;
         try (DatagramChannel probe = DatagramChannel.open())
         {
@@ -42,7 +47,7 @@ class MirrorEngineFaultTest
         }
         final InetSocketAddress endpoint = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         final MirrorEngine engine = MirrorEngine.builder().configuration(configuration)
-            .bind(TARGET, TargetBinding.udp(endpoint)).socketsPerEndpoint(1).build();
+            .bind(TARGET, TargetBinding.udp(endpoint)).socketsPerEndpoint(1).transport(transport).build();
         engine.start();
         final SourceHandle source = engine.source(SOURCE);
 

@@ -1,8 +1,10 @@
 package io.trafficmirror.core.engine;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
-import org.junit.jupiter.api.Test;
+import io.trafficmirror.core.transport.DatagramTransport;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -32,17 +34,21 @@ class SlotReuseTest
     /** Sizes in an order where each slot of a small ring soon gets a longer copy than its last. */
     private static final int[] SIZES = {64, 1500, 90, 9000, 576, 128, 4000, 1514, 60, 8965, 300, 9001};
 
-    @Test
+    @ParameterizedTest
+    @MethodSource("io.trafficmirror.core.engine.Transports#both")
     @Timeout(60)
-    void shouldMirrorEveryCopyWhateverTheSizeTheSlotHeldBefore() throws Exception
+    void shouldMirrorEveryCopyWhateverTheSizeTheSlotHeldBefore(final DatagramTransport transport) throws Exception
     {
+        Transports.assumeAvailable(transport);
         final MirrorConfiguration configuration =
             configuration(gettingStartedFilter("tmf-1"), session(SESSION, 1, 77).build(), MTU).build();
         final int offers = 20_000;
         try (UdpSink sink = new UdpSink(true))
         {
             final MirrorEngine engine = MirrorEngine.builder().configuration(configuration)
-                .bind(TARGET, TargetBinding.udp(sink.address())).slotsPerTarget(4).socketsPerEndpoint(1).build();
+                .bind(TARGET, TargetBinding.udp(sink.address())).slotsPerTarget(4).socketsPerEndpoint(1).transport(transport)
+                .build();
+            assertThat(engine.transport()).isEqualTo(transport);
             engine.start();
             final SourceHandle source = engine.source(SOURCE);
             final byte[][] frames = new byte[offers][];

@@ -1,0 +1,40 @@
+package io.trafficmirror.core.engine;
+
+/**
+ * The connected UDP sockets of one endpoint of a {@link UdpTarget}, for one lane: what differs between the JDK's
+ * transport ({@link JdkUdpSockets}, one system call per datagram) and Netty's epoll transport
+ * ({@code NettyUdpSockets}, one {@code sendmmsg} per batch). The bytes sent are the same.
+ * <p>
+ * Threading: the lane's sender thread calls {@link #send} and {@link #flush}; {@link #close} may come from the
+ * engine's control thread once the sender is done with the target.
+ */
+interface UdpSockets
+{
+    /**
+     * @return the local port of each socket.
+     */
+    int[] ports();
+
+    /**
+     * Sends one datagram, the slot's bytes from {@code start} to {@code end}, or queues it until {@link #flush}.
+     *
+     * @param socket which socket, below the number of ports.
+     * @param slot   the copy; its buffer's position and limit are not changed.
+     * @param start  the datagram's first byte in the slot.
+     * @param end    one past its last byte.
+     * @param sender told of the outcome of a copy left {@link TargetRuntime#IN_FLIGHT}.
+     * @return {@link TargetRuntime#SENT}, {@link TargetRuntime#FAILED} or {@link TargetRuntime#IN_FLIGHT}.
+     */
+    int send(int socket, Slot slot, int start, int end, Sender sender);
+
+    /**
+     * Sends what {@link #send} queued; every queued copy's outcome reaches its sender, now or once the socket has
+     * room again.
+     */
+    void flush();
+
+    /**
+     * Closes the sockets; copies still queued are reported as failed.
+     */
+    void close();
+}
