@@ -39,7 +39,8 @@ final class UdpTarget extends TargetRuntime
     private final TargetBinding binding;
     private final int mtu;
     private final Endpoint[] endpoints;
-    private final VxlanHeaderEncoder vxlan = new VxlanHeaderEncoder();
+    /** A header encoder per lane: each lane's sender writes headers with its own. */
+    private final VxlanHeaderEncoder[] vxlan;
     private final RateLimitedLog log;
     /** Sockets per endpoint in each lane. */
     private final int socketsPerLane;
@@ -63,6 +64,11 @@ final class UdpTarget extends TargetRuntime
         this.mtu = mtu;
         this.log = log;
         this.socketsPerLane = Math.max(1, (socketsPerEndpoint + loops.length - 1) / loops.length);
+        this.vxlan = new VxlanHeaderEncoder[loops.length];
+        for (int lane = 0; lane < loops.length; lane++)
+        {
+            vxlan[lane] = new VxlanHeaderEncoder();
+        }
         final List<InetSocketAddress> addresses = binding.endpoints();
         endpoints = new Endpoint[addresses.size()];
         try
@@ -150,10 +156,10 @@ final class UdpTarget extends TargetRuntime
             }
             return FAILED;
         }
-        final int start = Slot.HEADROOM - VxlanHeaderEncoder.HEADER_LENGTH;
-        vxlan.wrap(slot.buffer, start).encode(slot.vni);
         final int laneCount = lanes.length;
         final int lane = laneCount == 1 ? 0 : slot.flowPort % laneCount;
+        final int start = Slot.HEADROOM - VxlanHeaderEncoder.HEADER_LENGTH;
+        vxlan[lane].wrap(slot.buffer, start).encode(slot.vni);
         final int socket = (slot.flowPort / laneCount) % socketsPerLane;
         return endpoint.lanes[lane].send(socket, slot, start, Slot.HEADROOM + slot.innerLength, sender);
     }
