@@ -356,8 +356,7 @@ public final class MirrorEngine implements AutoCloseable
         synchronized (control)
         {
             pruneFinishedSenders();
-            return MetricsSnapshot.take(registry, sourceIndexes.keySet(), sessionBlocks, targetBlocks, ruleBlocks,
-                this::sourceBlock);
+            return MetricsSnapshot.take(registry, sourceIndexes.keySet(), sessionBlocks, targetBlocks, ruleBlocks);
         }
     }
 
@@ -527,10 +526,12 @@ public final class MirrorEngine implements AutoCloseable
         while ((slot = target.work.poll()) != null)
         {
             none = false;
-            counters.ensureCapacity(slot.sessionCopyBlock + Counter.COPY_WIDTH);
+            counters.ensureCapacity(Math.max(slot.sessionCopyBlock, slot.sourceCopyBlock) + Counter.COPY_WIDTH);
             counters.add(slot.sessionCopyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
+            counters.add(slot.sourceCopyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
             counters.add(target.copyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
             counters.add(slot.sessionCopyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
+            counters.add(slot.sourceCopyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
             counters.add(target.copyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
             target.free.offer(slot);
         }
@@ -552,11 +553,6 @@ public final class MirrorEngine implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         return !thread.isAlive();
-    }
-
-    private int sourceBlock(final String networkInterfaceId)
-    {
-        return registry.existingBlock("source/" + networkInterfaceId);
     }
 
     private EngineState compile(final MirrorConfiguration configuration, final boolean closed, final String... extraSources)
@@ -591,7 +587,7 @@ public final class MirrorEngine implements AutoCloseable
             final int block = registry.block("source/" + id, Counter.SOURCE_WIDTH);
             final MirrorSource source = configuration.source(id).orElse(null);
             plans[entry.getValue()] = source == null ?
-                SourcePlan.unconfigured(id, block) :
+                SourcePlan.unconfigured(id, block, SourcePlan.copyBlocks(registry, id)) :
                 sourcePlan(configuration, source, block, nextRuntimes, compiled);
         }
 
