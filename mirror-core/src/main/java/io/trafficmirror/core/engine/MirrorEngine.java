@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * mirrored, or dropped for a named reason (queue full, send error, failure, shutdown). Every snapshot satisfies,
  * per session, per target and per source interface and direction, accepted = mirrored + dropped + queued + in
  * flight, and once nothing is queued or in flight (after {@link #close} has returned, unless a consumer still holds
- * a copy), accepted = mirrored + dropped. Per source, offered = not mirrored + the sum of its sessions' accepted, exact once every offer has
- * returned.
+ * a copy), accepted = mirrored + dropped. Per source, offered = not mirrored + the sum of its sessions' accepted,
+ * exact once every offer has returned.
  * <p>
  * Failures: nothing a target does reaches the caller's thread. Whatever a send throws, {@code Error}s included,
  * is caught by the sender, counted ({@link MetricsSnapshot.CopyMetrics#failures()}), handed to the
