@@ -43,6 +43,8 @@ class ArchitectureTest
     private static final String JACKSON = "com.fasterxml.jackson..";
     private static final String JCTOOLS = "org.jctools..";
     private static final String NETTY = "io.netty..";
+    private static final String MICROMETER = "io.micrometer..";
+    private static final String METRICS = "io.trafficmirror.core.metrics..";
 
     /** The one class that links against Pcap4J, once LiveCapture has found it on the class path. */
     private static final String LIBPCAP_CAPTURE = "io.trafficmirror.core.live.LibpcapCapture";
@@ -57,7 +59,8 @@ class ArchitectureTest
 
     @ArchTest
     static final ArchRule CORE_DEPENDS_ON_FILTER_VXLAN_AND_ITS_THREE_LIBRARIES = classes().that().resideInAPackage(CORE)
-        .should().onlyDependOnClassesThat().resideInAnyPackage(CORE, FILTER, VXLAN, JDK, JACKSON, JCTOOLS, PCAP4J, NETTY);
+        .should().onlyDependOnClassesThat()
+        .resideInAnyPackage(CORE, FILTER, VXLAN, JDK, JACKSON, JCTOOLS, PCAP4J, NETTY, MICROMETER);
 
     @ArchTest
     static final ArchRule NOTHING_DEPENDS_ON_EXAMPLES = noClasses().that().resideOutsideOfPackage(EXAMPLES)
@@ -87,6 +90,23 @@ class ArchitectureTest
             c -> !c.getName().contains("$") || !c.getName().substring(c.getName().lastIndexOf('.') + 1).startsWith("Netty")))
         .should().dependOnClassesThat().resideInAPackage(NETTY)
         .because("the native transport is optional: everything but its Netty* classes must load without Netty");
+
+    @ArchTest
+    static final ArchRule ONLY_THE_METRICS_PACKAGE_TOUCHES_MICROMETER = noClasses().that().resideOutsideOfPackage(METRICS)
+        .should().dependOnClassesThat().resideInAPackage(MICROMETER)
+        .because("Micrometer is optional: the engine, the receiver and the CLI must load without it");
+
+    @ArchTest
+    static final ArchRule NOTHING_BUT_APPLICATIONS_USES_THE_METRICS_PACKAGE = noClasses()
+        .that().resideInAnyPackage(VXLAN, FILTER, CORE).and().resideOutsideOfPackage(METRICS)
+        .should().dependOnClassesThat().resideInAPackage(METRICS)
+        .because("loading a Micrometer binder needs Micrometer, which only an application that binds one declares");
+
+    @ArchTest
+    static final ArchRule METRICS_PACKAGE_IS_THE_TWO_BINDERS = classes()
+        .that().resideInAPackage(METRICS).and().arePublic()
+        .should().haveNameMatching("io\\.trafficmirror\\.core\\.metrics\\.Mirror(Engine|Receiver)Metrics")
+        .because("the metrics package's public API is MirrorEngineMetrics and MirrorReceiverMetrics");
 
     @ArchTest
     static final ArchRule ONLY_THE_ENGINE_TOUCHES_JCTOOLS = noClasses().that().resideOutsideOfPackage(

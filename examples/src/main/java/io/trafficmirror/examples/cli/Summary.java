@@ -45,6 +45,21 @@ final class Summary
                 source.offeredBytes(), mirrored, rejected, unmatched, excluded, other);
         });
 
+        // AWS's CloudWatch names for a mirror source, without the In/Out suffix the dir column gives.
+        out.println();
+        out.printf("%-24s %-4s %14s %21s %18s %25s%n", "interface", "dir", "NetworkMirror", "NetworkPacketsMirror",
+            "NetworkSkipMirror", "NetworkPacketsSkipMirror");
+        metrics.sources().forEach((id, source) ->
+        {
+            final MetricsSnapshot.CloudWatchMetrics cloudWatch = source.cloudWatch();
+            out.printf("%-24s %-4s %14d %21d %18d %25d%n", id, "In", cloudWatch.networkMirrorIn(),
+                cloudWatch.networkPacketsMirrorIn(), cloudWatch.networkSkipMirrorIn(),
+                cloudWatch.networkPacketsSkipMirrorIn());
+            out.printf("%-24s %-4s %14d %21d %18d %25d%n", id, "Out", cloudWatch.networkMirrorOut(),
+                cloudWatch.networkPacketsMirrorOut(), cloudWatch.networkSkipMirrorOut(),
+                cloudWatch.networkPacketsSkipMirrorOut());
+        });
+
         out.println();
         out.printf("%-24s %8s %10s %10s %12s %10s %10s %10s%n", "session", "number", "accepted", "sent",
             "sent bytes", "truncated", "dropped", "VNI");

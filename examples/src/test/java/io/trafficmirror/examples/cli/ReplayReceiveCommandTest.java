@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +41,9 @@ class ReplayReceiveCommandTest
     {
         assertReplaysAllButSsh(ExplainCommandTest.innerCapture(SharedCaptures.file(SharedCaptures.AWS_CAPTURE)), dir);
     }
+
+    private static final Pattern CLOUDWATCH_ROW =
+        Pattern.compile("(?m)^eni-\\S+\\s+(?:In|Out)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$");
 
     private static void assertReplaysAllButSsh(final Path inner, final Path dir) throws Exception
     {
@@ -93,6 +98,23 @@ class ReplayReceiveCommandTest
         {
             assertThat(arrived.get(i)).isEqualTo(expected.get(i));
         }
+
+        // The CloudWatch rows, In and Out: together every frame that arrived, with its bytes, and nothing skipped.
+        final Matcher in = CLOUDWATCH_ROW.matcher(replay.out.toString());
+        long packets = 0;
+        long bytes = 0;
+        int rows = 0;
+        while (in.find())
+        {
+            rows++;
+            bytes += Long.parseLong(in.group(1));
+            packets += Long.parseLong(in.group(2));
+            assertThat(in.group(3)).isEqualTo("0");
+            assertThat(in.group(4)).isEqualTo("0");
+        }
+        assertThat(rows).as("an In and an Out row per interface").isPositive().isEven();
+        assertThat(packets).isEqualTo(arrived.size());
+        assertThat(bytes).isEqualTo(arrived.stream().mapToLong(frame -> frame.length).sum());
     }
 
     @Test

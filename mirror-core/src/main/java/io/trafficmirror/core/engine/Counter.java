@@ -28,7 +28,8 @@ final class Counter
     static final int SESSION_EXCLUDED_BYTES = 9;
     static final int SESSION_WIDTH = 10;
 
-    // A copy on its way to a target (kept per session and per target): the same layout in both. A copy is
+    // A copy on its way to a target (kept per session, per target, and per source interface and direction): the same
+    // layout in all three. A copy is
     // accepted, then dropped at once (queue full) or queued; a queued copy is dequeued (by its sender, or by close),
     // and then mirrored or dropped (send error, failure, shutdown). Queued and in flight are the differences.
     static final int COPY_MIRRORED_PACKETS = 0;
@@ -44,7 +45,12 @@ final class Counter
     static final int COPY_DROPPED_FAILURE = 9;
     /** Everything the target's send or close threw, each handed to the error handler. */
     static final int COPY_FAILURES = 10;
-    static final int COPY_WIDTH = 11;
+    /**
+     * Bytes of the copies dropped because the engine could not keep up (queue full, send error, failure), each
+     * counted as the copy would have been sent: after the cut to the packet length and the MTU.
+     */
+    static final int COPY_SKIPPED_BYTES = 11;
+    static final int COPY_WIDTH = 12;
 
     // A rule of one session's filter in one direction.
     static final int RULE_HIT_PACKETS = 0;

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.ToIntFunction;
 
 /**
  * An immutable snapshot of the engine's counters, per source interface, session, target and rule. Objects that a
@@ -43,13 +42,14 @@ public final class MetricsSnapshot
         final Set<String> sourceIds,
         final Map<String, int[]> sessionBlocks,
         final Map<String, Integer> targetBlocks,
-        final Map<String, MirrorEngine.RuleKey> ruleBlocks,
-        final ToIntFunction<String> sourceBlock)
+        final Map<String, MirrorEngine.RuleKey> ruleBlocks)
     {
         final Map<String, SourceMetrics> sources = new LinkedHashMap<>();
         for (final String id : sourceIds)
         {
-            sources.put(id, new SourceMetrics(id, registry, sourceBlock.applyAsInt(id)));
+            sources.put(id, new SourceMetrics(id, registry, registry.existingBlock("source/" + id),
+                registry.existingBlock(SourcePlan.copyKey(id, TrafficDirection.INGRESS)),
+                registry.existingBlock(SourcePlan.copyKey(id, TrafficDirection.EGRESS))));
         }
         final Map<String, SessionMetrics> sessions = new LinkedHashMap<>();
         sessionBlocks.forEach((id, blocks) -> sessions.put(id, new SessionMetrics(id, registry, blocks[0], blocks[1])));
@@ -111,10 +111,18 @@ public final class MetricsSnapshot
         private final long notMirroredPackets;
         private final long notMirroredBytes;
         private final Map<NotMirroredReason, Long> notMirroredByReason;
+        private final CopyMetrics ingressCopies;
+        private final CopyMetrics egressCopies;
+        private final CloudWatchMetrics cloudWatch;
 
-        SourceMetrics(final String networkInterfaceId, final CounterRegistry registry, final int block)
+        SourceMetrics(final String networkInterfaceId, final CounterRegistry registry, final int block,
+            final int ingressCopyBlock, final int egressCopyBlock)
         {
             this.networkInterfaceId = networkInterfaceId;
+            // What became of the copies before what was offered, so no copy shows without its packet.
+            this.ingressCopies = new CopyMetrics(registry, ingressCopyBlock);
+            this.egressCopies = new CopyMetrics(registry, egressCopyBlock);
+            this.cloudWatch = new CloudWatchMetrics(ingressCopies, egressCopies);
             this.offeredPackets = registry.sum(block + Counter.SOURCE_OFFERED_PACKETS);
             this.offeredBytes = registry.sum(block + Counter.SOURCE_OFFERED_BYTES);
             this.notMirroredPackets = registry.sum(block + Counter.SOURCE_NOT_MIRRORED_PACKETS);
@@ -179,10 +187,31 @@ public final class MetricsSnapshot
             return notMirroredByReason;
         }
 
+        /**
+         * What became of the copies the interface's sessions accepted in one direction, whichever session and
+         * target they went to: accepted = mirrored + dropped + queued + in flight, as for a session.
+         *
+         * @param direction ingress for the packets the interface received, egress for those it sent.
+         * @return the copies of that direction.
+         */
+        public CopyMetrics copies(final TrafficDirection direction)
+        {
+            return direction == TrafficDirection.INGRESS ? ingressCopies : egressCopies;
+        }
+
+        /**
+         * @return the interface's counts under the names of AWS's CloudWatch metrics for mirror sources.
+         */
+        public CloudWatchMetrics cloudWatch()
+        {
+            return cloudWatch;
+        }
+
         @Override
         public String toString()
         {
-            return "{offered=" + offeredPackets + ", notMirrored=" + notMirroredPackets + " " + notMirroredByReason + "}";
+            return "{offered=" + offeredPackets + ", notMirrored=" + notMirroredPackets + " " + notMirroredByReason +
+                ", " + cloudWatch + "}";
         }
     }
 
@@ -326,7 +355,8 @@ public final class MetricsSnapshot
         private static final int[] READ_ORDER = {
             Counter.COPY_MIRRORED_PACKETS, Counter.COPY_MIRRORED_BYTES, Counter.COPY_DROPPED_SEND_ERROR,
             Counter.COPY_DROPPED_FAILURE, Counter.COPY_FAILURES, Counter.COPY_DROPPED_SHUTDOWN,
-            Counter.COPY_DEQUEUED_PACKETS, Counter.COPY_DROPPED_QUEUE_FULL, Counter.COPY_TRUNCATED_PACKETS,
+            Counter.COPY_DEQUEUED_PACKETS, Counter.COPY_DROPPED_QUEUE_FULL, Counter.COPY_SKIPPED_BYTES,
+            Counter.COPY_TRUNCATED_PACKETS,
             Counter.COPY_ACCEPTED_PACKETS, Counter.COPY_ACCEPTED_BYTES,
         };
 
@@ -437,6 +467,24 @@ public final class MetricsSnapshot
         }
 
         /**
+         * @return copies dropped because the engine could not keep up: queue full, send error and failure, not
+         *         shutdown. AWS calls these skipped.
+         */
+        public long skippedPackets()
+        {
+            return droppedQueueFull() + droppedSendError() + droppedFailure();
+        }
+
+        /**
+         * @return bytes of the {@link #skippedPackets skipped} copies, each as it would have been sent: after the cut
+         *         to the packet length and the MTU, like {@link #mirroredBytes()}.
+         */
+        public long skippedBytes()
+        {
+            return values[Counter.COPY_SKIPPED_BYTES];
+        }
+
+        /**
          * @return every dropped copy.
          */
         public long droppedPackets()
@@ -470,6 +518,198 @@ public final class MetricsSnapshot
                 truncatedPackets() + ", dropped(queueFull=" + droppedQueueFull() + ", sendError=" +
                 droppedSendError() + ", failure=" + droppedFailure() + ", shutdown=" + droppedShutdown() +
                 "), queued=" + queuedPackets() + ", inFlight=" + inFlightPackets() + ", failures=" + failures() + "}";
+        }
+    }
+
+    /**
+     * The metrics AWS publishes in CloudWatch (namespace AWS/EC2) for a Traffic Mirroring source, by their AWS names.
+     * In is what the source interface received (ingress), Out what it sent (egress).
+     */
+    public enum CloudWatchMetric
+    {
+        /** Bytes mirrored of the packets the interface received. */
+        NETWORK_MIRROR_IN("NetworkMirrorIn", TrafficDirection.INGRESS, false, false),
+        /** Bytes mirrored of the packets the interface sent. */
+        NETWORK_MIRROR_OUT("NetworkMirrorOut", TrafficDirection.EGRESS, false, false),
+        /** Packets mirrored that the interface received. */
+        NETWORK_PACKETS_MIRROR_IN("NetworkPacketsMirrorIn", TrafficDirection.INGRESS, false, true),
+        /** Packets mirrored that the interface sent. */
+        NETWORK_PACKETS_MIRROR_OUT("NetworkPacketsMirrorOut", TrafficDirection.EGRESS, false, true),
+        /** Bytes accepted by a filter but not mirrored because the engine could not keep up, received. */
+        NETWORK_SKIP_MIRROR_IN("NetworkSkipMirrorIn", TrafficDirection.INGRESS, true, false),
+        /** Bytes accepted by a filter but not mirrored because the engine could not keep up, sent. */
+        NETWORK_SKIP_MIRROR_OUT("NetworkSkipMirrorOut", TrafficDirection.EGRESS, true, false),
+        /** Packets accepted by a filter but not mirrored because the engine could not keep up, received. */
+        NETWORK_PACKETS_SKIP_MIRROR_IN("NetworkPacketsSkipMirrorIn", TrafficDirection.INGRESS, true, true),
+        /** Packets accepted by a filter but not mirrored because the engine could not keep up, sent. */
+        NETWORK_PACKETS_SKIP_MIRROR_OUT("NetworkPacketsSkipMirrorOut", TrafficDirection.EGRESS, true, true);
+
+        private final String awsName;
+        private final TrafficDirection direction;
+        private final boolean skip;
+        private final boolean packets;
+
+        CloudWatchMetric(final String awsName, final TrafficDirection direction, final boolean skip, final boolean packets)
+        {
+            this.awsName = awsName;
+            this.direction = direction;
+            this.skip = skip;
+            this.packets = packets;
+        }
+
+        /**
+         * @return the CloudWatch metric name, e.g. {@code NetworkMirrorIn}.
+         */
+        public String awsName()
+        {
+            return awsName;
+        }
+
+        /**
+         * @return ingress for the In metrics, egress for the Out ones.
+         */
+        public TrafficDirection direction()
+        {
+            return direction;
+        }
+
+        /**
+         * @return true for the Skip metrics, false for the Mirror ones.
+         */
+        public boolean isSkip()
+        {
+            return skip;
+        }
+
+        /**
+         * @return true for a packet count, false for bytes.
+         */
+        public boolean isPackets()
+        {
+            return packets;
+        }
+
+        /**
+         * @return the metric's value in a source's copies of its direction.
+         */
+        long valueOf(final CopyMetrics copies)
+        {
+            if (skip)
+            {
+                return packets ? copies.skippedPackets() : copies.skippedBytes();
+            }
+            return packets ? copies.mirroredPackets() : copies.mirroredBytes();
+        }
+    }
+
+    /**
+     * One source interface's counts under AWS's CloudWatch names (see docs/semantics.md, "Metrics"). Bytes are the
+     * copies' inner bytes after the cut to the packet length and the MTU, VXLAN headers not counted; skipped copies
+     * are those dropped because a target's queue was full, its send failed or its consumer threw (copies dropped at
+     * shutdown are neither mirrored nor skipped). For each direction, mirrored + skipped packets = the copies the
+     * interface's sessions accepted in it, once nothing is queued, in flight or dropped at shutdown.
+     */
+    public static final class CloudWatchMetrics
+    {
+        private final CopyMetrics ingress;
+        private final CopyMetrics egress;
+
+        CloudWatchMetrics(final CopyMetrics ingress, final CopyMetrics egress)
+        {
+            this.ingress = ingress;
+            this.egress = egress;
+        }
+
+        /**
+         * @param metric one of the eight metrics.
+         * @return its value.
+         */
+        public long get(final CloudWatchMetric metric)
+        {
+            return metric.valueOf(metric.direction() == TrafficDirection.INGRESS ? ingress : egress);
+        }
+
+        /**
+         * @return {@code NetworkMirrorIn}: bytes mirrored of the packets the interface received.
+         */
+        public long networkMirrorIn()
+        {
+            return get(CloudWatchMetric.NETWORK_MIRROR_IN);
+        }
+
+        /**
+         * @return {@code NetworkMirrorOut}: bytes mirrored of the packets the interface sent.
+         */
+        public long networkMirrorOut()
+        {
+            return get(CloudWatchMetric.NETWORK_MIRROR_OUT);
+        }
+
+        /**
+         * @return {@code NetworkPacketsMirrorIn}: packets mirrored that the interface received.
+         */
+        public long networkPacketsMirrorIn()
+        {
+            return get(CloudWatchMetric.NETWORK_PACKETS_MIRROR_IN);
+        }
+
+        /**
+         * @return {@code NetworkPacketsMirrorOut}: packets mirrored that the interface sent.
+         */
+        public long networkPacketsMirrorOut()
+        {
+            return get(CloudWatchMetric.NETWORK_PACKETS_MIRROR_OUT);
+        }
+
+        /**
+         * @return {@code NetworkSkipMirrorIn}: bytes skipped of the packets the interface received.
+         */
+        public long networkSkipMirrorIn()
+        {
+            return get(CloudWatchMetric.NETWORK_SKIP_MIRROR_IN);
+        }
+
+        /**
+         * @return {@code NetworkSkipMirrorOut}: bytes skipped of the packets the interface sent.
+         */
+        public long networkSkipMirrorOut()
+        {
+            return get(CloudWatchMetric.NETWORK_SKIP_MIRROR_OUT);
+        }
+
+        /**
+         * @return {@code NetworkPacketsSkipMirrorIn}: packets skipped that the interface received.
+         */
+        public long networkPacketsSkipMirrorIn()
+        {
+            return get(CloudWatchMetric.NETWORK_PACKETS_SKIP_MIRROR_IN);
+        }
+
+        /**
+         * @return {@code NetworkPacketsSkipMirrorOut}: packets skipped that the interface sent.
+         */
+        public long networkPacketsSkipMirrorOut()
+        {
+            return get(CloudWatchMetric.NETWORK_PACKETS_SKIP_MIRROR_OUT);
+        }
+
+        /**
+         * @return every metric by its AWS name, in the order of {@link CloudWatchMetric}.
+         */
+        public Map<String, Long> byAwsName()
+        {
+            final Map<String, Long> values = new LinkedHashMap<>();
+            for (final CloudWatchMetric metric : CloudWatchMetric.values())
+            {
+                values.put(metric.awsName(), get(metric));
+            }
+            return Collections.unmodifiableMap(values);
+        }
+
+        @Override
+        public String toString()
+        {
+            return byAwsName().toString();
         }
     }
 

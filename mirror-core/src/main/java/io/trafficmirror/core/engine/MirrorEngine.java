@@ -45,10 +45,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * Accounting: every accepted copy is, at every moment, in exactly one state: queued, in flight (being sent),
  * mirrored, or dropped for a named reason (queue full, send error, failure, shutdown). Every snapshot satisfies,
- * per session and per target, accepted = mirrored + dropped + queued + in flight, and once nothing is queued or
- * in flight (after {@link #close} has returned, unless a consumer still holds a copy), accepted = mirrored +
- * dropped. Per source, offered = not mirrored + the sum of its sessions' accepted, exact once every offer has
- * returned.
+ * per session, per target and per source interface and direction, accepted = mirrored + dropped + queued + in
+ * flight, and once nothing is queued or in flight (after {@link #close} has returned, unless a consumer still holds
+ * a copy), accepted = mirrored + dropped. Per source, offered = not mirrored + the sum of its sessions' accepted,
+ * exact once every offer has returned.
  * <p>
  * Failures: nothing a target does reaches the caller's thread. Whatever a send throws, {@code Error}s included,
  * is caught by the sender, counted ({@link MetricsSnapshot.CopyMetrics#failures()}), handed to the
@@ -379,8 +379,7 @@ public final class MirrorEngine implements AutoCloseable
         synchronized (control)
         {
             pruneFinishedSenders();
-            return MetricsSnapshot.take(registry, sourceIndexes.keySet(), sessionBlocks, targetBlocks, ruleBlocks,
-                this::sourceBlock);
+            return MetricsSnapshot.take(registry, sourceIndexes.keySet(), sessionBlocks, targetBlocks, ruleBlocks);
         }
     }
 
@@ -558,10 +557,12 @@ public final class MirrorEngine implements AutoCloseable
             while ((slot = target.lanes[lane].poll()) != null)
             {
                 none = false;
-                counters.ensureCapacity(slot.sessionCopyBlock + Counter.COPY_WIDTH);
+                counters.ensureCapacity(Math.max(slot.sessionCopyBlock, slot.sourceCopyBlock) + Counter.COPY_WIDTH);
                 counters.add(slot.sessionCopyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
+                counters.add(slot.sourceCopyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
                 counters.add(target.copyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
                 counters.add(slot.sessionCopyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
+                counters.add(slot.sourceCopyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
                 counters.add(target.copyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
                 target.free.offer(slot);
             }
@@ -584,11 +585,6 @@ public final class MirrorEngine implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         return !thread.isAlive();
-    }
-
-    private int sourceBlock(final String networkInterfaceId)
-    {
-        return registry.existingBlock("source/" + networkInterfaceId);
     }
 
     private EngineState compile(final MirrorConfiguration configuration, final boolean closed, final String... extraSources)
@@ -623,7 +619,7 @@ public final class MirrorEngine implements AutoCloseable
             final int block = registry.block("source/" + id, Counter.SOURCE_WIDTH);
             final MirrorSource source = configuration.source(id).orElse(null);
             plans[entry.getValue()] = source == null ?
-                SourcePlan.unconfigured(id, block) :
+                SourcePlan.unconfigured(id, block, SourcePlan.copyBlocks(registry, id)) :
                 sourcePlan(configuration, source, block, nextRuntimes, compiled);
         }
 

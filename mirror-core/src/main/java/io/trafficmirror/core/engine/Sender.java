@@ -230,7 +230,8 @@ final class Sender implements Runnable
                 break;
             }
             final int sessionBlock = slot.sessionCopyBlock;
-            count(sessionBlock, target.copyBlock, Counter.COPY_DEQUEUED_PACKETS, 1);
+            final int sourceBlock = slot.sourceCopyBlock;
+            count(sessionBlock, sourceBlock, target.copyBlock, Counter.COPY_DEQUEUED_PACKETS, 1);
             try
             {
                 final int outcome = target.send(slot, this);
@@ -244,8 +245,9 @@ final class Sender implements Runnable
             catch (final Throwable failure)
             {
                 // A consumer's failure, not ours: count the copy as not delivered, report, and keep going.
-                count(sessionBlock, target.copyBlock, Counter.COPY_FAILURES, 1);
-                count(sessionBlock, target.copyBlock, Counter.COPY_DROPPED_FAILURE, 1);
+                count(sessionBlock, sourceBlock, target.copyBlock, Counter.COPY_FAILURES, 1);
+                count(sessionBlock, sourceBlock, target.copyBlock, Counter.COPY_SKIPPED_BYTES, slot.innerLength);
+                count(sessionBlock, sourceBlock, target.copyBlock, Counter.COPY_DROPPED_FAILURE, 1);
                 report(target.targetId, failure);
             }
             target.free.offer(slot);
@@ -279,20 +281,24 @@ final class Sender implements Runnable
     private void countOutcome(final TargetRuntime target, final Slot slot, final boolean sent)
     {
         final int sessionBlock = slot.sessionCopyBlock;
+        final int sourceBlock = slot.sourceCopyBlock;
         if (sent)
         {
-            count(sessionBlock, target.copyBlock, Counter.COPY_MIRRORED_BYTES, slot.innerLength);
-            count(sessionBlock, target.copyBlock, Counter.COPY_MIRRORED_PACKETS, 1);
+            count(sessionBlock, sourceBlock, target.copyBlock, Counter.COPY_MIRRORED_BYTES, slot.innerLength);
+            count(sessionBlock, sourceBlock, target.copyBlock, Counter.COPY_MIRRORED_PACKETS, 1);
         }
         else
         {
-            count(sessionBlock, target.copyBlock, Counter.COPY_DROPPED_SEND_ERROR, 1);
+            count(sessionBlock, sourceBlock, target.copyBlock, Counter.COPY_SKIPPED_BYTES, slot.innerLength);
+            count(sessionBlock, sourceBlock, target.copyBlock, Counter.COPY_DROPPED_SEND_ERROR, 1);
         }
     }
 
-    private void count(final int sessionBlock, final int targetBlock, final int counter, final long delta)
+    private void count(final int sessionBlock, final int sourceBlock, final int targetBlock, final int counter,
+        final long delta)
     {
         counters.add(sessionBlock + counter, delta);
+        counters.add(sourceBlock + counter, delta);
         counters.add(targetBlock + counter, delta);
     }
 

@@ -41,6 +41,8 @@ final class Slot
     int flowPort;
     /** Block of the session's copy counters. */
     int sessionCopyBlock;
+    /** Block of the copy counters of the source interface and direction the copy was taken from. */
+    int sourceCopyBlock;
     /** The session's id, for consumers. */
     String sessionId;
     /** The source interface's primary IPv4 address, or 0, for outer headers the library writes itself. */

@@ -32,8 +32,14 @@ final class SourcePlan
 {
     static final long NO_MAC = -1;
 
+    /** Where a decision keeps the direction of an accepted packet: above the verdict's 24 bits. */
+    private static final int DIRECTION_SHIFT = 56;
+    private static final long VERDICT_MASK = 0xFF_FFFFL;
+
     final String networkInterfaceId;
     final int sourceBlock;
+    /** Per direction ordinal: the block of copy counters of the copies taken from this interface in it. */
+    final int[] copyBlocks;
     private final int[] ipv4Addresses;
     /** IPv6 addresses as high, low pairs. */
     private final long[] ipv6Addresses;
@@ -90,14 +96,40 @@ final class SourcePlan
         }
         final SessionClassifier classifier = plans.length == 0 ? null : compiled.sessions.computeIfAbsent(
             List.of(List.copyOf(filters), options), key -> SessionClassifier.compile(filters, options));
-        return of(source, block, plans, classifier);
+        return of(source, block, copyBlocks(registry, source.networkInterfaceId()), plans, classifier);
+    }
+
+    /**
+     * The key of the copy counters of an interface in one direction.
+     */
+    static String copyKey(final String networkInterfaceId, final TrafficDirection direction)
+    {
+        return "source-copies/" + networkInterfaceId + "/" + direction.awsName();
+    }
+
+    /**
+     * Off the packet path: the copy counter blocks of an interface, one per direction, allocated on first use.
+     */
+    static int[] copyBlocks(final CounterRegistry registry, final String networkInterfaceId)
+    {
+        final TrafficDirection[] directions = TrafficDirection.values();
+        final int[] blocks = new int[directions.length];
+        for (final TrafficDirection direction : directions)
+        {
+            blocks[direction.ordinal()] = registry.block(copyKey(networkInterfaceId, direction), Counter.COPY_WIDTH);
+        }
+        return blocks;
     }
 
     /**
      * Compiles a configured interface's addresses; its sessions are given already compiled.
      */
     private static SourcePlan of(
-        final MirrorSource source, final int block, final SessionPlan[] sessions, final SessionClassifier classifier)
+        final MirrorSource source,
+        final int block,
+        final int[] copyBlocks,
+        final SessionPlan[] sessions,
+        final SessionClassifier classifier)
     {
         final List<InetAddress> ipv4 = source.privateIpAddresses();
         final int[] ipv4Addresses = new int[ipv4.size()];
@@ -114,12 +146,14 @@ final class SourcePlan
             ipv6Addresses[2 * i + 1] = single.low();
         }
         final long mac = source.macAddress().map(text -> Long.parseLong(text.replace(":", ""), 16)).orElse(NO_MAC);
-        return new SourcePlan(source.networkInterfaceId(), block, ipv4Addresses, ipv6Addresses, mac, sessions, classifier);
+        return new SourcePlan(
+            source.networkInterfaceId(), block, copyBlocks, ipv4Addresses, ipv6Addresses, mac, sessions, classifier);
     }
 
     SourcePlan(
         final String networkInterfaceId,
         final int sourceBlock,
+        final int[] copyBlocks,
         final int[] ipv4Addresses,
         final long[] ipv6Addresses,
         final long mac,
@@ -128,6 +162,7 @@ final class SourcePlan
     {
         this.networkInterfaceId = networkInterfaceId;
         this.sourceBlock = sourceBlock;
+        this.copyBlocks = copyBlocks;
         this.ipv4Addresses = ipv4Addresses;
         this.ipv6Addresses = ipv6Addresses;
         this.mac = mac;
@@ -138,9 +173,10 @@ final class SourcePlan
     /**
      * A plan for an interface the configuration does not have: everything offered to it is counted as not mirrored.
      */
-    static SourcePlan unconfigured(final String networkInterfaceId, final int sourceBlock)
+    static SourcePlan unconfigured(final String networkInterfaceId, final int sourceBlock, final int[] copyBlocks)
     {
-        return new SourcePlan(networkInterfaceId, sourceBlock, new int[0], new long[0], NO_MAC, new SessionPlan[0], null);
+        return new SourcePlan(
+            networkInterfaceId, sourceBlock, copyBlocks, new int[0], new long[0], NO_MAC, new SessionPlan[0], null);
     }
 
     /**
@@ -159,11 +195,13 @@ final class SourcePlan
         final ThreadCounters counters = context.counters;
         counters.add(sourceBlock + Counter.SOURCE_OFFERED_PACKETS, 1);
         counters.add(sourceBlock + Counter.SOURCE_OFFERED_BYTES, length);
-        final int outcome = outcome(
-            decide(state, context.headers, context.sessionMatch(sessions.length), frame, offset, length, direction, counters));
+        final long decision =
+            decide(state, context.headers, context.sessionMatch(sessions.length), frame, offset, length, direction, counters);
+        final int outcome = outcome(decision);
         if (outcome >= 0)
         {
-            return enqueue(counters, sessions[outcome], context.headers, frame, offset, length);
+            return enqueue(
+                counters, sessions[outcome], copyBlocks[directionOrdinal(decision)], context.headers, frame, offset, length);
         }
         counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
         counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
@@ -184,12 +222,25 @@ final class SourcePlan
      */
     static int verdict(final long decision)
     {
-        return (int)(decision >>> 32);
+        return (int)((decision >>> 32) & VERDICT_MASK);
+    }
+
+    /**
+     * @return the ordinal of the packet's direction, of a {@link #decide} result that accepted it.
+     */
+    static int directionOrdinal(final long decision)
+    {
+        return (int)(decision >>> DIRECTION_SHIFT);
     }
 
     private static long decision(final int verdict, final int outcome)
     {
         return (long)verdict << 32 | (outcome & 0xFFFF_FFFFL);
+    }
+
+    private static long accepted(final int verdict, final int session, final TrafficDirection direction)
+    {
+        return (long)direction.ordinal() << DIRECTION_SHIFT | decision(verdict, session);
     }
 
     private static long notMirrored(final int verdict, final NotMirroredReason reason)
@@ -204,8 +255,9 @@ final class SourcePlan
      *
      * @param match filled by the match; holds at least as many sessions as this source has.
      *
-     * @return the verdict that decided (high 32 bits) and the accepting session's index or a negative reason
-     *         (low 32 bits); see {@link #outcome} and {@link #verdict}.
+     * @return the verdict that decided (bits 32 to 55), the accepting session's index or a negative reason
+     *         (low 32 bits), and when a session accepted, the packet's direction (the top byte); see {@link #outcome},
+     *         {@link #verdict} and {@link #directionOrdinal}.
      */
     long decide(
         final EngineState state,
@@ -254,10 +306,10 @@ final class SourcePlan
             {
                 case Verdict.REASON_RULE_ACCEPTED:
                     countRule(counters, session, resolved, Verdict.ruleNumber(verdict), length);
-                    return decision(verdict, i);
+                    return accepted(verdict, i, resolved);
 
                 case Verdict.REASON_AMAZON_DNS_MIRRORED:
-                    return decision(verdict, i);
+                    return accepted(verdict, i, resolved);
 
                 case Verdict.REASON_RULE_REJECTED:
                     countRule(counters, session, resolved, Verdict.ruleNumber(verdict), length);
@@ -296,6 +348,7 @@ final class SourcePlan
     private int enqueue(
         final ThreadCounters counters,
         final SessionPlan session,
+        final int sourceCopyBlock,
         final PacketHeaders headers,
         final ByteBuffer frame,
         final int offset,
@@ -306,7 +359,10 @@ final class SourcePlan
         counters.add(session.sessionBlock + Counter.SESSION_ACCEPTED_BYTES, length);
         counters.add(target.copyBlock + Counter.COPY_ACCEPTED_PACKETS, 1);
         counters.add(target.copyBlock + Counter.COPY_ACCEPTED_BYTES, length);
+        counters.add(sourceCopyBlock + Counter.COPY_ACCEPTED_PACKETS, 1);
+        counters.add(sourceCopyBlock + Counter.COPY_ACCEPTED_BYTES, length);
 
+        final int innerLength = Math.min(length, Math.min(session.packetLength, target.slotLength));
         Slot slot = target.free.relaxedPoll();
         if (slot == null)
         {
@@ -317,15 +373,19 @@ final class SourcePlan
         {
             counters.add(session.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
             counters.add(target.copyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
+            counters.add(sourceCopyBlock + Counter.COPY_DROPPED_QUEUE_FULL, 1);
+            counters.add(session.copyBlock + Counter.COPY_SKIPPED_BYTES, innerLength);
+            counters.add(target.copyBlock + Counter.COPY_SKIPPED_BYTES, innerLength);
+            counters.add(sourceCopyBlock + Counter.COPY_SKIPPED_BYTES, innerLength);
             return OfferResult.DROPPED_QUEUE_FULL;
         }
 
-        final int innerLength = Math.min(length, Math.min(session.packetLength, target.slotLength));
         slot.buffer.put(Slot.HEADROOM, frame, offset, innerLength);
         slot.innerLength = innerLength;
         slot.originalLength = length;
         slot.vni = session.vni;
         slot.sessionCopyBlock = session.copyBlock;
+        slot.sourceCopyBlock = sourceCopyBlock;
         slot.sessionId = session.sessionId;
         // From the producer's parse of the whole frame, so every copy of a flow leaves from one port whatever the
         // packet length cut, and the sender never parses the copy again.
@@ -335,6 +395,7 @@ final class SourcePlan
         {
             counters.add(session.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
             counters.add(target.copyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
+            counters.add(sourceCopyBlock + Counter.COPY_TRUNCATED_PACKETS, 1);
         }
         target.lane(slot.flowPort).offer(slot); // never full: each lane has room for every slot
         return OfferResult.QUEUED;
