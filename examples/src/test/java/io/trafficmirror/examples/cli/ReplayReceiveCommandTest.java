@@ -1,6 +1,7 @@
 package io.trafficmirror.examples.cli;
 
 import io.trafficmirror.core.capture.CaptureReader;
+import io.trafficmirror.testing.Flows;
 import io.trafficmirror.testing.MirroredTraffic;
 import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.SharedCaptures;
@@ -16,6 +17,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,10 +96,12 @@ class ReplayReceiveCommandTest
             }
         }
         assertThat(arrived).hasSameSizeAs(expected);
-        for (int i = 0; i < expected.size(); i++)
-        {
-            assertThat(arrived.get(i)).isEqualTo(expected.get(i));
-        }
+        // Whole, and each flow in order; a batched sender may interleave different flows otherwise.
+        final Map<Integer, List<byte[]>> expectedFlows = Flows.byFlow(expected);
+        final Map<Integer, List<byte[]>> arrivedFlows = Flows.byFlow(arrived);
+        assertThat(arrivedFlows.keySet()).isEqualTo(expectedFlows.keySet());
+        expectedFlows.forEach((flow, frames) -> assertThat(arrivedFlows.get(flow)).as("flow %s", flow)
+            .containsExactlyElementsOf(frames));
 
         // The CloudWatch rows, In and Out: together every frame that arrived, with its bytes, and nothing skipped.
         final Matcher in = CLOUDWATCH_ROW.matcher(replay.out.toString());

@@ -164,7 +164,7 @@ public final class MirrorEngine implements AutoCloseable
         }
     }
 
-    /** Under the control lock: a sender and its thread, started at once when the engine is. */
+    /** Under the control lock: a sender and its thread, not started: {@link #start()} starts it, or its maker. */
     private Sender newSender(final boolean dedicated, final SenderLoop loop)
     {
         final Sender sender = new Sender(registry, errorHandler, dedicated, loop);
@@ -175,10 +175,6 @@ public final class MirrorEngine implements AutoCloseable
         }
         sender.thread = thread;
         senders.add(sender);
-        if (started)
-        {
-            thread.start();
-        }
         return sender;
     }
 
@@ -701,7 +697,13 @@ public final class MirrorEngine implements AutoCloseable
         {
             if (isolateConsumers && runtime.runsApplicationCode())
             {
-                newSender(true, null).add(runtime);
+                // Its target before its thread: a dedicated sender with nothing to serve ends at once.
+                final Sender sender = newSender(true, null);
+                sender.add(runtime);
+                if (started)
+                {
+                    sender.thread.start();
+                }
             }
             else if (runtime.lanes.length == sharedSenders.length && runtime instanceof UdpTarget)
             {

@@ -9,6 +9,7 @@ import io.trafficmirror.core.config.json.AwsJsonConfiguration;
 import io.trafficmirror.core.transport.DatagramTransport;
 import io.trafficmirror.core.transport.NativeTransport;
 import io.trafficmirror.examples.cli.MirrorCommand;
+import io.trafficmirror.testing.Flows;
 import io.trafficmirror.testing.MirroredTraffic;
 import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.TsharkCapture;
@@ -17,8 +18,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -109,11 +108,11 @@ class KernelVxlanReplayInteropTest
                 .hasSameSizeAs(expected);
         }
         // Each flow's frames come out whole and in the order they were replayed; a batched sender may interleave
-        // different flows otherwise than the capture did (each flow has a socket of its own).
-        final Map<String, List<byte[]>> expectedFlows = byFlow(expected);
-        final Map<String, List<byte[]>> deliveredFlows = byFlow(delivered);
+        // different flows otherwise than the capture did (a flow's port picks its socket).
+        final Map<Integer, List<byte[]>> expectedFlows = Flows.byFlow(expected);
+        final Map<Integer, List<byte[]>> deliveredFlows = Flows.byFlow(delivered);
         assertThat(deliveredFlows.keySet()).isEqualTo(expectedFlows.keySet());
-        for (final Map.Entry<String, List<byte[]>> flow : expectedFlows.entrySet())
+        for (final Map.Entry<Integer, List<byte[]>> flow : expectedFlows.entrySet())
         {
             final List<byte[]> flowOut = deliveredFlows.get(flow.getKey());
             for (int i = 0; i < flow.getValue().size(); i++)
@@ -130,33 +129,6 @@ class KernelVxlanReplayInteropTest
         final MirrorConfiguration configuration = AwsJsonConfiguration.defaults().read(Path.of(CONFIG));
         assertThat(configuration.sessions()).hasSize(1);
         return configuration.sessions().get(0);
-    }
-
-    /** Frames by flow, in order: protocol, addresses and ports for IPv4 and IPv6, the EtherType for the rest. */
-    private static Map<String, List<byte[]>> byFlow(final List<byte[]> frames)
-    {
-        final Map<String, List<byte[]>> flows = new LinkedHashMap<>();
-        for (final byte[] frame : frames)
-        {
-            final int etherType = u16(frame, 12);
-            final String key;
-            if (etherType == 0x0800)
-            {
-                final int transport = 14 + (frame[14] & 0x0F) * 4;
-                key = "4/" + (frame[23] & 0xFF) + "/" + Arrays.toString(Arrays.copyOfRange(frame, 26, 34)) + "/" +
-                    Arrays.toString(Arrays.copyOfRange(frame, transport, Math.min(frame.length, transport + 4)));
-            }
-            else if (etherType == 0x86DD)
-            {
-                key = "6/" + (frame[20] & 0xFF) + "/" + Arrays.toString(Arrays.copyOfRange(frame, 22, 58));
-            }
-            else
-            {
-                key = "ethertype " + etherType;
-            }
-            flows.computeIfAbsent(key, k -> new ArrayList<>()).add(frame);
-        }
-        return flows;
     }
 
     /** TCP to or from port 22 over IPv4 or IPv6 (no extension headers, no VLAN tags: VPC frames carry none). */
