@@ -3,6 +3,11 @@ package io.trafficmirror.examples.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+
 /**
  * The {@code mirror} command line: {@code java -jar examples/target/mirror.jar <subcommand>}.
  * Exit codes: 0 success, 1 a runtime failure (such as an invalid configuration), 2 bad arguments.
@@ -27,6 +32,13 @@ public final class MirrorCommand implements Runnable
     /** Exit code of bad arguments. */
     static final int EXIT_USAGE = 2;
 
+    /**
+     * Standard output as {@link #main} gives it to the subcommands: the writer picocli would make, known by identity
+     * so that a command writing much can write the bytes to the file descriptor itself ({@link CsvOutput}).
+     */
+    static final PrintWriter STANDARD_OUT =
+        new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, Charset.defaultCharset())), true);
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -37,7 +49,9 @@ public final class MirrorCommand implements Runnable
      */
     public static void main(final String[] args)
     {
-        System.exit(commandLine().execute(args));
+        final int code = commandLine().setOut(STANDARD_OUT).execute(args);
+        STANDARD_OUT.flush();
+        System.exit(code);
     }
 
     /**

@@ -1,0 +1,164 @@
+package io.trafficmirror.examples.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Rows of text built in one large byte buffer and written in big chunks, for output of millions of lines: numbers
+ * are appended as digits and constant text as bytes encoded once, so a row costs no string and no system call.
+ * Writes to the process's standard output directly when the command line's writer is {@link MirrorCommand}'s own
+ * (so a failed write is an {@link IOException} with the system's reason), else through the given writer.
+ */
+final class CsvOutput
+{
+    static final int CAPACITY = 1 << 16;
+    /** Flushed when less than this is free, so that one row always fits. */
+    private static final int ROW_ROOM = 4_096;
+
+    private final byte[] buffer = new byte[CAPACITY];
+    private final OutputStream stream;
+    private final PrintWriter writer;
+    private int length;
+
+    private CsvOutput(final OutputStream stream, final PrintWriter writer)
+    {
+        this.stream = stream;
+        this.writer = writer;
+    }
+
+    /**
+     * @param out the command line's writer; any text it buffers is flushed first, so lines stay in order.
+     */
+    static CsvOutput to(final PrintWriter out)
+    {
+        out.flush();
+        return out == MirrorCommand.STANDARD_OUT ?
+            new CsvOutput(new FileOutputStream(FileDescriptor.out), null) : new CsvOutput(null, out);
+    }
+
+    /** Encodes constant text once, for {@link #append(byte[])}. */
+    static byte[] bytes(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    CsvOutput append(final byte[] text) throws IOException
+    {
+        if (text.length > CAPACITY - length)
+        {
+            flush();
+        }
+        System.arraycopy(text, 0, buffer, length, text.length);
+        length += text.length;
+        return this;
+    }
+
+    CsvOutput append(final long value) throws IOException
+    {
+        if (CAPACITY - length < 20)
+        {
+            flush();
+        }
+        long rest = value;
+        if (rest < 0)
+        {
+            if (rest == Long.MIN_VALUE)
+            {
+                return append(bytes(Long.toString(rest)));
+            }
+            buffer[length++] = '-';
+            rest = -rest;
+        }
+        int digits = 1;
+        for (long scale = 10; digits < 19 && rest >= scale; scale *= 10)
+        {
+            digits++;
+        }
+        int at = length + digits;
+        length = at;
+        do
+        {
+            buffer[--at] = (byte)('0' + rest % 10);
+            rest /= 10;
+        }
+        while (rest != 0);
+        return this;
+    }
+
+    /** Ends a row: writes the buffer out when it is nearly full. */
+    void endRow(final byte[] lineSeparator) throws IOException
+    {
+        append(lineSeparator);
+        if (CAPACITY - length < ROW_ROOM)
+        {
+            flush();
+        }
+    }
+
+    void flush() throws IOException
+    {
+        if (length == 0)
+        {
+            return;
+        }
+        final int count = length;
+        length = 0;
+        if (stream != null)
+        {
+            try
+            {
+                stream.write(buffer, 0, count);
+            }
+            catch (final IOException ex)
+            {
+                throw new Failure(ex.getMessage());
+            }
+            return;
+        }
+        // The buffer holds whole rows only when it is written (it is written at row ends), so each chunk decodes alone.
+        writer.write(new String(buffer, 0, count, StandardCharsets.UTF_8));
+        writer.flush();
+        if (writer.checkError())
+        {
+            throw new Failure("the writer reported an error");
+        }
+    }
+
+    /**
+     * A write to the output failed, as opposed to a read of the input.
+     */
+    static final class Failure extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        Failure(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /**
+     * @return what the output is, for an error message: the file standard output is open on, when the system says.
+     */
+    String name()
+    {
+        if (stream == null)
+        {
+            return "the output";
+        }
+        try
+        {
+            return "standard output (" + Files.readSymbolicLink(Path.of("/proc/self/fd/1")) + ")";
+        }
+        catch (final IOException | UnsupportedOperationException | SecurityException ex)
+        {
+            return "standard output";
+        }
+    }
+}
