@@ -16,14 +16,7 @@ import java.nio.charset.Charset;
     name = "mirror",
     mixinStandardHelpOptions = true,
     versionProvider = MirrorCommand.Version.class,
-    description = "Amazon VPC Traffic Mirroring in the JVM: check configurations, mirror packets, receive VXLAN.",
-    subcommands = {
-        DemoCommand.class,
-        ValidateCommand.class,
-        ExplainCommand.class,
-        ReplayCommand.class,
-        ReceiveCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "Amazon VPC Traffic Mirroring in the JVM: check configurations, mirror packets, receive VXLAN.")
 public final class MirrorCommand implements Runnable
 {
     /** Exit code of a runtime failure. */
@@ -49,25 +42,52 @@ public final class MirrorCommand implements Runnable
      */
     public static void main(final String[] args)
     {
-        final int code = commandLine().setOut(STANDARD_OUT).execute(args);
+        final int code = commandLine(args.length == 0 ? "" : args[0]).setOut(STANDARD_OUT).execute(args);
         STANDARD_OUT.flush();
         System.exit(code);
     }
 
     /**
-     * @return the command line, ready to execute; exit codes as documented on the class.
+     * @return the command line with every subcommand, ready to execute; exit codes as documented on the class.
      */
     public static CommandLine commandLine()
     {
-        return new CommandLine(new MirrorCommand())
+        return commandLine("");
+    }
+
+    /**
+     * The command line for arguments whose first is {@code first}: when that names a subcommand, only that one is
+     * registered, so a run pays picocli's reflection over one subcommand's options rather than all of them. What
+     * it parses and prints is the same: a subcommand's help and errors never mention the others.
+     *
+     * @param first the first argument, or "" when there is none.
+     */
+    static CommandLine commandLine(final String first)
+    {
+        final CommandLine commandLine = new CommandLine(new MirrorCommand());
+        final Object subcommand = subcommand(first);
+        if (subcommand != null)
+        {
+            commandLine.addSubcommand(subcommand);
+        }
+        else
+        {
+            commandLine.addSubcommand(new DemoCommand())
+                .addSubcommand(new ValidateCommand())
+                .addSubcommand(new ExplainCommand())
+                .addSubcommand(new ReplayCommand())
+                .addSubcommand(new ReceiveCommand())
+                .addSubcommand(new CommandLine.HelpCommand());
+        }
+        return commandLine
             .setExitCodeExceptionMapper(ex -> EXIT_FAILURE)
-            .setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+            .setExecutionExceptionHandler((ex, subcommandLine, parseResult) ->
             {
                 if (ex instanceof Inputs.Exit)
                 {
                     return ((Inputs.Exit)ex).code;
                 }
-                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + ex);
+                subcommandLine.getErr().println(subcommandLine.getCommandSpec().qualifiedName() + ": " + ex);
                 return EXIT_FAILURE;
             })
             .setParameterExceptionHandler((ex, args) ->
@@ -77,6 +97,25 @@ public final class MirrorCommand implements Runnable
                     " --help' for more information.");
                 return EXIT_USAGE;
             });
+    }
+
+    private static Object subcommand(final String name)
+    {
+        switch (name)
+        {
+            case "demo":
+                return new DemoCommand();
+            case "validate":
+                return new ValidateCommand();
+            case "explain":
+                return new ExplainCommand();
+            case "replay":
+                return new ReplayCommand();
+            case "receive":
+                return new ReceiveCommand();
+            default:
+                return null;
+        }
     }
 
     @Override
