@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -55,17 +56,92 @@ final class ExplainCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final MirrorConfiguration configuration = Inputs.configuration(spec, config, embeddedQuotas);
+        return run(spec.qualifiedName(), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The command for arguments in the plain form {@code explain --config FILE --pcap FILE [--verbose]
+     * [--embedded-quotas]} (options in any order, values as the next argument or after {@code =}), so that the
+     * common run starts without picocli building its model by reflection. Anything else, such as help, a repeated
+     * or unknown option, or a missing one, is left to picocli and its messages.
+     *
+     * @return the command with its options set, or null.
+     */
+    static ExplainCommand parsePlain(final String[] args)
+    {
+        if (args.length < 3 || !"explain".equals(args[0]))
+        {
+            return null;
+        }
+        final ExplainCommand command = new ExplainCommand();
+        try
+        {
+            for (int i = 1; i < args.length; i++)
+            {
+                final String arg = args[i];
+                final int equals = arg.indexOf('=');
+                final String name = equals < 0 ? arg : arg.substring(0, equals);
+                final boolean takesValue = "--config".equals(name) || "--pcap".equals(name);
+                if (!takesValue && equals >= 0)
+                {
+                    return null;
+                }
+                String value = null;
+                if (takesValue)
+                {
+                    value = equals >= 0 ? arg.substring(equals + 1) : i + 1 < args.length ? args[++i] : null;
+                    if (value == null || value.isEmpty() || value.startsWith("-") || value.startsWith("@"))
+                    {
+                        return null;
+                    }
+                }
+                if ("--config".equals(name) && command.config == null)
+                {
+                    command.config = Path.of(value);
+                }
+                else if ("--pcap".equals(name) && command.pcap == null)
+                {
+                    command.pcap = Path.of(value);
+                }
+                else if ("--verbose".equals(name) && !command.verbose)
+                {
+                    command.verbose = true;
+                }
+                else if ("--embedded-quotas".equals(name) && !command.embeddedQuotas)
+                {
+                    command.embeddedQuotas = true;
+                }
+                else
+                {
+                    return null;
+                }
+            }
+        }
+        catch (final InvalidPathException ex)
+        {
+            return null;
+        }
+        return command.config != null && command.pcap != null ? command : null;
+    }
+
+    /**
+     * Runs the command with its options set.
+     *
+     * @param name the command's name in messages, {@code mirror explain}.
+     * @return the exit code.
+     */
+    int run(final String name, final PrintWriter commandOut, final PrintWriter err)
+    {
+        final MirrorConfiguration configuration = Inputs.configuration(name, err, config, embeddedQuotas);
         final PacketClassifier classifier = PacketClassifier.of(configuration);
         final Rows rows = new Rows(classifier);
-        final PrintWriter err = spec.commandLine().getErr();
-        final CsvOutput out = CsvOutput.to(spec.commandLine().getOut());
+        final CsvOutput out = CsvOutput.to(commandOut);
         try
         {
             // The header goes out first, even when the capture then cannot be opened.
             out.append(CsvOutput.bytes(HEADER)).endRow(NEWLINE);
             out.flush();
-            try (CaptureReader reader = Inputs.capture(spec, pcap))
+            try (CaptureReader reader = Inputs.capture(name, err, pcap))
             {
                 explain(reader, classifier, rows, out, verbose ? err : null);
                 out.flush();
@@ -73,13 +149,13 @@ final class ExplainCommand implements Callable<Integer>
         }
         catch (final CsvOutput.Failure ex)
         {
-            Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, "cannot write to " + out.name() + ": " + ex.getMessage());
+            Inputs.fail(name, err, MirrorCommand.EXIT_FAILURE, "cannot write to " + out.name() + ": " + ex.getMessage());
         }
         catch (final IOException ex)
         {
             // The rows before the bad record are still told.
             flushQuietly(out);
-            Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, ex.getMessage());
+            Inputs.fail(name, err, MirrorCommand.EXIT_FAILURE, ex.getMessage());
         }
         return 0;
     }

@@ -32,6 +32,10 @@ public final class MirrorCommand implements Runnable
     static final PrintWriter STANDARD_OUT =
         new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, Charset.defaultCharset())), true);
 
+    /** Standard error as {@link #main} gives it to the subcommands. */
+    static final PrintWriter STANDARD_ERR =
+        new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.err, Charset.defaultCharset())), true);
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -42,9 +46,45 @@ public final class MirrorCommand implements Runnable
      */
     public static void main(final String[] args)
     {
-        final int code = commandLine(args.length == 0 ? "" : args[0]).setOut(STANDARD_OUT).execute(args);
+        final int code = execute(args, STANDARD_OUT, STANDARD_ERR);
         STANDARD_OUT.flush();
+        STANDARD_ERR.flush();
         System.exit(code);
+    }
+
+    /**
+     * Runs the command line as {@link #main} does. {@code mirror explain} with plain options runs without picocli
+     * ({@link ExplainCommand#parsePlain}), with the same output, messages and exit codes.
+     *
+     * @return the exit code.
+     */
+    static int execute(final String[] args, final PrintWriter out, final PrintWriter err)
+    {
+        final ExplainCommand explain = ExplainCommand.parsePlain(args);
+        if (explain == null)
+        {
+            return commandLine(args.length == 0 ? "" : args[0]).setOut(out).setErr(err).execute(args);
+        }
+        final String name = "mirror explain";
+        try
+        {
+            return explain.run(name, out, err);
+        }
+        catch (final RuntimeException ex)
+        {
+            return failure(ex, name, err);
+        }
+    }
+
+    /** The exit code of an exception a subcommand threw, its message printed unless it already was. */
+    static int failure(final Exception ex, final String name, final PrintWriter err)
+    {
+        if (ex instanceof Inputs.Exit)
+        {
+            return ((Inputs.Exit)ex).code;
+        }
+        err.println(name + ": " + ex);
+        return EXIT_FAILURE;
     }
 
     /**
@@ -82,14 +122,7 @@ public final class MirrorCommand implements Runnable
         return commandLine
             .setExitCodeExceptionMapper(ex -> EXIT_FAILURE)
             .setExecutionExceptionHandler((ex, subcommandLine, parseResult) ->
-            {
-                if (ex instanceof Inputs.Exit)
-                {
-                    return ((Inputs.Exit)ex).code;
-                }
-                subcommandLine.getErr().println(subcommandLine.getCommandSpec().qualifiedName() + ": " + ex);
-                return EXIT_FAILURE;
-            })
+                failure(ex, subcommandLine.getCommandSpec().qualifiedName(), subcommandLine.getErr()))
             .setParameterExceptionHandler((ex, args) ->
             {
                 ex.getCommandLine().getErr().println("mirror: " + ex.getMessage());
