@@ -61,22 +61,17 @@ final class CsvOutput
 
     CsvOutput append(final long value) throws IOException
     {
-        if (CAPACITY - length < 20)
+        if (value < 0 || value > Integer.MAX_VALUE)
+        {
+            return append(bytes(Long.toString(value)));
+        }
+        if (CAPACITY - length < 10)
         {
             flush();
         }
-        long rest = value;
-        if (rest < 0)
-        {
-            if (rest == Long.MIN_VALUE)
-            {
-                return append(bytes(Long.toString(rest)));
-            }
-            buffer[length++] = '-';
-            rest = -rest;
-        }
+        int rest = (int)value;
         int digits = 1;
-        for (long scale = 10; digits < 19 && rest >= scale; scale *= 10)
+        for (int scale = 10; digits < 10 && rest >= scale; scale *= 10)
         {
             digits++;
         }
@@ -84,8 +79,10 @@ final class CsvOutput
         length = at;
         do
         {
-            buffer[--at] = (byte)('0' + rest % 10);
-            rest /= 10;
+            // Division of an int by a constant compiles to a multiplication.
+            final int tenth = rest / 10;
+            buffer[--at] = (byte)('0' + rest - tenth * 10);
+            rest = tenth;
         }
         while (rest != 0);
         return this;
