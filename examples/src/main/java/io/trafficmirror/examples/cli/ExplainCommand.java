@@ -164,17 +164,17 @@ final class ExplainCommand implements Callable<Integer>
         final CsvOutput out, final PrintWriter verbose) throws IOException
     {
         final int sources = classifier.sourceCount();
-        long index = 0;
+        final CsvOutput.Counter index = new CsvOutput.Counter();
         while (reader.next())
         {
-            index++;
+            index.increment();
             final ByteBuffer frame = reader.frame();
             if (reader.linkType() != LinkType.ETHERNET)
             {
                 out.append(index).append(NO_INTERFACE).endRow(NEWLINE);
                 if (verbose != null)
                 {
-                    verbose.println(index + ": link type " + reader.linkType() + " is not Ethernet");
+                    verbose.println(index.value() + ": link type " + reader.linkType() + " is not Ethernet");
                 }
                 continue;
             }
@@ -212,7 +212,7 @@ final class ExplainCommand implements Callable<Integer>
                 out.endRow(NEWLINE);
                 if (verbose != null)
                 {
-                    verbose.println(index + " " + classifier.sourceId(source) + ": " + classifier.decision() + " | " +
+                    verbose.println(index.value() + " " + classifier.sourceId(source) + ": " + classifier.decision() + " | " +
                         classifier.explain(source, direction));
                 }
             }
@@ -221,7 +221,7 @@ final class ExplainCommand implements Callable<Integer>
                 out.append(index).append(NO_INTERFACE).endRow(NEWLINE);
                 if (verbose != null)
                 {
-                    verbose.println(index + ": not the traffic of any configured network interface");
+                    verbose.println(index.value() + ": not the traffic of any configured network interface");
                 }
             }
         }
