@@ -4,7 +4,6 @@ import io.trafficmirror.core.capture.CaptureReader;
 import io.trafficmirror.core.capture.LinkType;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
-import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.core.engine.PacketClassifier;
 import io.trafficmirror.filter.TrafficDirection;
 import picocli.CommandLine;
@@ -14,13 +13,16 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * {@code mirror explain --config CONFIG.json --pcap IN.pcap}: what an AWS configuration would mirror of a capture,
  * as CSV, one row per packet and interface it belongs to. Decided by the engine's own code, sending nothing.
+ *
+ * <p>Streams: one frame and one output buffer at a time, whatever the capture's size. Each frame is parsed once
+ * for every interface's direction and decision, and rows are built from digits and text encoded up front.
  */
 @Command(
     name = "explain",
@@ -29,6 +31,12 @@ import java.util.concurrent.Callable;
 final class ExplainCommand implements Callable<Integer>
 {
     static final String HEADER = "index,direction,interface,session,session_number,rule_number,action,mirrored_bytes";
+
+    private static final byte[] NEWLINE = CsvOutput.bytes(System.lineSeparator());
+    private static final byte[] NO_INTERFACE = CsvOutput.bytes(",-,-,-,-,-,none,0");
+    private static final byte[] NOT_MIRRORED = CsvOutput.bytes("-,-,-,none,0");
+    private static final byte[] NO_RULE = CsvOutput.bytes("-");
+    private static final byte[] ACCEPT = CsvOutput.bytes(",accept,");
 
     @Option(names = "--config", required = true, paramLabel = "CONFIG.json", description = "The AWS JSON configuration.")
     private Path config;
@@ -46,79 +54,221 @@ final class ExplainCommand implements Callable<Integer>
     private CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException
+    public Integer call()
     {
-        final MirrorConfiguration configuration = Inputs.configuration(spec, config, embeddedQuotas);
-        final PacketClassifier classifier = PacketClassifier.of(configuration);
-        final PrintWriter out = spec.commandLine().getOut();
-        final PrintWriter err = spec.commandLine().getErr();
-        out.println(HEADER);
-        long index = 0;
-        try (CaptureReader reader = Inputs.capture(spec, pcap))
+        return run(spec.qualifiedName(), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The command for arguments in the plain form {@code explain --config FILE --pcap FILE [--verbose]
+     * [--embedded-quotas]} (options in any order, values as the next argument or after {@code =}), so that the
+     * common run starts without picocli building its model by reflection. Anything else, such as help, a repeated
+     * or unknown option, or a missing one, is left to picocli and its messages.
+     *
+     * @return the command with its options set, or null.
+     */
+    static ExplainCommand parsePlain(final String[] args)
+    {
+        if (args.length < 3 || !"explain".equals(args[0]))
         {
-            while (reader.next())
+            return null;
+        }
+        final ExplainCommand command = new ExplainCommand();
+        try
+        {
+            for (int i = 1; i < args.length; i++)
             {
-                index++;
-                final ByteBuffer frame = reader.frame();
-                if (reader.linkType() != LinkType.ETHERNET)
+                final String arg = args[i];
+                final int equals = arg.indexOf('=');
+                final String name = equals < 0 ? arg : arg.substring(0, equals);
+                final boolean takesValue = "--config".equals(name) || "--pcap".equals(name);
+                if (!takesValue && equals >= 0)
                 {
-                    out.println(index + ",-,-,-,-,-,none,0");
-                    if (verbose)
-                    {
-                        err.println(index + ": link type " + reader.linkType() + " is not Ethernet");
-                    }
-                    continue;
+                    return null;
                 }
-                boolean any = false;
-                for (final MirrorSource source : configuration.sources())
+                String value = null;
+                if (takesValue)
                 {
-                    final String id = source.networkInterfaceId();
-                    final Optional<TrafficDirection> direction =
-                        classifier.direction(id, frame, frame.position(), frame.remaining());
-                    if (direction.isEmpty())
+                    value = equals >= 0 ? arg.substring(equals + 1) : i + 1 < args.length ? args[++i] : null;
+                    if (value == null || value.isEmpty() || value.startsWith("-") || value.startsWith("@"))
                     {
-                        continue;
-                    }
-                    any = true;
-                    final PacketClassifier.Decision decision =
-                        classifier.classify(id, frame, frame.position(), frame.remaining(), direction.get());
-                    out.println(row(index, direction.get(), id, decision));
-                    if (verbose)
-                    {
-                        err.println(index + " " + id + ": " + decision + " | " +
-                            classifier.explain(id, frame, frame.position(), frame.remaining(), direction.get()));
+                        return null;
                     }
                 }
-                if (!any)
+                if ("--config".equals(name) && command.config == null)
                 {
-                    out.println(index + ",-,-,-,-,-,none,0");
-                    if (verbose)
-                    {
-                        err.println(index + ": not the traffic of any configured network interface");
-                    }
+                    command.config = Path.of(value);
+                }
+                else if ("--pcap".equals(name) && command.pcap == null)
+                {
+                    command.pcap = Path.of(value);
+                }
+                else if ("--verbose".equals(name) && !command.verbose)
+                {
+                    command.verbose = true;
+                }
+                else if ("--embedded-quotas".equals(name) && !command.embeddedQuotas)
+                {
+                    command.embeddedQuotas = true;
+                }
+                else
+                {
+                    return null;
                 }
             }
         }
+        catch (final InvalidPathException ex)
+        {
+            return null;
+        }
+        return command.config != null && command.pcap != null ? command : null;
+    }
+
+    /**
+     * Runs the command with its options set.
+     *
+     * @param name the command's name in messages, {@code mirror explain}.
+     * @return the exit code.
+     */
+    int run(final String name, final PrintWriter commandOut, final PrintWriter err)
+    {
+        final MirrorConfiguration configuration = Inputs.configuration(name, err, config, embeddedQuotas);
+        final PacketClassifier classifier = PacketClassifier.of(configuration);
+        final Rows rows = new Rows(classifier);
+        final CsvOutput out = CsvOutput.to(commandOut);
+        try
+        {
+            // The header goes out first, even when the capture then cannot be opened.
+            out.append(CsvOutput.bytes(HEADER)).endRow(NEWLINE);
+            out.flush();
+            try (CaptureReader reader = Inputs.capture(name, err, pcap))
+            {
+                explain(reader, classifier, rows, out, verbose ? err : null);
+                out.flush();
+            }
+        }
+        catch (final CsvOutput.Failure ex)
+        {
+            Inputs.fail(name, err, MirrorCommand.EXIT_FAILURE, "cannot write to " + out.name() + ": " + ex.getMessage());
+        }
         catch (final IOException ex)
         {
-            out.flush();
-            Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, ex.getMessage());
+            // The rows before the bad record are still told.
+            flushQuietly(out);
+            Inputs.fail(name, err, MirrorCommand.EXIT_FAILURE, ex.getMessage());
         }
-        out.flush();
         return 0;
     }
 
-    static String row(final long index, final TrafficDirection direction, final String interfaceId,
-        final PacketClassifier.Decision decision)
+    private static void explain(final CaptureReader reader, final PacketClassifier classifier, final Rows rows,
+        final CsvOutput out, final PrintWriter verbose) throws IOException
     {
-        final String directionText = direction == TrafficDirection.INGRESS ? "inbound" : "outbound";
-        if (!decision.mirrored())
+        final int sources = classifier.sourceCount();
+        final CsvOutput.Counter index = new CsvOutput.Counter();
+        while (reader.next())
         {
-            return index + "," + directionText + "," + interfaceId + ",-,-,-,none,0";
+            index.increment();
+            final ByteBuffer frame = reader.frame();
+            if (reader.linkType() != LinkType.ETHERNET)
+            {
+                out.append(index).append(NO_INTERFACE).endRow(NEWLINE);
+                if (verbose != null)
+                {
+                    verbose.println(index.value() + ": link type " + reader.linkType() + " is not Ethernet");
+                }
+                continue;
+            }
+            classifier.parse(frame, frame.position(), frame.remaining());
+            boolean any = false;
+            for (int source = 0; source < sources; source++)
+            {
+                final TrafficDirection direction = classifier.direction(source);
+                if (direction == null)
+                {
+                    continue;
+                }
+                any = true;
+                final int session = classifier.decide(source, direction);
+                out.append(index).append(direction == TrafficDirection.INGRESS ? rows.inbound[source] :
+                    rows.outbound[source]);
+                if (session < 0)
+                {
+                    out.append(NOT_MIRRORED);
+                }
+                else
+                {
+                    out.append(rows.sessions[source][session]);
+                    final int rule = classifier.ruleNumber();
+                    if (rule == PacketClassifier.NO_RULE)
+                    {
+                        out.append(NO_RULE);
+                    }
+                    else
+                    {
+                        out.append(rule);
+                    }
+                    out.append(ACCEPT).append(classifier.mirroredBytes());
+                }
+                out.endRow(NEWLINE);
+                if (verbose != null)
+                {
+                    verbose.println(index.value() + " " + classifier.sourceId(source) + ": " + classifier.decision() + " | " +
+                        classifier.explain(source, direction));
+                }
+            }
+            if (!any)
+            {
+                out.append(index).append(NO_INTERFACE).endRow(NEWLINE);
+                if (verbose != null)
+                {
+                    verbose.println(index.value() + ": not the traffic of any configured network interface");
+                }
+            }
         }
-        final MirrorSession session = decision.session().orElseThrow();
-        return index + "," + directionText + "," + interfaceId + "," + session.id() + "," + session.sessionNumber() +
-            "," + (decision.ruleNumber().isPresent() ? String.valueOf(decision.ruleNumber().getAsInt()) : "-") +
-            ",accept," + decision.mirroredBytes();
+    }
+
+    private static void flushQuietly(final CsvOutput out)
+    {
+        try
+        {
+            out.flush();
+        }
+        catch (final IOException ignored)
+        {
+            // The input's error is the one to report.
+        }
+    }
+
+    /**
+     * The constant parts of every row, encoded once per interface and session.
+     */
+    private static final class Rows
+    {
+        /** {@code ",inbound,eni-...,"} per source index. */
+        final byte[][] inbound;
+        /** {@code ",outbound,eni-...,"} per source index. */
+        final byte[][] outbound;
+        /** {@code "tms-...,1,"} per source and session index. */
+        final byte[][][] sessions;
+
+        Rows(final PacketClassifier classifier)
+        {
+            final int count = classifier.sourceCount();
+            inbound = new byte[count][];
+            outbound = new byte[count][];
+            sessions = new byte[count][][];
+            for (int source = 0; source < count; source++)
+            {
+                final String id = classifier.sourceId(source);
+                inbound[source] = CsvOutput.bytes(",inbound," + id + ",");
+                outbound[source] = CsvOutput.bytes(",outbound," + id + ",");
+                sessions[source] = new byte[classifier.sessionCount(source)][];
+                for (int i = 0; i < sessions[source].length; i++)
+                {
+                    final MirrorSession session = classifier.session(source, i);
+                    sessions[source][i] = CsvOutput.bytes(session.id() + "," + session.sessionNumber() + ",");
+                }
+            }
+        }
     }
 }

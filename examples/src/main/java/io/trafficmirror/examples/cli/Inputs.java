@@ -42,9 +42,16 @@ final class Inputs
     static MirrorConfiguration configuration(
         final CommandLine.Model.CommandSpec spec, final Path file, final boolean embeddedQuotas)
     {
-        final PrintWriter err = spec.commandLine().getErr();
-        final String command = spec.qualifiedName();
-        requireFile(spec, file);
+        return configuration(spec.qualifiedName(), spec.commandLine().getErr(), file, embeddedQuotas);
+    }
+
+    /**
+     * As {@link #configuration(CommandLine.Model.CommandSpec, Path, boolean)}, for a command run without picocli.
+     */
+    static MirrorConfiguration configuration(
+        final String command, final PrintWriter err, final Path file, final boolean embeddedQuotas)
+    {
+        requireFile(command, err, file);
         final AwsJsonConfiguration reader = embeddedQuotas ?
             AwsJsonConfiguration.defaults().withQuotas(Quotas.embedded()) : AwsJsonConfiguration.defaults();
         try
@@ -69,30 +76,45 @@ final class Inputs
 
     static CaptureReader capture(final CommandLine.Model.CommandSpec spec, final Path file)
     {
-        requireFile(spec, file);
+        return capture(spec.qualifiedName(), spec.commandLine().getErr(), file);
+    }
+
+    static CaptureReader capture(final String command, final PrintWriter err, final Path file)
+    {
+        requireFile(command, err, file);
         try
         {
             return CaptureReader.open(file);
         }
         catch (final IOException ex)
         {
-            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + ex.getMessage());
+            err.println(command + ": " + ex.getMessage());
             throw new Exit(MirrorCommand.EXIT_FAILURE);
         }
     }
 
     static void requireFile(final CommandLine.Model.CommandSpec spec, final Path file)
     {
+        requireFile(spec.qualifiedName(), spec.commandLine().getErr(), file);
+    }
+
+    static void requireFile(final String command, final PrintWriter err, final Path file)
+    {
         if (!Files.isRegularFile(file))
         {
-            spec.commandLine().getErr().println(spec.qualifiedName() + ": no such file: " + file);
+            err.println(command + ": no such file: " + file);
             throw new Exit(MirrorCommand.EXIT_USAGE);
         }
     }
 
     static void fail(final CommandLine.Model.CommandSpec spec, final int code, final String message)
     {
-        spec.commandLine().getErr().println(spec.qualifiedName() + ": " + message);
+        fail(spec.qualifiedName(), spec.commandLine().getErr(), code, message);
+    }
+
+    static void fail(final String command, final PrintWriter err, final int code, final String message)
+    {
+        err.println(command + ": " + message);
         throw new Exit(code);
     }
 }

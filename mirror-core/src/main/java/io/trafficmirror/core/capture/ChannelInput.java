@@ -23,7 +23,9 @@ final class ChannelInput
 {
     private final ReadableByteChannel channel;
     private final ByteBuffer buffer;
-    private final byte[] array;
+    /** A second view of the buffer's bytes, moved by {@link #compact()} only. */
+    private final ByteBuffer compactView;
+    private final int capacity;
     /** File offset of buffer index 0. */
     private long bufferOffset;
     private int position;
@@ -33,8 +35,10 @@ final class ChannelInput
     ChannelInput(final ReadableByteChannel channel, final int capacity)
     {
         this.channel = channel;
-        this.array = new byte[capacity];
-        this.buffer = ByteBuffer.wrap(array);
+        // Direct, so that a file channel reads into it without copying through a temporary direct buffer.
+        this.buffer = ByteBuffer.allocateDirect(capacity);
+        this.compactView = buffer.duplicate();
+        this.capacity = capacity;
     }
 
     /** The buffer parsed in place; absolute indices from {@link #position()}; the readers set its byte order. */
@@ -63,7 +67,7 @@ final class ChannelInput
 
     int capacity()
     {
-        return array.length;
+        return capacity;
     }
 
     /**
@@ -78,13 +82,13 @@ final class ChannelInput
         {
             return true;
         }
-        if (array.length - position < length)
+        if (capacity - position < length)
         {
             compact();
         }
         while (end - position < length && !endOfStream)
         {
-            buffer.limit(array.length).position(end);
+            buffer.limit(capacity).position(end);
             final int read = channel.read(buffer);
             if (read < 0)
             {
@@ -155,7 +159,8 @@ final class ChannelInput
     private void compact()
     {
         final int unread = end - position;
-        System.arraycopy(array, position, array, 0, unread);
+        compactView.limit(end).position(position);
+        compactView.compact();
         bufferOffset += position;
         position = 0;
         end = unread;

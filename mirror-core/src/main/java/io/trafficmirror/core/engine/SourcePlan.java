@@ -277,7 +277,24 @@ final class SourcePlan
         {
             return notMirrored(0, NotMirroredReason.NO_SESSION);
         }
-        final int parsed = headers.parseEthernet(frame, offset, length);
+        return decideParsed(state, headers, headers.parseEthernet(frame, offset, length), match, length, direction,
+            counters);
+    }
+
+    /**
+     * {@link #decide} of a frame {@code headers} already holds the parse of, {@code parsed} being what
+     * {@link PacketHeaders#parseEthernet} returned: for a dry run that also infers the direction from the same parse.
+     * The caller has checked that the engine is open and this source has sessions.
+     */
+    long decideParsed(
+        final EngineState state,
+        final PacketHeaders headers,
+        final int parsed,
+        final SessionMatch match,
+        final int length,
+        final TrafficDirection direction,
+        final ThreadCounters counters)
+    {
         if (headers.ipVersion() == 0 && parsed != ParseResult.NOT_IP)
         {
             return notMirrored(0, NotMirroredReason.MALFORMED);

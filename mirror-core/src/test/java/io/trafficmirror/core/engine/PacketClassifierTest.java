@@ -63,4 +63,36 @@ class PacketClassifierTest
         assertThatThrownBy(() -> classifier.classify("eni-unknown", other, 0, 80, null))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eni-unknown");
     }
+
+    @Test
+    void shouldDecideEveryInterfaceFromOneParseByIndex()
+    {
+        final int source = classifier.sourceIndex(SOURCE);
+        assertThat(classifier.sourceCount()).isEqualTo(1);
+        assertThat(classifier.sourceId(source)).isEqualTo(SOURCE);
+        assertThat(classifier.sessionCount(source)).isEqualTo(1);
+        assertThat(classifier.session(source, 0).id()).isEqualTo(SESSION);
+
+        final ByteBuffer https = ByteBuffer.wrap(ipv4(6, PEER_IP, SOURCE_IP, 40000, 443, 400));
+        classifier.parse(https, 0, 400);
+        assertThat(classifier.direction(source)).isEqualTo(TrafficDirection.INGRESS);
+        assertThat(classifier.decide(source, TrafficDirection.INGRESS)).isZero();
+        assertThat(classifier.ruleNumber()).isEqualTo(200);
+        assertThat(classifier.mirroredBytes()).as("cut to the session's packet length").isEqualTo(100);
+        assertThat(classifier.decision().session().orElseThrow().id()).isEqualTo(SESSION);
+
+        final ByteBuffer ssh = ByteBuffer.wrap(ipv4(6, SOURCE_IP, PEER_IP, 22, 40000, 80));
+        classifier.parse(ssh, 0, 80);
+        assertThat(classifier.direction(source)).isEqualTo(TrafficDirection.EGRESS);
+        assertThat(classifier.decide(source, TrafficDirection.EGRESS)).isNegative();
+        assertThat(classifier.ruleNumber()).isEqualTo(100);
+        assertThat(classifier.mirroredBytes()).isZero();
+        assertThat(classifier.decision().reason()).contains(NotMirroredReason.REJECTED);
+        assertThat(classifier.explain(source, TrafficDirection.EGRESS)).startsWith(SESSION + ": ");
+
+        classifier.parse(ByteBuffer.wrap(ipv4(17, PEER_IP, PEER_IP + 1, 1, 2, 80)), 0, 80);
+        assertThat(classifier.direction(source)).isNull();
+        assertThatThrownBy(() -> classifier.sourceIndex("eni-unknown"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eni-unknown");
+    }
 }

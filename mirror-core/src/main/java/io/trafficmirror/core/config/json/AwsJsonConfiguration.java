@@ -1,10 +1,6 @@
 package io.trafficmirror.core.config.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -50,24 +46,27 @@ public final class AwsJsonConfiguration
     private final int maxDocumentBytes;
     private final Quotas quotas;
     private final Long vniSeed;
-    private final ObjectMapper mapper;
+    private final JsonTree tree;
+    /** Made on the first write: reading needs only the streaming parser. */
+    private volatile ObjectMapper mapper;
 
     private AwsJsonConfiguration(final int maxDocumentBytes, final Quotas quotas, final Long vniSeed)
     {
         this.maxDocumentBytes = maxDocumentBytes;
         this.quotas = quotas;
         this.vniSeed = vniSeed;
-        this.mapper = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(MAX_NESTING_DEPTH)
-            .maxStringLength(maxDocumentBytes)
-            .maxNumberLength(64)
-            .build());
+        this.tree = new JsonTree(MAX_NESTING_DEPTH, maxDocumentBytes, 64);
+    }
+
+    private ObjectMapper mapper()
+    {
+        ObjectMapper made = mapper;
+        if (made == null)
+        {
+            made = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+            mapper = made;
+        }
+        return made;
     }
 
     /**
@@ -182,7 +181,8 @@ public final class AwsJsonConfiguration
     {
         try
         {
-            return mapper.writeValueAsString(new AwsJsonWriter(mapper).write(configuration)) + System.lineSeparator();
+            final ObjectMapper writer = mapper();
+            return writer.writeValueAsString(new AwsJsonWriter(writer).write(configuration)) + System.lineSeparator();
         }
         catch (final JsonProcessingException ex)
         {
@@ -207,7 +207,7 @@ public final class AwsJsonConfiguration
         final JsonNode root;
         try
         {
-            root = mapper.readTree(document);
+            root = tree.read(document);
         }
         catch (final JsonProcessingException ex)
         {
