@@ -126,7 +126,7 @@ public final class MirrorEngine implements AutoCloseable
             this.sharedSenders = new Sender[builder.senderThreads];
             for (int i = 0; i < sharedSenders.length; i++)
             {
-                sharedSenders[i] = newSender(false);
+                sharedSenders[i] = newSender(null);
             }
             this.bindings = Map.copyOf(builder.bindings);
             publish(compile(builder.configuration, false));
@@ -153,10 +153,19 @@ public final class MirrorEngine implements AutoCloseable
         }
     }
 
-    /** Under the control lock: a sender and its thread, started at once when the engine is. */
-    private Sender newSender(final boolean dedicated)
+    /**
+     * Under the control lock: a sender and its thread, started at once when the engine is. A dedicated sender gets
+     * its target before its thread starts: one that found no target would end at once.
+     *
+     * @param target the one target of a dedicated sender, or null for a shared one.
+     */
+    private Sender newSender(final TargetRuntime target)
     {
-        final Sender sender = new Sender(registry, errorHandler, dedicated);
+        final Sender sender = new Sender(registry, errorHandler, target != null);
+        if (target != null)
+        {
+            sender.add(target);
+        }
         final Thread thread = threadFactory.newThread(sender);
         if (thread == null)
         {
@@ -224,6 +233,7 @@ public final class MirrorEngine implements AutoCloseable
      */
     public SourceHandle losslessSource(final String networkInterfaceId, final Duration maxWait)
     {
+        Objects.requireNonNull(networkInterfaceId, "networkInterfaceId");
         Objects.requireNonNull(maxWait, "maxWait");
         if (maxWait.isNegative() || maxWait.isZero() || maxWait.compareTo(MAX_WAIT) > 0)
         {
@@ -716,7 +726,7 @@ public final class MirrorEngine implements AutoCloseable
         {
             if (isolateConsumers && runtime.runsApplicationCode())
             {
-                newSender(true).add(runtime);
+                newSender(runtime);
             }
             else
             {
