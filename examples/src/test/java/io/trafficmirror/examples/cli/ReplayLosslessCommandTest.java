@@ -203,33 +203,46 @@ class ReplayLosslessCommandTest
     }
 
     /**
-     * A loopback UDP socket with as large a receive buffer as the kernel allows, counting the VXLAN datagrams of the
-     * getting-started session and their inner bytes on a thread of its own.
+     * Loopback UDP sockets sharing one port ({@code SO_REUSEPORT}), each with as large a receive buffer as the kernel
+     * allows and a thread of its own, counting the VXLAN datagrams of the getting-started session and their inner
+     * bytes: the kernel spreads the engine's source ports over them, so a burst has several buffers to land in.
      */
     private static final class Receiver implements AutoCloseable
     {
-        private final DatagramChannel channel;
-        private final Thread thread;
+        private static final int SOCKETS = 4;
+
+        private final List<DatagramChannel> channels = new ArrayList<>();
+        private final List<Thread> threads = new ArrayList<>();
         private final AtomicLong datagrams = new AtomicLong();
         private final AtomicLong innerBytes = new AtomicLong();
         private final AtomicLong foreign = new AtomicLong();
+        private final int port;
 
         Receiver() throws IOException
         {
-            channel = DatagramChannel.open();
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 64 << 20);
-            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            thread = new Thread(this::receive, "replay-test-receiver");
-            thread.setDaemon(true);
-            thread.start();
+            int bound = 0;
+            for (int i = 0; i < SOCKETS; i++)
+            {
+                final DatagramChannel channel = DatagramChannel.open();
+                channels.add(channel);
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, 64 << 20);
+                channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), bound));
+                bound = ((InetSocketAddress)channel.getLocalAddress()).getPort();
+                final Thread thread = new Thread(() -> receive(channel), "replay-test-receiver-" + i);
+                thread.setDaemon(true);
+                thread.start();
+                threads.add(thread);
+            }
+            port = bound;
         }
 
-        int port() throws IOException
+        int port()
         {
-            return ((InetSocketAddress)channel.getLocalAddress()).getPort();
+            return port;
         }
 
-        private void receive()
+        private void receive(final DatagramChannel channel)
         {
             final ByteBuffer buffer = ByteBuffer.allocateDirect(65_536);
             try
@@ -287,10 +300,16 @@ class ReplayLosslessCommandTest
         @Override
         public void close() throws IOException
         {
-            channel.close();
+            for (final DatagramChannel channel : channels)
+            {
+                channel.close();
+            }
             try
             {
-                thread.join(5_000);
+                for (final Thread thread : threads)
+                {
+                    thread.join(5_000);
+                }
             }
             catch (final InterruptedException ex)
             {
