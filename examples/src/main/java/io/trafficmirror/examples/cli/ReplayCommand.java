@@ -7,6 +7,7 @@ import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.core.config.MirrorTarget;
 import io.trafficmirror.core.config.TargetType;
+import io.trafficmirror.core.engine.MetricsSnapshot;
 import io.trafficmirror.core.engine.MirrorEngine;
 import io.trafficmirror.core.engine.PacketClassifier;
 import io.trafficmirror.core.engine.SourceHandle;
@@ -35,7 +36,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code mirror replay --config CONFIG.json --pcap IN.pcap}: sends what an AWS configuration mirrors of a capture,
- * VXLAN-encapsulated, to real UDP targets, then prints a per-session summary.
+ * VXLAN-encapsulated, to real UDP targets, then prints a per-session summary and the run's totals.
+ * <p>
+ * A file can wait, unlike live traffic: the capture is offered through the engine's lossless source handles, so
+ * a copy whose target is behind waits for room instead of being dropped, and reading goes at the senders' pace.
+ * {@code --pps} paces by absolute time (packet n is due n / pps seconds after the start), so late wake-ups are
+ * caught up and the rate over the run is the one asked for.
  */
 @Command(
     name = "replay",
@@ -46,6 +52,11 @@ import java.util.concurrent.locks.LockSupport;
 final class ReplayCommand implements Callable<Integer>
 {
     private static final int VXLAN_PORT = 4789;
+    /** Far more than one replay can send: a larger rate is a mistake, not a wish. */
+    static final long MAX_PPS = 10_000_000;
+    static final int MAX_SLOTS = 1 << 20;
+    /** How long one copy may wait for room before it is dropped as queue full: only a stuck sender takes this long. */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
     @Option(names = "--config", required = true, paramLabel = "CONFIG.json", description = "The AWS JSON configuration.")
     private Path config;
@@ -58,9 +69,14 @@ final class ReplayCommand implements Callable<Integer>
             "ENI's PrivateIpAddress from NetworkInterfaces, port 4789.")
     private List<String> targets = new ArrayList<>();
 
-    @Option(names = "--pps", paramLabel = "N", description = "Packets per second to replay at; 0 (default) is as fast " +
-        "as the engine sends.")
+    @Option(names = "--pps", paramLabel = "N", description = "Packets per second to replay at, 0.." + MAX_PPS +
+        "; 0 (default) is as fast as the engine sends.")
     private long pps;
+
+    @Option(names = "--slots-per-target", paramLabel = "N", description = "Copies a target can have queued, 1.." +
+        MAX_SLOTS + "; default 16384. The replay waits for room when they are all in use, so this bounds memory, " +
+        "not what is delivered.")
+    private int slotsPerTarget = 16_384;
 
     @Option(names = "--embedded-quotas", description = "Check against the larger embedded-use quotas.")
     private boolean embeddedQuotas;
@@ -75,22 +91,29 @@ final class ReplayCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        if (pps < 0)
+        if (pps < 0 || pps > MAX_PPS)
         {
-            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--pps " + pps + " must be 0 or more");
+            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--pps " + pps + ": packets per second must be 0 (as fast " +
+                "as possible) to " + MAX_PPS);
+        }
+        if (slotsPerTarget < 1 || slotsPerTarget > MAX_SLOTS)
+        {
+            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--slots-per-target " + slotsPerTarget + ": must be 1 to " +
+                MAX_SLOTS);
         }
         final MirrorConfiguration configuration = Inputs.configuration(spec, config, embeddedQuotas);
         final Map<String, TargetBinding> bindings = bindings(configuration);
         final PrintWriter err = spec.commandLine().getErr();
-        final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration).slotsPerTarget(16_384)
-            .transport(transport);
+        final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration)
+            .slotsPerTarget(slotsPerTarget).transport(transport);
         bindings.forEach(builder::bind);
         final MirrorEngine engine = builder.build();
         engine.start();
 
         final PacketClassifier classifier = PacketClassifier.of(configuration);
         final Map<String, SourceHandle> handles = new LinkedHashMap<>();
-        configuration.sources().forEach(s -> handles.put(s.networkInterfaceId(), engine.source(s.networkInterfaceId())));
+        configuration.sources().forEach(s ->
+            handles.put(s.networkInterfaceId(), engine.losslessSource(s.networkInterfaceId(), MAX_WAIT)));
         final long start = System.nanoTime();
         long lastProgress = start;
         long packets = 0;
@@ -98,15 +121,15 @@ final class ReplayCommand implements Callable<Integer>
         {
             while (reader.next())
             {
-                packets++;
                 if (pps > 0)
                 {
-                    final long due = start + (long)((packets - 1) * (1e9 / pps));
+                    final long due = start + dueNanos(packets, pps);
                     for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime())
                     {
                         LockSupport.parkNanos(wait);
                     }
                 }
+                packets++;
                 if (reader.linkType() == LinkType.ETHERNET)
                 {
                     offer(configuration, classifier, handles, reader.frame());
@@ -126,13 +149,26 @@ final class ReplayCommand implements Callable<Integer>
             Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, ex.getMessage());
         }
         final boolean drained = engine.close(Duration.ofSeconds(10));
-        Summary.print(spec.commandLine().getOut(), configuration, engine.metrics());
+        final long elapsed = System.nanoTime() - start;
+        final MetricsSnapshot metrics = engine.metrics();
+        Summary.print(spec.commandLine().getOut(), configuration, metrics);
+        Summary.printTotals(spec.commandLine().getOut(), String.valueOf(pcap.getFileName()), packets, metrics, elapsed);
         if (!drained)
         {
             err.println("mirror replay: not every copy was sent before the timeout (see dropped)");
             return MirrorCommand.EXIT_FAILURE;
         }
         return 0;
+    }
+
+    /**
+     * When packet {@code index} (from 0) is due, in nanoseconds after the first: exact integer arithmetic, so the
+     * schedule does not drift over millions of packets.
+     */
+    static long dueNanos(final long index, final long pps)
+    {
+        final long second = TimeUnit.SECONDS.toNanos(1);
+        return index / pps * second + index % pps * second / pps;
     }
 
     /**

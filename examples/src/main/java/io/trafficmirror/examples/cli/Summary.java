@@ -84,4 +84,35 @@ final class Summary
         }
         out.flush();
     }
+
+    /**
+     * The run's totals over every target: packets read, copies accepted, mirrored and dropped by reason, and the
+     * rate of mirrored copies over the elapsed time (reading, sending and draining).
+     */
+    static void printTotals(final PrintWriter out, final String input, final long packetsRead,
+        final MetricsSnapshot metrics, final long elapsedNanos)
+    {
+        long accepted = 0;
+        long mirrored = 0;
+        long queueFull = 0;
+        long sendError = 0;
+        long failure = 0;
+        long shutdown = 0;
+        for (final MetricsSnapshot.CopyMetrics target : metrics.targets().values())
+        {
+            accepted += target.acceptedPackets();
+            mirrored += target.mirroredPackets();
+            queueFull += target.droppedQueueFull();
+            sendError += target.droppedSendError();
+            failure += target.droppedFailure();
+            shutdown += target.droppedShutdown();
+        }
+        final double seconds = elapsedNanos / 1e9;
+        out.println();
+        out.printf("%-24s %10s %10s %10s %10s %10s %10s %10s %10s %12s%n", "input", "read", "accepted", "mirrored",
+            "queue full", "send error", "failure", "shutdown", "seconds", "copies/s");
+        out.printf("%-24s %10d %10d %10d %10d %10d %10d %10d %10.3f %12.0f%n", input, packetsRead, accepted, mirrored,
+            queueFull, sendError, failure, shutdown, seconds, seconds > 0 ? mirrored / seconds : 0.0);
+        out.flush();
+    }
 }

@@ -442,7 +442,9 @@ public final class MetricsSnapshot
         }
 
         /**
-         * @return copies still queued when close ran out of time (or whose sender was stuck in a consumer).
+         * @return copies still queued when close ran out of time (or whose sender was stuck in a consumer), and
+         *         copies of a lossless handle that were waiting for room when the engine closed or an update retired
+         *         their target.
          */
         public long droppedShutdown()
         {

@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * source's sessions in ascending session number, and when one accepts, copies the bytes to mirror (packet length
  * and the target's MTU) into a slot and queues it on the target's bounded lock-free queue. It never
  * waits: a full queue drops the copy and counts it, because mirrored traffic has lower priority than the
- * application's own. Sender threads drain the queues in batches and send each copy as VXLAN.
+ * application's own. Input that can wait (a capture file) uses a {@link #losslessSource lossless handle} instead,
+ * whose copies wait, bounded, for room. Sender threads drain the queues in batches and send each copy as VXLAN.
  * <p>
  * Lifecycle: {@link #start()} starts the senders; {@link #update} swaps in a new configuration atomically while
  * packets flow (each packet is judged wholly by the old or wholly by the new one, and copies already queued keep
@@ -78,6 +79,8 @@ public final class MirrorEngine implements AutoCloseable
     };
 
     private static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The longest a lossless handle's copy may wait for room. */
+    private static final Duration MAX_WAIT = Duration.ofHours(1);
 
     private final CounterRegistry registry = new CounterRegistry();
     private final ProducerContexts contexts;
@@ -223,6 +226,35 @@ public final class MirrorEngine implements AutoCloseable
      */
     public SourceHandle source(final String networkInterfaceId)
     {
+        return new SourceHandle(this, networkInterfaceId, sourceIndex(networkInterfaceId), 0);
+    }
+
+    /**
+     * A handle for input that can wait, such as a capture file: when a copy's target has no free slot, the call
+     * waits for one, up to {@code maxWait} per copy, instead of dropping the copy (see {@link SourceHandle}). Live
+     * traffic should use {@link #source(String)}, which never waits.
+     *
+     * @param networkInterfaceId the source interface.
+     * @param maxWait            how long one copy may wait for room before it is dropped as queue full; 1 ns to
+     *                           1 hour. It bounds the wait for a sender that is stuck (a consumer that hangs); close
+     *                           and the retirement of a target end a wait at once.
+     * @return its handle.
+     * @throws InvalidConfigurationException when {@code maxWait} is out of range.
+     */
+    public SourceHandle losslessSource(final String networkInterfaceId, final Duration maxWait)
+    {
+        Objects.requireNonNull(networkInterfaceId, "networkInterfaceId");
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative() || maxWait.isZero() || maxWait.compareTo(MAX_WAIT) > 0)
+        {
+            new Violations().add(networkInterfaceId, "maxWait", maxWait, "1 nanosecond to 1 hour (PT1H)").throwIfAny();
+        }
+        return new SourceHandle(this, networkInterfaceId, sourceIndex(networkInterfaceId), maxWait.toNanos());
+    }
+
+    /** The index of a source's plan, compiling one (that counts everything as not mirrored) when it is unknown. */
+    private int sourceIndex(final String networkInterfaceId)
+    {
         Objects.requireNonNull(networkInterfaceId, "networkInterfaceId");
         synchronized (control)
         {
@@ -232,7 +264,7 @@ public final class MirrorEngine implements AutoCloseable
                 publish(compile(state.configuration, state.closed, networkInterfaceId));
                 index = sourceIndexes.get(networkInterfaceId);
             }
-            return new SourceHandle(this, networkInterfaceId, index);
+            return index;
         }
     }
 
@@ -464,12 +496,16 @@ public final class MirrorEngine implements AutoCloseable
         return drained;
     }
 
+    /**
+     * @param maxWaitNanos 0 for a live handle (a copy without a free slot is dropped), else how long it may wait.
+     */
     int offer(
         final int sourceIndex,
         final ByteBuffer frame,
         final int offset,
         final int length,
-        final TrafficDirection direction)
+        final TrafficDirection direction,
+        final long maxWaitNanos)
     {
         final ProducerContext context = contexts.claim();
         try
@@ -482,9 +518,9 @@ public final class MirrorEngine implements AutoCloseable
             if (offset < 0 || length <= 0 || (long)offset + length > frame.limit())
             {
                 // A frame outside its buffer cannot be read: count it like an unreadable one.
-                return source.offer(current, context, EMPTY, 0, 0, direction);
+                return source.offer(current, context, EMPTY, 0, 0, direction, this, maxWaitNanos);
             }
-            return source.offer(current, context, frame, offset, length, direction);
+            return source.offer(current, context, frame, offset, length, direction, this, maxWaitNanos);
         }
         finally
         {
@@ -493,6 +529,14 @@ public final class MirrorEngine implements AutoCloseable
     }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    /**
+     * Producer waiting for room: true once {@link #close} has begun, so that the wait ends.
+     */
+    boolean closing()
+    {
+        return state.closed;
+    }
 
     /** Under the control lock: publishes a state, then retires the runtimes it no longer uses. */
     private void publish(final EngineState next)

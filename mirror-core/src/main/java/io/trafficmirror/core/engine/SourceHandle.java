@@ -3,11 +3,28 @@ package io.trafficmirror.core.engine;
 import io.trafficmirror.filter.TrafficDirection;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * Where an application hands one source interface's packets to the engine. Cheap to keep and safe to share:
- * any number of threads may call it at once. Every call returns at once with an {@link OfferResult}: it never
- * blocks, never throws for a bad packet (it counts it) and allocates nothing in steady state.
+ * any number of threads may call it at once. Every call returns with an {@link OfferResult}: it never throws for a
+ * bad packet (it counts it) and allocates nothing in steady state.
+ * <p>
+ * Two kinds, chosen when the handle is opened:
+ * <ul>
+ * <li>Live ({@link MirrorEngine#source(String)}), for traffic that will not wait: every call returns at once, and
+ * a copy whose target has no free slot is dropped and counted as queue full
+ * ({@link OfferResult#DROPPED_QUEUE_FULL}).</li>
+ * <li>Lossless ({@link MirrorEngine#losslessSource(String, Duration)}), for input that can wait, such as a capture
+ * file read as fast as it can be: a copy whose target has no free slot waits for one (spinning briefly, then
+ * yielding, then parking), so a producer that outruns its sender is slowed down to the sender's pace instead of
+ * losing copies. The wait is bounded and every copy is counted: it ends with the copy queued, or dropped as queue
+ * full once {@link #maxWait()} has passed (a sender stuck in a consumer that hangs) or when the calling thread is
+ * interrupted (its interrupt status is kept), or dropped at shutdown ({@link OfferResult#DROPPED_SHUTDOWN}) when
+ * the engine closes or an update retires the target. While it waits, the copy counts as queued and the call holds
+ * one of the engine's producer contexts, so an update's retirement of the old targets and {@link MirrorEngine#close}
+ * wait for it to end; producers beyond the pool's size still proceed, each with a context made for its call.</li>
+ * </ul>
  * <p>
  * Frames are Ethernet frames (with any VLAN tags), from the buffer's position to its limit or in the given range;
  * the buffer's position, limit and contents are not changed, and the frame may be reused as soon as the call
@@ -18,12 +35,15 @@ public final class SourceHandle
     private final MirrorEngine engine;
     private final String networkInterfaceId;
     private final int index;
+    /** 0 for a live handle; else how long a copy may wait for a free slot. */
+    private final long maxWaitNanos;
 
-    SourceHandle(final MirrorEngine engine, final String networkInterfaceId, final int index)
+    SourceHandle(final MirrorEngine engine, final String networkInterfaceId, final int index, final long maxWaitNanos)
     {
         this.engine = engine;
         this.networkInterfaceId = networkInterfaceId;
         this.index = index;
+        this.maxWaitNanos = maxWaitNanos;
     }
 
     /**
@@ -35,6 +55,22 @@ public final class SourceHandle
     }
 
     /**
+     * @return true for a handle whose copies wait for room instead of being dropped when their target is behind.
+     */
+    public boolean isLossless()
+    {
+        return maxWaitNanos > 0;
+    }
+
+    /**
+     * @return how long a copy may wait for a free slot: zero for a live handle.
+     */
+    public Duration maxWait()
+    {
+        return Duration.ofNanos(maxWaitNanos);
+    }
+
+    /**
      * A frame the interface received.
      *
      * @param frame the frame, from position to limit.
@@ -42,7 +78,7 @@ public final class SourceHandle
      */
     public int inbound(final ByteBuffer frame)
     {
-        return engine.offer(index, frame, frame.position(), frame.remaining(), TrafficDirection.INGRESS);
+        return engine.offer(index, frame, frame.position(), frame.remaining(), TrafficDirection.INGRESS, maxWaitNanos);
     }
 
     /**
@@ -53,7 +89,7 @@ public final class SourceHandle
      */
     public int outbound(final ByteBuffer frame)
     {
-        return engine.offer(index, frame, frame.position(), frame.remaining(), TrafficDirection.EGRESS);
+        return engine.offer(index, frame, frame.position(), frame.remaining(), TrafficDirection.EGRESS, maxWaitNanos);
     }
 
     /**
@@ -65,7 +101,7 @@ public final class SourceHandle
      */
     public int offer(final ByteBuffer frame)
     {
-        return engine.offer(index, frame, frame.position(), frame.remaining(), null);
+        return engine.offer(index, frame, frame.position(), frame.remaining(), null, maxWaitNanos);
     }
 
     /**
@@ -79,12 +115,12 @@ public final class SourceHandle
      */
     public int offer(final ByteBuffer frame, final int offset, final int length, final TrafficDirection direction)
     {
-        return engine.offer(index, frame, offset, length, direction);
+        return engine.offer(index, frame, offset, length, direction, maxWaitNanos);
     }
 
     @Override
     public String toString()
     {
-        return "SourceHandle[" + networkInterfaceId + "]";
+        return "SourceHandle[" + networkInterfaceId + (maxWaitNanos > 0 ? ", lossless]" : "]");
     }
 }

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -35,6 +37,12 @@ final class SourcePlan
     /** Where a decision keeps the direction of an accepted packet: above the verdict's 24 bits. */
     private static final int DIRECTION_SHIFT = 56;
     private static final long VERDICT_MASK = 0xFF_FFFFL;
+    /** A lossless producer waiting for a slot: spins, then yields, then parks from 1 us doubling to 100 us. */
+    private static final int WAIT_SPINS = 64;
+    private static final int WAIT_YIELDS = 64;
+    private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
+    private static final long MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final int WAIT_DOUBLINGS = 7;
 
     final String networkInterfaceId;
     final int sourceBlock;
@@ -180,9 +188,12 @@ final class SourcePlan
     }
 
     /**
-     * Classifies a frame and, when a session accepts it, queues its copy. Never blocks, throws or allocates.
+     * Classifies a frame and, when a session accepts it, queues its copy. Never throws or allocates; waits only
+     * for a lossless handle ({@code maxWaitNanos > 0}) whose target has no free slot.
      *
-     * @param direction the direction, or {@code null} to infer it from the interface's addresses.
+     * @param direction    the direction, or {@code null} to infer it from the interface's addresses.
+     * @param engine       the engine, asked whether it is closing while a copy waits.
+     * @param maxWaitNanos 0 to drop a copy that finds no free slot, else how long it may wait for one.
      */
     int offer(
         final EngineState state,
@@ -190,7 +201,9 @@ final class SourcePlan
         final ByteBuffer frame,
         final int offset,
         final int length,
-        final TrafficDirection direction)
+        final TrafficDirection direction,
+        final MirrorEngine engine,
+        final long maxWaitNanos)
     {
         final ThreadCounters counters = context.counters;
         counters.add(sourceBlock + Counter.SOURCE_OFFERED_PACKETS, 1);
@@ -200,8 +213,8 @@ final class SourcePlan
         final int outcome = outcome(decision);
         if (outcome >= 0)
         {
-            return enqueue(
-                counters, sessions[outcome], copyBlocks[directionOrdinal(decision)], context.headers, frame, offset, length);
+            return enqueue(counters, sessions[outcome], copyBlocks[directionOrdinal(decision)], context.headers, frame,
+                offset, length, engine, maxWaitNanos);
         }
         counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_PACKETS, 1);
         counters.add(sourceBlock + Counter.SOURCE_NOT_MIRRORED_BYTES, length);
@@ -369,7 +382,9 @@ final class SourcePlan
         final PacketHeaders headers,
         final ByteBuffer frame,
         final int offset,
-        final int length)
+        final int length,
+        final MirrorEngine engine,
+        final long maxWaitNanos)
     {
         final TargetRuntime target = session.target;
         counters.add(session.sessionBlock + Counter.SESSION_ACCEPTED_PACKETS, 1);
@@ -385,6 +400,19 @@ final class SourcePlan
         {
             // Every slot made so far is in use: make another, up to the target's slot count.
             slot = target.newSlot();
+        }
+        if (slot == null && maxWaitNanos > 0)
+        {
+            slot = awaitSlot(target, engine, maxWaitNanos);
+            if (slot == null && (engine.closing() || target.retirement != null))
+            {
+                // Taken out of the queue's way and dropped, as close counts the copies it finds queued.
+                counters.add(session.copyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
+                counters.add(target.copyBlock + Counter.COPY_DEQUEUED_PACKETS, 1);
+                counters.add(session.copyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
+                counters.add(target.copyBlock + Counter.COPY_DROPPED_SHUTDOWN, 1);
+                return OfferResult.DROPPED_SHUTDOWN;
+            }
         }
         if (slot == null)
         {
@@ -416,6 +444,49 @@ final class SourcePlan
         }
         target.lane(slot.flowPort).offer(slot); // never full: each lane has room for every slot
         return OfferResult.QUEUED;
+    }
+
+    /**
+     * A lossless producer whose target has no free slot: waits for its sender to return one, spinning briefly,
+     * then yielding, then parking for a time that doubles up to {@link #MAX_PARK_NANOS}, so that a producer that
+     * outruns its sender leaves the core to it. Gives up (null) when the engine closes, when an update retires the
+     * target (after one last look), when the calling thread is interrupted, or after {@code maxWaitNanos}.
+     */
+    private static Slot awaitSlot(final TargetRuntime target, final MirrorEngine engine, final long maxWaitNanos)
+    {
+        final long deadline = System.nanoTime() + maxWaitNanos;
+        for (int attempt = 0; ; attempt = Math.min(attempt + 1, WAIT_SPINS + WAIT_YIELDS + WAIT_DOUBLINGS))
+        {
+            final Slot slot = target.free.relaxedPoll();
+            if (slot != null)
+            {
+                return slot;
+            }
+            if (engine.closing())
+            {
+                return null;
+            }
+            if (target.retirement != null)
+            {
+                return target.free.poll();
+            }
+            if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted())
+            {
+                return null;
+            }
+            if (attempt < WAIT_SPINS)
+            {
+                Thread.onSpinWait();
+            }
+            else if (attempt < WAIT_SPINS + WAIT_YIELDS)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, MIN_PARK_NANOS << (attempt - WAIT_SPINS - WAIT_YIELDS)));
+            }
+        }
     }
 
     private static void countRule(
