@@ -15,6 +15,7 @@ import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.trafficmirror.vxlan.FlowHash;
 
 import java.io.IOException;
@@ -34,12 +35,28 @@ import java.util.concurrent.TimeUnit;
  * slot: at once for the datagrams the flush wrote, later for any the socket had no room for (Netty keeps those
  * until the socket is writable again, which the sender's loop notices), and as failed when the socket closes.
  * <p>
+ * UDP segmentation offload: consecutive copies of one length on one socket (a bulk flow's full-size frames, or copies
+ * cut to one packet length) leave as one GSO send, which the kernel splits into datagrams of that length, so the
+ * stack is walked once for up to 64 of them. Such a run is copied into one of the socket's two 64 KiB staging
+ * buffers (made on first use); when both are still in flight, or the length is over 1,472 bytes (so that a
+ * segment fits a 1,500-byte path MTU whatever the target's MTU), its copies are written one by one. The datagrams
+ * on the wire are the same either way.
+ * <p>
  * Sockets are opened, bound and connected on the caller's thread, through a loop of its own, so that a failure is
  * thrown to the engine's builder like the JDK transport's, then moved to the sender's loop.
  */
 final class NettyUdpSockets implements UdpSockets
 {
     private static final int PORT_TRIES = 32;
+    /** The most datagrams in one GSO send (the kernel's limit). */
+    private static final int MAX_SEGMENTS = 64;
+    /** The most payload bytes in one GSO send (an IPv4 datagram's limit, less headers). */
+    private static final int MAX_GSO_BYTES = 65_000;
+    /** The longest datagram sent by segmentation offload: what fits a 1,500-byte path MTU over IPv4. */
+    private static final int MAX_GSO_SEGMENT = 1_472;
+    /** Staging buffers per socket for GSO runs in flight. */
+    private static final int GSO_BUFFERS = 2;
+    private static final boolean GSO_SUPPORTED = EpollDatagramChannel.isSegmentedDatagramPacketSupported();
 
     private final String targetId;
     private final InetSocketAddress address;
@@ -55,6 +72,12 @@ final class NettyUdpSockets implements UdpSockets
      * fails its next copy, as the JDK's socket fails its next write; sender only.
      */
     private long refused;
+    /** Per socket: the copies of one length waiting to leave together; sender only. */
+    private final Run[] runs;
+    /** Set once the sockets are closed: staging buffers are released as their sends end; sender only. */
+    private boolean closed;
+    /** Cleared when a GSO send failed for want of support on the path: this endpoint's copies then go one by one. */
+    private boolean gso = GSO_SUPPORTED;
 
     private NettyUdpSockets(
         final TargetRuntime target,
@@ -70,6 +93,11 @@ final class NettyUdpSockets implements UdpSockets
         this.log = log;
         this.channels = new EpollDatagramChannel[sockets];
         this.ports = new int[sockets];
+        this.runs = new Run[sockets];
+        for (int i = 0; i < sockets; i++)
+        {
+            runs[i] = new Run();
+        }
         final SocketProtocolFamily family = address.getAddress() instanceof Inet6Address ?
             SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
         final ManualIoEventLoop setup = new ManualIoEventLoop(Thread.currentThread(), EpollIoHandler.newFactory());
@@ -217,12 +245,59 @@ final class NettyUdpSockets implements UdpSockets
         write.channel = channel;
         write.sockets = this;
         write.sender = sender;
-        final ByteBuf buffer = write.buffer;
-        buffer.retain();
-        buffer.setIndex(start, end);
-        channel.write(buffer, write);
+        write.start = start;
+        write.end = end;
+        final Run run = runs[socket];
+        final int length = end - start;
+        if (run.count > 0 &&
+            (length != run.length || run.count == MAX_SEGMENTS || (run.count + 1) * length > MAX_GSO_BYTES))
+        {
+            emit(socket);
+        }
+        run.writes[run.count++] = write;
+        run.length = length;
         dirty |= 1L << socket;
         return TargetRuntime.IN_FLIGHT;
+    }
+
+    /**
+     * Writes a socket's waiting run to its channel: one GSO send when it can, else each copy on its own.
+     */
+    private void emit(final int socket)
+    {
+        final Run run = runs[socket];
+        final int count = run.count;
+        run.count = 0;
+        final EpollDatagramChannel channel = channels[socket];
+        final GsoWrite batch = count > 1 && gso && run.length <= MAX_GSO_SEGMENT ? run.idleBatch(channel) : null;
+        if (batch == null)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final Write write = run.writes[i];
+                final ByteBuf buffer = write.buffer;
+                buffer.retain();
+                buffer.setIndex(write.start, write.end);
+                channel.write(buffer, write);
+            }
+            return;
+        }
+        final ByteBuf staging = batch.staging;
+        int offset = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Write write = run.writes[i];
+            staging.setBytes(offset, write.buffer, write.start, run.length);
+            offset += run.length;
+            batch.writes[i] = write;
+        }
+        batch.count = count;
+        batch.busy = true;
+        batch.channel = channel;
+        staging.retain();
+        staging.setIndex(0, offset);
+        // One small object per run of up to 64 copies: Netty's message for a segmented send.
+        channel.write(new SegmentedDatagramPacket(staging, run.length, address), batch);
     }
 
     @Override
@@ -234,6 +309,7 @@ final class NettyUdpSockets implements UdpSockets
         {
             final int socket = Long.numberOfTrailingZeros(pending);
             pending &= pending - 1;
+            emit(socket);
             channels[socket].flush();
         }
     }
@@ -241,13 +317,38 @@ final class NettyUdpSockets implements UdpSockets
     @Override
     public void close()
     {
+        final ManualIoEventLoop owner = loop.loop;
+        if (owner.inEventLoop() || owner.isShuttingDown())
+        {
+            // The sender's own thread, or no thread any more (its loop closed the channels when it ended).
+            closeNow();
+        }
+        else
+        {
+            // Another lane's sender retiring the target: this lane's sender closes its own sockets and buffers
+            // when its loop next runs, between two batches.
+            owner.execute(this::closeNow);
+        }
+    }
+
+    private void closeNow()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         for (final EpollDatagramChannel channel : channels)
         {
-            if (channel.isOpen() && !loop.loop.isShuttingDown())
+            if (channel.isOpen())
             {
-                // On the sender's thread at once; from another thread, when the sender's loop next runs.
+                // Fails what the socket still holds, GSO sends included, whose buffers are then released.
                 channel.close();
             }
+        }
+        for (final Run run : runs)
+        {
+            run.releaseIdle();
         }
     }
 
@@ -279,25 +380,33 @@ final class NettyUdpSockets implements UdpSockets
         }
     }
 
-    /**
-     * One slot's write: its buffer over the slot's memory, and a promise Netty completes once per write, which is
-     * never done, so that it can be handed to the next write of the same slot. Sender thread only.
-     */
-    private static final class Write extends DefaultChannelPromise
+    private void gsoFailed(final Throwable failure)
     {
-        final Slot slot;
-        final ByteBuf buffer;
-        Channel channel;
-        NettyUdpSockets sockets;
-        Sender sender;
+        if (gso)
+        {
+            // The kernel refuses segmentation for this path (an MTU below a segment, a tunnel): go one by one.
+            gso = false;
+            log.warn(targetId, targetId + ": segmentation offload to " + address + " failed (" + failure +
+                "); sending its copies one by one from now on");
+        }
+    }
 
-        Write(final Channel channel, final Slot slot)
+    /**
+     * A promise Netty completes once per write, which is never done, so that it can be handed to the next write.
+     * Sender thread only.
+     */
+    private abstract static class ReusablePromise extends DefaultChannelPromise
+    {
+        Channel channel;
+
+        ReusablePromise(final Channel channel)
         {
             super(channel);
-            this.slot = slot;
             this.channel = channel;
-            this.buffer = Unpooled.wrappedBuffer(slot.buffer);
         }
+
+        /** The write's outcome. */
+        abstract void done(boolean sent, Throwable failure);
 
         @Override
         public Channel channel()
@@ -314,7 +423,7 @@ final class NettyUdpSockets implements UdpSockets
         @Override
         public boolean trySuccess()
         {
-            sockets.completed(this, true, null);
+            done(true, null);
             return true;
         }
 
@@ -340,7 +449,7 @@ final class NettyUdpSockets implements UdpSockets
         @Override
         public boolean tryFailure(final Throwable cause)
         {
-            sockets.completed(this, false, cause);
+            done(false, cause);
             return true;
         }
 
@@ -349,6 +458,116 @@ final class NettyUdpSockets implements UdpSockets
         {
             tryFailure(cause);
             return this;
+        }
+    }
+
+    /**
+     * One slot's write: its buffer over the slot's memory and the datagram's place in it.
+     */
+    private static final class Write extends ReusablePromise
+    {
+        final Slot slot;
+        final ByteBuf buffer;
+        NettyUdpSockets sockets;
+        Sender sender;
+        int start;
+        int end;
+
+        Write(final Channel channel, final Slot slot)
+        {
+            super(channel);
+            this.slot = slot;
+            this.buffer = Unpooled.wrappedBuffer(slot.buffer);
+        }
+
+        @Override
+        void done(final boolean sent, final Throwable failure)
+        {
+            sockets.completed(this, sent, failure);
+        }
+    }
+
+    /**
+     * One GSO send: a staging buffer holding a run's datagrams back to back, and the writes it carries.
+     */
+    private final class GsoWrite extends ReusablePromise
+    {
+        final ByteBuf staging = Unpooled.directBuffer(MAX_GSO_BYTES, MAX_GSO_BYTES);
+        final Write[] writes = new Write[MAX_SEGMENTS];
+        int count;
+        boolean busy;
+
+        GsoWrite(final Channel channel)
+        {
+            super(channel);
+        }
+
+        @Override
+        void done(final boolean sent, final Throwable failure)
+        {
+            if (!sent && !closed && channel.isOpen())
+            {
+                gsoFailed(failure);
+            }
+            final int written = count;
+            count = 0;
+            busy = false;
+            if (closed)
+            {
+                staging.release();
+            }
+            for (int i = 0; i < written; i++)
+            {
+                final Write write = writes[i];
+                writes[i] = null;
+                completed(write, sent, failure);
+            }
+        }
+    }
+
+    /**
+     * The copies of one length waiting on a socket, and the socket's GSO staging buffers.
+     */
+    private final class Run
+    {
+        final Write[] writes = new Write[MAX_SEGMENTS];
+        int count;
+        int length;
+        private final GsoWrite[] batches = new GsoWrite[GSO_BUFFERS];
+
+        /** Releases the staging buffers not in flight; those in flight are released when their send ends. */
+        void releaseIdle()
+        {
+            for (final GsoWrite batch : batches)
+            {
+                if (batch != null && !batch.busy && batch.staging.refCnt() > 0)
+                {
+                    batch.staging.release();
+                }
+            }
+        }
+
+        /** A staging buffer not in flight, made on first use, or null when all are. */
+        GsoWrite idleBatch(final Channel channel)
+        {
+            if (closed)
+            {
+                return null;
+            }
+            for (int i = 0; i < batches.length; i++)
+            {
+                GsoWrite batch = batches[i];
+                if (batch == null)
+                {
+                    batch = new GsoWrite(channel);
+                    batches[i] = batch;
+                }
+                if (!batch.busy)
+                {
+                    return batch;
+                }
+            }
+            return null;
         }
     }
 }

@@ -45,6 +45,25 @@ class SenderLanesTest
     void shouldKeepEachFlowOnOnePortAndInOrderAcrossLanes(final DatagramTransport transport) throws Exception
     {
         Transports.assumeAvailable(transport);
+        mirrorAndCheck(transport, FLOWS, (random, i) -> 60 + random.nextInt(1514 - 60 + 1));
+    }
+
+    /**
+     * Runs of copies of one length, as a bulk transfer's full-size frames and its acknowledgements make: the
+     * native transport sends such runs as one segmentation-offload send, which the kernel splits again.
+     */
+    @ParameterizedTest
+    @MethodSource("io.trafficmirror.core.engine.Transports#both")
+    @Timeout(60)
+    void shouldDeliverRunsOfOneLengthAsSeparateWholeDatagrams(final DatagramTransport transport) throws Exception
+    {
+        Transports.assumeAvailable(transport);
+        mirrorAndCheck(transport, 4, (random, i) -> (i / 40) % 3 == 2 ? 66 : 1400);
+    }
+
+    private void mirrorAndCheck(final DatagramTransport transport, final int flows, final FrameSize sizes)
+        throws Exception
+    {
         final MirrorConfiguration configuration =
             configuration(gettingStartedFilter("tmf-1"), session(SESSION, 1, 77).build(), 9001).build();
         try (UdpSink sink = new UdpSink(true))
@@ -66,9 +85,9 @@ class SenderLanesTest
                     final Random random = new Random(20_261_202L + thread);
                     for (int i = 0; i < OFFERS_PER_THREAD; i++)
                     {
-                        final int flow = random.nextInt(FLOWS);
+                        final int flow = random.nextInt(flows);
                         final byte[] frame = ipv4(17, PEER_IP, SOURCE_IP, 2000 + flow, 4789 + thread,
-                            60 + random.nextInt(1514 - 60 + 1));
+                            sizes.of(random, i));
                         frames[thread][i] = stamp(frame, thread, i);
                         if (source.inbound(ByteBuffer.wrap(frame)) == OfferResult.QUEUED)
                         {
@@ -121,6 +140,12 @@ class SenderLanesTest
             // Both lanes carried copies: the flows' ports came from the sockets of both.
             assertThat(portOfFlow.values().stream().distinct().count()).isGreaterThan(1);
         }
+    }
+
+    /** The length of a producer's i-th frame. */
+    private interface FrameSize
+    {
+        int of(Random random, int index);
     }
 
     /** The producer thread and offer index in the frame's last three bytes (its UDP payload). */
