@@ -62,7 +62,10 @@ import java.util.concurrent.locks.LockSupport;
  *       and later, found by reflection; on older runtimes its setup fails saying so).</li>
  *   <li>{@link #endToEnd}: packets per second from the producer through the queue, the sender and a UDP socket
  *       to a loopback receiver; when the queue is full the producer parks briefly and offers again, so the score is the
- *       pipeline's sustained rate.</li>
+ *       pipeline's sustained rate. Over the JDK's transport (a datagram per call) and the native one (sendmmsg, and
+ *       segmentation offload for runs of one length), with 1 or 2 sender threads (lanes), for {@code mixed}
+ *       traffic (1,024 frames of 64 to 1,500 bytes, many flows) and {@code bulk} traffic (1,400-byte frames of 8
+ *       flows in bursts of 16).</li>
  *   <li>{@link #bareChannel}: the baseline, the same datagrams (VXLAN header and frame) sent by a plain
  *       {@link DatagramChannel} loop to the same kind of receiver.</li>
  * </ul>
@@ -318,6 +321,9 @@ public class EngineBenchmark
         /** Sender threads, each with a lane of the target and sockets of its own. */
         @Param({"1", "2"})
         public int senders;
+        /** The frames: {@code mixed} sizes and flows, or {@code bulk} bursts of full-size frames per flow. */
+        @Param({"mixed", "bulk"})
+        public String traffic;
 
         ByteBuffer[] frames;
         DatagramChannel receiver;
@@ -333,7 +339,7 @@ public class EngineBenchmark
         @Setup(Level.Trial)
         public void setUp() throws IOException
         {
-            frames = frames(20_261_129L);
+            frames = frames(traffic);
             receiver = receiver();
             engine = MirrorEngine.builder()
                 .configuration(configuration())
@@ -357,8 +363,8 @@ public class EngineBenchmark
             engine.close();
             receiver.close();
             final MetricsSnapshot.CopyMetrics copies = engine.metrics().targets().get(TARGET);
-            System.out.printf("%nendToEnd %s x%d: %d copies accepted, %d mirrored, %d dropped (queue full %d, send %d)%n",
-                transport, senders, copies.acceptedPackets(), copies.mirroredPackets(), copies.droppedPackets(),
+            System.out.printf("%nendToEnd %s x%d %s: %d copies accepted, %d mirrored, %d dropped (queue full %d, send %d)%n",
+                transport, senders, traffic, copies.acceptedPackets(), copies.mirroredPackets(), copies.droppedPackets(),
                 copies.droppedQueueFull(), copies.droppedSendError());
         }
     }
@@ -390,6 +396,10 @@ public class EngineBenchmark
     @State(Scope.Thread)
     public static class Bare
     {
+        /** The same frames as {@link EndToEnd#traffic}. */
+        @Param({"mixed", "bulk"})
+        public String traffic;
+
         ByteBuffer[] datagrams;
         DatagramChannel receiver;
         DatagramChannel sender;
@@ -403,7 +413,7 @@ public class EngineBenchmark
         @Setup(Level.Trial)
         public void setUp() throws IOException
         {
-            final ByteBuffer[] frames = frames(20_261_129L);
+            final ByteBuffer[] frames = frames(traffic);
             datagrams = new ByteBuffer[frames.length];
             for (int i = 0; i < frames.length; i++)
             {
@@ -516,6 +526,36 @@ public class EngineBenchmark
         filter.addRule(FilterRule.builder().direction(TrafficDirection.INGRESS).ruleNumber(100)
             .action(last).sourceCidrBlock("0.0.0.0/0").destinationCidrBlock("0.0.0.0/0").build());
         return filter.build();
+    }
+
+    /**
+     * The frames of a traffic mix: {@code mixed} ({@link #frames(long)}), or {@code bulk}: 1,400-byte TCP frames of
+     * 8 flows in bursts of 16 per flow, as bulk transfers send them.
+     */
+    static ByteBuffer[] frames(final String traffic)
+    {
+        if ("mixed".equals(traffic))
+        {
+            return frames(20_261_129L);
+        }
+        if (!"bulk".equals(traffic))
+        {
+            throw new IllegalArgumentException("traffic " + traffic + ": mixed or bulk");
+        }
+        final ByteBuffer[] frames = new ByteBuffer[FRAMES];
+        for (int i = 0; i < FRAMES; i++)
+        {
+            final int length = 1400;
+            final int flow = (i / 16) % 8;
+            final ByteBuffer frame = ByteBuffer.allocateDirect(length);
+            frame.put(new byte[]{0x02, 0, 0, 0, 0, 0x0a, 0x02, 0, 0, 0, 0, 0x0b}).putShort((short)0x0800);
+            frame.put((byte)0x45).put((byte)0).putShort((short)(length - 14)).putInt(0).put((byte)64)
+                .put((byte)6).putShort((short)0).putInt(0xC633_6400 | flow).putInt(SOURCE_IP);
+            frame.putShort((short)443).putShort((short)(40_000 + flow));
+            frame.clear();
+            frames[i] = frame;
+        }
+        return frames;
     }
 
     /**
