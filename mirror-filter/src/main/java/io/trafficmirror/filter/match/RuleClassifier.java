@@ -766,9 +766,30 @@ final class RuleClassifier
         }
     }
 
-    /** A 128-bit boundary compared unsigned. */
+    /**
+     * A 128-bit boundary compared unsigned. Its equality is written out rather than left to the record's generated
+     * methods, whose first call builds method handles: a few tens of milliseconds of a short command's start-up.
+     */
     private record Key(long upper, long lower) implements Comparable<Key>
     {
+        @Override
+        public boolean equals(final Object other)
+        {
+            return other instanceof Key && ((Key)other).upper == upper && ((Key)other).lower == lower;
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return Long.hashCode(upper) * 31 + Long.hashCode(lower);
+        }
+
+        @Override
+        public String toString()
+        {
+            return "Key[" + Long.toUnsignedString(upper, 16) + ":" + Long.toUnsignedString(lower, 16) + "]";
+        }
+
         @Override
         public int compareTo(final Key other)
         {
