@@ -1,7 +1,9 @@
 package io.trafficmirror.core.receiver;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,6 +24,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +34,11 @@ import java.util.concurrent.TimeUnit;
  * thread reads, decodes and counts. The socket is made and bound when the receiver opens, so that a bind failure
  * is an error of {@code open()}; the event loop is made on the loop's thread when it starts, and closed by that
  * thread when it ends.
+ *
+ * <p>The batch buffers ({@value #BATCH} slots of {@value MirrorReceiver#RECEIVE_BUFFER_BYTES} bytes, about 1 MiB) come
+ * from an allocator of this class's own that hands the same few buffers out again once every datagram of a batch
+ * is released: Netty's pooled allocator caches no buffer that large per thread, and made and zeroed a new 4 MiB
+ * chunk for almost every batch, which cost more than the reading.
  *
  * <p>Only this class links against Netty; the receiver reaches it through {@link #open}, typed as a
  * {@link DatagramPort}, so it loads without Netty when the JDK port is chosen.
@@ -50,6 +58,7 @@ final class NettyDatagramPort implements DatagramPort
     private final ByteBuffer buffer;
     private final InetSocketAddress localAddress;
     private final Reader reader = new Reader();
+    private final NettyBatchBuffers batchBuffers = new NettyBatchBuffers();
     private volatile ManualIoEventLoop loop;
     private EpollDatagramChannel channel;
     /** Guarded by {@code this}. */
@@ -128,7 +137,7 @@ final class NettyDatagramPort implements DatagramPort
         final EpollDatagramChannel datagrams = new EpollDatagramChannel(socket.intValue());
         datagrams.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
         datagrams.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM * BATCH));
-        datagrams.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+        datagrams.config().setAllocator(batchBuffers);
         datagrams.pipeline().addLast(reader);
         final ChannelPromise registered = new DefaultChannelPromise(datagrams, eventLoop);
         datagrams.unsafe().register(eventLoop, registered);
@@ -177,6 +186,7 @@ final class NettyDatagramPort implements DatagramPort
         final ChannelFuture closing = channel.close();
         drive(loop, closing);
         drive(loop, loop.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS));
+        batchBuffers.free();
         if (!closing.isSuccess())
         {
             throw new IOException("receiver: cannot close the epoll channel on " + localAddress, closing.cause());
@@ -278,6 +288,92 @@ final class NettyDatagramPort implements DatagramPort
                 failure = cause instanceof IOException || cause instanceof RuntimeException || cause instanceof Error
                     ? cause : new IOException(cause);
             }
+        }
+    }
+
+    /**
+     * Direct buffers for batches, reused: a buffer whose last reference is released goes back on a free list
+     * instead of being freed. Used on the loop's thread only (reads and releases both happen there); holds as many
+     * buffers as batches were ever in flight at once, one or two.
+     */
+    private static final class NettyBatchBuffers extends AbstractByteBufAllocator
+    {
+        private final ArrayDeque<NettyBatchBuffer> free = new ArrayDeque<>();
+
+        NettyBatchBuffers()
+        {
+            super(true);
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(final int initialCapacity, final int maxCapacity)
+        {
+            final NettyBatchBuffer reused = free.poll();
+            if (reused != null && reused.capacity() >= initialCapacity)
+            {
+                reused.reuse();
+                return reused;
+            }
+            if (reused != null)
+            {
+                reused.destroy();
+            }
+            return new NettyBatchBuffer(this, initialCapacity);
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(final int initialCapacity, final int maxCapacity)
+        {
+            return Unpooled.buffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled()
+        {
+            return true;
+        }
+
+        void release(final NettyBatchBuffer buffer)
+        {
+            free.push(buffer);
+        }
+
+        void free()
+        {
+            NettyBatchBuffer buffer;
+            while ((buffer = free.poll()) != null)
+            {
+                buffer.destroy();
+            }
+        }
+    }
+
+    /** A direct buffer that goes back to its {@link NettyBatchBuffers} when released, its memory kept. */
+    private static final class NettyBatchBuffer extends UnpooledDirectByteBuf
+    {
+        private final NettyBatchBuffers owner;
+
+        NettyBatchBuffer(final NettyBatchBuffers owner, final int capacity)
+        {
+            super(owner, capacity, capacity);
+            this.owner = owner;
+        }
+
+        void reuse()
+        {
+            resetRefCnt();
+            clear();
+        }
+
+        void destroy()
+        {
+            super.deallocate();
+        }
+
+        @Override
+        protected void deallocate()
+        {
+            owner.release(this);
         }
     }
 }
