@@ -6,7 +6,8 @@
 # For each mode (MODES, default "jdk native"), starts `mirror receive` (writing a pcap file) and
 # `tcpdump -i lo -w ... udp dst port PORT` together, blasts the UDP payloads of the real AWS capture at RATE
 # datagrams a second for SECONDS (ReceiveBlaster, from benchmarks.jar), and prints what was sent, what each
-# captured, the percentages and the ratio ours/tcpdump. Mode "baseline" runs another build's CLI
+# captured, the percentages, the ratio ours/tcpdump and the CPU seconds our receiver's JVM used (user + system,
+# start-up and JIT included). Mode "baseline" runs another build's CLI
 # (BASELINE_JAR, e.g. one built from an older commit) with its own defaults, for a before/after in one run.
 #
 # Needs root (tcpdump), tcpdump, and `mvn -B -q package -DskipTests` run first (examples/target/mirror.jar and
@@ -24,7 +25,7 @@ CAPTURE=${CAPTURE:-$ROOT/../shared/data/vxlan/aws-traffic-mirror-ssh-dns-ntp.pca
 WORK=${WORK:-$ROOT/mirror-benchmarks/target/receive-vs-tcpdump}
 RECEIVE_ARGS=${RECEIVE_ARGS:-}
 
-for tool in tcpdump java awk; do
+for tool in tcpdump java awk /usr/bin/time; do
     command -v "$tool" > /dev/null || { echo "needs $tool" >&2; exit 2; }
 done
 for jar in "$MIRROR_JAR" "$BENCH_JAR"; do
@@ -35,7 +36,7 @@ if [[ ! -f $CAPTURE ]]; then
 fi
 mkdir -p "$WORK"
 
-printf '%-9s %9s %9s %9s %9s %8s %8s %7s\n' mode rate sent ours tcpdump ours% tcpdump% ratio
+printf '%-9s %9s %9s %9s %9s %8s %8s %7s %8s\n' mode rate sent ours tcpdump ours% tcpdump% ratio cpu-s
 for mode in $MODES; do
     jar=$MIRROR_JAR
     extra=(--transport "$mode")
@@ -48,7 +49,7 @@ for mode in $MODES; do
     rm -f "$ours_pcap" "$dump_pcap"
 
     # shellcheck disable=SC2086
-    java -jar "$jar" receive --listen 127.0.0.1:$PORT --pcap "$ours_pcap" \
+    /usr/bin/time -f "%U %S" -o "$WORK/ours-$mode.time" java -jar "$jar" receive --listen 127.0.0.1:$PORT --pcap "$ours_pcap" \
         --duration $((SECONDS_TO_SEND + 4)) "${extra[@]}" $RECEIVE_ARGS \
         > "$WORK/ours-$mode.out" 2> "$WORK/ours-$mode.err" &
     receiver=$!
@@ -73,7 +74,9 @@ for mode in $MODES; do
     reached=$(sed -n 's/.*rate=\([0-9]*\).*/\1/p' "$WORK/blaster-$mode.out")
     ours=$(sed -n 's/.*accepted \([0-9]*\) .*/\1/p' "$WORK/ours-$mode.out")
     dumped=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$WORK/tcpdump-$mode.err")
-    awk -v m="$mode" -v r="$reached" -v s="$sent" -v o="${ours:-0}" -v d="${dumped:-0}" 'BEGIN {
-        printf "%-9s %9d %9d %9d %9d %7.1f%% %7.1f%% %7.3f\n", m, r, s, o, d, 100 * o / s, 100 * d / s, d ? o / d : 0 }'
+    cpu=$(awk 'NF == 2 { print $1 + $2 }' "$WORK/ours-$mode.time")
+    awk -v m="$mode" -v r="$reached" -v s="$sent" -v o="${ours:-0}" -v d="${dumped:-0}" -v c="${cpu:-0}" 'BEGIN {
+        printf "%-9s %9d %9d %9d %9d %7.1f%% %7.1f%% %7.3f %8.2f\n", m, r, s, o, d, 100 * o / s, 100 * d / s,
+            d ? o / d : 0, c }'
     grep -h "^warning" "$WORK/ours-$mode.err" >&2 || true
 done

@@ -47,6 +47,11 @@ final class NettyDatagramPort implements DatagramPort
 {
     /** Datagrams per {@code recvmmsg} call. */
     static final int BATCH = 16;
+    /**
+     * Datagrams per {@link #receive} call at most, so that the loop looks at its clock and limits now and then
+     * even when the socket never runs dry.
+     */
+    static final int BUDGET = 64 * BATCH;
 
     private static final int MAX_DATAGRAM = MirrorReceiver.RECEIVE_BUFFER_BYTES;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -136,7 +141,10 @@ final class NettyDatagramPort implements DatagramPort
         final ManualIoEventLoop eventLoop = new ManualIoEventLoop(Thread.currentThread(), EpollIoHandler.newFactory());
         final EpollDatagramChannel datagrams = new EpollDatagramChannel(socket.intValue());
         datagrams.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
-        datagrams.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM * BATCH));
+        // The channel is edge-triggered and reads until the socket is empty or the message limit: no limit, then, or
+        // datagrams left behind would wait for the next one to arrive. The reader's budget pauses reading instead.
+        datagrams.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM * BATCH)
+            .maxMessagesPerRead(Integer.MAX_VALUE));
         datagrams.config().setAllocator(batchBuffers);
         datagrams.pipeline().addLast(reader);
         final ChannelPromise registered = new DefaultChannelPromise(datagrams, eventLoop);
@@ -157,6 +165,11 @@ final class NettyDatagramPort implements DatagramPort
     {
         final ManualIoEventLoop eventLoop = loop;
         reader.start(visitor);
+        if (!channel.config().isAutoRead())
+        {
+            // Paused by the budget last time: resuming re-arms the socket in epoll, which reports what it still holds.
+            channel.config().setAutoRead(true);
+        }
         eventLoop.runNow();
         if (reader.taken == 0 && reader.visitor != null && reader.failure == null)
         {
@@ -269,10 +282,16 @@ final class NettyDatagramPort implements DatagramPort
                 {
                     visitor = null;
                 }
+                if (taken == BUDGET || visitor == null)
+                {
+                    // Ends the read loop after this batch; the batch itself is still handed over (or released).
+                    ctx.channel().config().setAutoRead(false);
+                }
             }
             catch (final IOException | RuntimeException | Error e)
             {
                 failure = e;
+                ctx.channel().config().setAutoRead(false);
             }
             finally
             {
