@@ -170,11 +170,8 @@ final class NettyDatagramPort implements DatagramPort
             // Paused by the budget last time: resuming re-arms the socket in epoll, which reports what it still holds.
             channel.config().setAutoRead(true);
         }
-        eventLoop.runNow();
-        if (reader.taken == 0 && reader.visitor != null && reader.failure == null)
-        {
-            eventLoop.run(TimeUnit.MILLISECONDS.toNanos(Math.max(1, waitMillis)));
-        }
+        // One call: handles what is ready at once, and waits (up to the time given) only when nothing is.
+        eventLoop.run(TimeUnit.MILLISECONDS.toNanos(Math.max(1, waitMillis)));
         return reader.finish();
     }
 
