@@ -55,6 +55,7 @@ final class QueuedSink implements FrameSink
     private volatile boolean sleeping;
     private volatile boolean finishing;
     private volatile Throwable failure;
+    private volatile boolean failureReported;
 
     /**
      * @param target where the writer thread writes; it alone touches it.
@@ -196,9 +197,15 @@ final class QueuedSink implements FrameSink
         return capacity;
     }
 
+    /** Throws the writer's failure, once: the loop reports it, and closing afterwards does not throw it again. */
     private void rethrowFailure() throws IOException
     {
         final Throwable problem = failure;
+        if (problem == null || failureReported)
+        {
+            return;
+        }
+        failureReported = true;
         if (problem instanceof IOException)
         {
             throw (IOException)problem;

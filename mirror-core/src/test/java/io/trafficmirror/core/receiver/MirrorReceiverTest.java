@@ -801,6 +801,26 @@ class MirrorReceiverTest
     }
 
     @Test
+    void shouldStopWithTheWritersFailureWhenAFileCannotBeWritten() throws Exception
+    {
+        // The file is opened at the first frame, by the writer thread, in a directory that does not exist.
+        final Path file = temp.resolve("no-such-directory").resolve("x.pcap");
+        try (MirrorReceiver receiver = builder().bind(LOOPBACK_ANY_PORT).pcapFile(file, 0).open();
+            LoopbackSender sender = new LoopbackSender(receiver.localAddress()))
+        {
+            receiver.start();
+            sender.send(List.of(vxlan(1, 60), vxlan(1, 60)), () -> handled(receiver));
+            assertThat(receiver.awaitStop(Duration.ofSeconds(10))).isTrue();
+
+            assertThat(receiver.stopReason()).contains(StopReason.FAILED);
+            assertThat(receiver.failure()).get().isInstanceOf(IOException.class)
+                .extracting(Throwable::getMessage).asString().contains("no-such-directory");
+            assertThat(receiver.counters().accepted()).isEqualTo(2);
+        }
+        assertThat(Files.exists(file)).isFalse();
+    }
+
+    @Test
     void shouldRefuseAWriteQueueTooSmallForTheLargestFrame()
     {
         assertThatThrownBy(() -> builder().writeQueue(MirrorReceiver.MIN_WRITE_QUEUE_BYTES - 1))
