@@ -78,5 +78,5 @@ for mode in $MODES; do
     awk -v m="$mode" -v r="$reached" -v s="$sent" -v o="${ours:-0}" -v d="${dumped:-0}" -v c="${cpu:-0}" 'BEGIN {
         printf "%-9s %9d %9d %9d %9d %7.1f%% %7.1f%% %7.3f %8.2f\n", m, r, s, o, d, 100 * o / s, 100 * d / s,
             d ? o / d : 0, c }'
-    grep -h "^warning" "$WORK/ours-$mode.err" >&2 || true
+    grep -h "^WARNING" "$WORK/ours-$mode.err" >&2 || true
 done

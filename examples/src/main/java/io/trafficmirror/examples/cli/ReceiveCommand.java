@@ -146,8 +146,9 @@ final class ReceiveCommand implements Callable<Integer>
             err.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort() + ", transport "
                 + describe(receiver.transport()) + ", socket receive buffer "
                 + receiver.socketReceiveBufferGranted() + " bytes granted of " + receiver.socketReceiveBufferAsked()
-                + " asked");
-            receiver.socketReceiveBufferWarning().ifPresent(warning -> err.println("warning: " + warning));
+                + " asked" + (receiver.socketReceiveBufferWarning().isPresent()
+                ? " (capped by net.core.rmem_max; raise it with sysctl -w net.core.rmem_max="
+                + receiver.socketReceiveBufferAsked() + ")" : ""));
             err.flush();
             receiver.start();
             while (!receiver.awaitStop(Duration.ofSeconds(1)))
