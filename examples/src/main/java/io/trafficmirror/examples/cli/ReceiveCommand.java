@@ -3,6 +3,8 @@ package io.trafficmirror.examples.cli;
 import io.trafficmirror.core.receiver.MirrorReceiver;
 import io.trafficmirror.core.receiver.ReceiverCounters;
 import io.trafficmirror.core.receiver.StopReason;
+import io.trafficmirror.core.transport.DatagramTransport;
+import io.trafficmirror.core.transport.NativeTransport;
 import io.trafficmirror.filter.Cidr;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -53,6 +56,16 @@ final class ReceiveCommand implements Callable<Integer>
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
     private Long duration;
+
+    @Option(names = "--rcvbuf", paramLabel = "BYTES",
+        description = "Socket receive buffer to ask for (default ${DEFAULT-VALUE}; 0 for the system's); Linux caps it "
+            + "at net.core.rmem_max.")
+    private int rcvbuf = MirrorReceiver.DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES;
+
+    @Option(names = "--transport", paramLabel = "auto|jdk|native", defaultValue = "auto",
+        description = "How to read the socket: native is Netty's epoll (recvmmsg batches), jdk one datagram per call, "
+            + "auto (the default) native where it loads.")
+    private String transport;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -101,6 +114,8 @@ final class ReceiveCommand implements Callable<Integer>
             {
                 builder.maxDuration(Duration.ofSeconds(duration));
             }
+            builder.socketReceiveBuffer(rcvbuf);
+            builder.transport(parseTransport(transport));
         }
         catch (final IllegalArgumentException ex)
         {
@@ -118,12 +133,22 @@ final class ReceiveCommand implements Callable<Integer>
             Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, "cannot listen on " + listen + ": " + ex.getMessage());
             return MirrorCommand.EXIT_FAILURE;
         }
+        catch (final IllegalStateException ex)
+        {
+            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--transport " + transport + ": " + ex.getMessage());
+            return MirrorCommand.EXIT_USAGE;
+        }
         final Thread stopper = new Thread(receiver::stop, "mirror-receive-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try (receiver)
         {
             final InetSocketAddress bound = receiver.localAddress();
-            err.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+            err.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort() + ", transport "
+                + describe(receiver.transport()) + ", socket receive buffer "
+                + receiver.socketReceiveBufferGranted() + " bytes granted of " + receiver.socketReceiveBufferAsked()
+                + " asked" + (receiver.socketReceiveBufferWarning().isPresent()
+                ? " (capped by net.core.rmem_max; raise it with sysctl -w net.core.rmem_max="
+                + receiver.socketReceiveBufferAsked() + ")" : ""));
             err.flush();
             receiver.start();
             while (!receiver.awaitStop(Duration.ofSeconds(1)))
@@ -134,9 +159,10 @@ final class ReceiveCommand implements Callable<Integer>
             }
             final ReceiverCounters counters = receiver.counters();
             spec.commandLine().getOut().printf("received %d, accepted %d (%d bytes), dropped by sender %d, " +
-                "dropped by VNI %d, malformed %d, not Ethernet %d%n", counters.received(), counters.accepted(),
-                counters.acceptedBytes(), counters.droppedSender(), counters.droppedVni(), counters.malformed(),
-                counters.droppedNotEthernet());
+                "dropped by VNI %d, malformed %d, not Ethernet %d, dropped as the writer fell behind %d%n",
+                counters.received(), counters.accepted(), counters.acceptedBytes(), counters.droppedSender(),
+                counters.droppedVni(), counters.malformed(), counters.droppedNotEthernet(),
+                counters.droppedWriterBehind());
             spec.commandLine().getOut().flush();
             if (receiver.stopReason().orElse(StopReason.STOPPED) == StopReason.FAILED)
             {
@@ -156,5 +182,27 @@ final class ReceiveCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    private static String describe(final DatagramTransport chosen)
+    {
+        if (chosen == DatagramTransport.NATIVE)
+        {
+            return "native (Netty epoll, recvmmsg batches)";
+        }
+        return "jdk (one datagram per call" + (NativeTransport.isAvailable() ? ")"
+            : "; native: " + NativeTransport.unavailabilityReason() + ")");
+    }
+
+    private DatagramTransport parseTransport(final String text)
+    {
+        try
+        {
+            return DatagramTransport.valueOf(text.toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("--transport " + text + ": expected auto, jdk or native");
+        }
     }
 }

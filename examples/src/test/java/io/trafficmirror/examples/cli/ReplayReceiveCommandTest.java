@@ -1,6 +1,7 @@
 package io.trafficmirror.examples.cli;
 
 import io.trafficmirror.core.capture.CaptureReader;
+import io.trafficmirror.core.transport.NativeTransport;
 import io.trafficmirror.testing.Flows;
 import io.trafficmirror.testing.MirroredTraffic;
 import io.trafficmirror.testing.Pcap;
@@ -142,6 +143,31 @@ class ReplayReceiveCommandTest
         assertThat(cli.run("receive", "--pcap", dir.resolve("a.pcap").toString(), "--allow", "10.0.0.1/8"))
             .isEqualTo(2);
         assertThat(cli.err.toString()).contains("the block is 10.0.0.0/8");
+        assertThat(cli.run("receive", "--pcap", dir.resolve("a.pcap").toString(), "--transport", "carrier-pigeon"))
+            .isEqualTo(2);
+        assertThat(cli.err.toString()).contains("--transport carrier-pigeon: expected auto, jdk or native");
+        assertThat(cli.run("receive", "--pcap", dir.resolve("a.pcap").toString(), "--rcvbuf", "-1")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("socket receive buffer -1 is negative");
+    }
+
+    @Test
+    void shouldReportTheTransportAndTheGrantedReceiveBufferAtStartAndTheWriterDropsAtTheEnd(@TempDir final Path dir)
+        throws Exception
+    {
+        for (final String transport : List.of("jdk", "native"))
+        {
+            if (transport.equals("native") && !NativeTransport.isAvailable())
+            {
+                continue;
+            }
+            final CliRunner cli = new CliRunner();
+            assertThat(cli.run("receive", "--listen", "127.0.0.1:0", "--pcap", dir.resolve(transport + ".pcap").toString(),
+                "--duration", "1", "--rcvbuf", "65536", "--transport", transport)).as(cli.err.toString()).isZero();
+            assertThat(cli.err.toString()).contains("transport " + transport + " (")
+                .contains("socket receive buffer 65536 bytes granted of 65536 asked").doesNotContain("rmem_max");
+            assertThat(cli.out.toString()).contains("received 0, accepted 0")
+                .contains("dropped as the writer fell behind 0");
+        }
     }
 
     private static int freePort() throws Exception

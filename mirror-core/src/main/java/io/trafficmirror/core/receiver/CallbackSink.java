@@ -17,7 +17,7 @@ final class CallbackSink implements FrameSink
     }
 
     @Override
-    public boolean accept(final int vni, final InetSocketAddress sender, final long epochNanos, final ByteBuffer buffer,
+    public int accept(final int vni, final InetSocketAddress sender, final long epochNanos, final ByteBuffer buffer,
         final int offset, final int length)
     {
         if (viewOf != buffer)
@@ -28,7 +28,7 @@ final class CallbackSink implements FrameSink
         view.clear();
         view.position(offset).limit(offset + length);
         handler.onFrame(vni, sender, epochNanos, view);
-        return true;
+        return ACCEPTED;
     }
 
     @Override

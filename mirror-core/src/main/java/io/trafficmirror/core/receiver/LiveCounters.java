@@ -17,6 +17,7 @@ final class LiveCounters
     final AtomicLong droppedVni = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
     final AtomicLong droppedNotEthernet = new AtomicLong();
+    final AtomicLong droppedWriterBehind = new AtomicLong();
 
     /** Called only by the receiving thread. */
     static void increment(final AtomicLong counter)
@@ -34,6 +35,7 @@ final class LiveCounters
     ReceiverCounters snapshot()
     {
         return new ReceiverCounters(received.getOpaque(), accepted.getOpaque(), acceptedBytes.getOpaque(),
-            droppedSender.getOpaque(), droppedVni.getOpaque(), malformed.getOpaque(), droppedNotEthernet.getOpaque());
+            droppedSender.getOpaque(), droppedVni.getOpaque(), malformed.getOpaque(), droppedNotEthernet.getOpaque(),
+            droppedWriterBehind.getOpaque());
     }
 }

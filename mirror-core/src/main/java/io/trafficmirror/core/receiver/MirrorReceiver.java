@@ -1,6 +1,8 @@
 package io.trafficmirror.core.receiver;
 
 import io.trafficmirror.core.capture.TimestampResolution;
+import io.trafficmirror.core.transport.DatagramTransport;
+import io.trafficmirror.core.transport.NativeTransport;
 import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.vxlan.GeneveHeaderDecoder;
 import io.trafficmirror.vxlan.OuterHeadersEncoder;
@@ -9,18 +11,11 @@ import io.trafficmirror.vxlan.VxlanFrameDecoder;
 import io.trafficmirror.vxlan.VxlanHeaderDecoder;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,12 +23,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * The target side of traffic mirroring: binds a UDP port, takes VXLAN (or GENEVE) datagrams, checks them against
@@ -54,18 +49,30 @@ import java.util.function.Consumer;
  *
  * <p>Receive path: one direct buffer of {@value #RECEIVE_BUFFER_BYTES} bytes, the largest UDP payload there is,
  * so no datagram is ever cut (a 9001-byte jumbo mirror packet carries at most 8951 bytes of UDP payload), and one
- * decoder, both made up front. The socket is non-blocking: the loop drains it, and waits in a selector only when it
- * is empty, which is also where it notices {@link #stop()} and the duration limit. Capture files are flushed when
- * records have waited {@value #FLUSH_INTERVAL_MILLIS} ms, busy or idle, so a reader of the files is at most that
- * far behind, without a write per datagram. Bad datagrams are counted, never thrown; in the steady state (one
- * sender, known VNIs) a datagram allocates nothing.
+ * decoder, both made up front. The socket is non-blocking: the loop drains it, and waits only when it is empty,
+ * which is also where it notices {@link #stop()} and the duration limit. It is read through the JDK's channel, one
+ * datagram per system call, or, with Netty's epoll transport on the class path, through {@code recvmmsg}, a batch
+ * per call ({@link Builder#transport}). The socket asks for a large receive buffer
+ * ({@value #DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES} bytes unless told otherwise) to ride out bursts; what the kernel
+ * granted is {@link #socketReceiveBufferGranted()}, and a warning is logged once when that is less.
+ *
+ * <p>Capture files are written by a writer thread of their own, never by the receiving thread: accepted frames
+ * are copied into a bounded queue ({@value #DEFAULT_WRITE_QUEUE_BYTES} bytes unless told otherwise) that the writer
+ * empties into the files' buffers, which go to disk in large chunks. When the writer falls so far behind that a
+ * frame does not fit, the frame is dropped and counted ({@link ReceiverCounters#droppedWriterBehind()}); the
+ * receiving thread does not wait. When the loop ends, everything queued is written and flushed before
+ * {@link #run()} returns or the loop's thread ends. Files are flushed when records have waited
+ * {@value #FLUSH_INTERVAL_MILLIS} ms, busy or idle, so a reader of the files is at most that far behind, without a
+ * write per datagram. Bad datagrams are counted, never thrown; in the steady state (one sender, known VNIs) a
+ * datagram allocates nothing on the JDK transport (Netty's allocates a packet and a sender address per datagram).
  *
  * <p>Timestamps are the wall clock read once when the loop starts plus the monotonic time elapsed since, so
  * they never go backwards and cost no allocation; over a long run they may drift from a clock that is being
  * corrected by as much as that correction.
  *
  * <p>Threads: the loop runs on one thread, its own ({@link #start()}) or the caller's ({@link #run()}); it alone
- * touches the buffer, the decoder and the files. {@link #stop()}, {@link #close()}, {@link #counters()} and
+ * touches the socket, the buffer and the decoder, and calls the handler; the writer thread alone touches the files.
+ * {@link #stop()}, {@link #close()}, {@link #counters()} and
  * {@link #failure()} may be called from any thread. Interrupting the loop's thread stops it too (and closes the
  * socket, as for any interruptible channel).
  */
@@ -83,12 +90,22 @@ public final class MirrorReceiver implements Closeable
     public static final long FLUSH_INTERVAL_MILLIS = 100;
     /** Default limit on per-VNI capture files open at once. */
     public static final int DEFAULT_MAX_VNI_FILES = 1024;
+    /** SO_RCVBUF asked for unless told otherwise: at 1 Gbit/s, about 70 ms of traffic the loop may fall behind. */
+    public static final int DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
+    /** Bytes of frames queued for the capture file writer unless told otherwise. */
+    public static final int DEFAULT_WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
+    /** The smallest write queue: room for two of the largest frames. */
+    public static final int MIN_WRITE_QUEUE_BYTES = QueuedSink.MIN_CAPACITY;
 
+    private static final System.Logger LOGGER = System.getLogger("io.trafficmirror.core.receiver");
+    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long FLUSH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(FLUSH_INTERVAL_MILLIS);
 
-    private final DatagramChannel channel;
-    private final Selector selector;
+    private final DatagramPort port;
+    private final DatagramTransport transport;
+    private final int socketReceiveBufferAsked;
+    private final int socketReceiveBufferGranted;
     private final InetSocketAddress localAddress;
     private final Encapsulation encapsulation;
     private final SenderAllowlist senders;
@@ -97,10 +114,10 @@ public final class MirrorReceiver implements Closeable
     private final long maxFrames;
     private final long maxDurationNanos;
 
-    private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
+    private final ByteBuffer receiveBuffer;
     private final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
     private final LiveCounters counters = new LiveCounters();
-    private final Consumer<SelectionKey> ignoreSelected = key -> { };
+    private final DatagramPort.Visitor visitor = this::onDatagram;
 
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final CountDownLatch loopEnded = new CountDownLatch(1);
@@ -121,12 +138,15 @@ public final class MirrorReceiver implements Closeable
     private long lastFlushNanos;
     private boolean unflushed;
 
-    private MirrorReceiver(final Builder builder, final DatagramChannel channel, final Selector selector,
-        final FrameSink sink) throws IOException
+    private MirrorReceiver(final Builder builder, final DatagramPort port, final DatagramTransport transport,
+        final ByteBuffer receiveBuffer, final FrameSink sink) throws IOException
     {
-        this.channel = channel;
-        this.selector = selector;
-        this.localAddress = (InetSocketAddress)channel.getLocalAddress();
+        this.port = port;
+        this.transport = transport;
+        this.receiveBuffer = receiveBuffer;
+        this.socketReceiveBufferAsked = builder.socketReceiveBufferBytes;
+        this.socketReceiveBufferGranted = port.grantedReceiveBufferBytes();
+        this.localAddress = port.localAddress();
         this.encapsulation = builder.encapsulation != null ? builder.encapsulation
             : builder.bindAddress.getPort() == GENEVE_PORT ? Encapsulation.GENEVE : Encapsulation.VXLAN;
         this.senders = new SenderAllowlist(builder.allowedSenders);
@@ -154,6 +174,56 @@ public final class MirrorReceiver implements Closeable
     public InetSocketAddress localAddress()
     {
         return localAddress;
+    }
+
+    /**
+     * How the socket is read, as chosen when it was opened.
+     *
+     * @return {@link DatagramTransport#JDK} or {@link DatagramTransport#NATIVE}, never AUTO.
+     */
+    public DatagramTransport transport()
+    {
+        return transport;
+    }
+
+    /**
+     * The socket receive buffer (SO_RCVBUF) that was asked for.
+     *
+     * @return bytes, or 0 for the system's default.
+     */
+    public int socketReceiveBufferAsked()
+    {
+        return socketReceiveBufferAsked;
+    }
+
+    /**
+     * The socket receive buffer the kernel granted, comparable with {@link #socketReceiveBufferAsked()} (on Linux,
+     * half of what {@code getsockopt} reports, which counts the kernel's bookkeeping too, as the JDK reports it).
+     * Linux grants at most
+     * {@code net.core.rmem_max}: raise it with {@code sysctl -w net.core.rmem_max=BYTES}.
+     *
+     * @return bytes.
+     */
+    public int socketReceiveBufferGranted()
+    {
+        return socketReceiveBufferGranted;
+    }
+
+    /**
+     * When the kernel granted less socket receive buffer than was asked for: says so, and how to raise the limit.
+     *
+     * @return one line, or empty when the buffer is what was asked for (or the system default was asked for).
+     */
+    public Optional<String> socketReceiveBufferWarning()
+    {
+        if (socketReceiveBufferAsked == 0 || socketReceiveBufferGranted >= socketReceiveBufferAsked)
+        {
+            return Optional.empty();
+        }
+        return Optional.of("receiver on port " + localAddress.getPort() + ": asked for a socket receive buffer of "
+            + socketReceiveBufferAsked + " bytes, the kernel granted " + socketReceiveBufferGranted
+            + (LINUX ? "; net.core.rmem_max caps it: raise it with sysctl -w net.core.rmem_max="
+            + socketReceiveBufferAsked : ""));
     }
 
     /**
@@ -208,7 +278,7 @@ public final class MirrorReceiver implements Closeable
     public void stop()
     {
         stopRequested = true;
-        selector.wakeup();
+        port.wakeup();
     }
 
     /**
@@ -291,8 +361,7 @@ public final class MirrorReceiver implements Closeable
         IOException problem = null;
         try
         {
-            selector.close();
-            channel.close();
+            port.close();
         }
         catch (final IOException e)
         {
@@ -333,10 +402,11 @@ public final class MirrorReceiver implements Closeable
         boolean interrupted = false;
         try
         {
+            port.attach();
             reason = receiveUntilDone();
             // Capture files are interruptible channels too: the last records must not be lost to an interrupt.
             interrupted = Thread.interrupted();
-            flushSink(System.nanoTime());
+            sink.drain();
             return reason;
         }
         catch (final ClosedChannelException | ClosedSelectorException e)
@@ -345,7 +415,7 @@ public final class MirrorReceiver implements Closeable
             if (closed || e instanceof ClosedByInterruptException)
             {
                 interrupted = Thread.interrupted();
-                flushSink(System.nanoTime());
+                sink.drain();
                 return reason;
             }
             reason = StopReason.FAILED;
@@ -361,6 +431,7 @@ public final class MirrorReceiver implements Closeable
         finally
         {
             stopReason = reason;
+            detachPort();
             synchronized (lifecycle)
             {
                 loopRunning = false;
@@ -390,6 +461,10 @@ public final class MirrorReceiver implements Closeable
         final long deadline = maxDurationNanos == Long.MAX_VALUE ? Long.MAX_VALUE : monotonicAnchorNanos + maxDurationNanos;
         while (true)
         {
+            if (maxFrames > 0 && counters.accepted.getPlain() >= maxFrames)
+            {
+                return StopReason.FRAME_LIMIT;
+            }
             if (stopRequested || Thread.currentThread().isInterrupted())
             {
                 return StopReason.STOPPED;
@@ -399,32 +474,17 @@ public final class MirrorReceiver implements Closeable
             {
                 return StopReason.DURATION;
             }
-            receiveBuffer.clear();
-            final SocketAddress sender = channel.receive(receiveBuffer);
-            if (sender == null)
-            {
-                waitForDatagrams(nanos, deadline);
-                continue;
-            }
-            onDatagram((InetSocketAddress)sender, receiveBuffer.position(), nanos);
-            if (maxFrames > 0 && counters.accepted.getPlain() >= maxFrames)
-            {
-                return StopReason.FRAME_LIMIT;
-            }
             if (unflushed && nanos - lastFlushNanos >= FLUSH_INTERVAL_NANOS)
             {
                 flushSink(nanos);
             }
+            port.receive(visitor, waitMillis(nanos, deadline));
         }
     }
 
-    /** The socket is empty: flush files if due, then wait until a datagram, a flush, the deadline or a stop. */
-    private void waitForDatagrams(final long nanos, final long deadline) throws IOException
+    /** How long the port may wait when the socket is empty: until a flush is due, the deadline, or a while. */
+    private long waitMillis(final long nanos, final long deadline)
     {
-        if (unflushed && nanos - lastFlushNanos >= FLUSH_INTERVAL_NANOS)
-        {
-            flushSink(nanos);
-        }
         long waitNanos = IDLE_WAIT_NANOS;
         if (unflushed)
         {
@@ -434,17 +494,19 @@ public final class MirrorReceiver implements Closeable
         {
             waitNanos = Math.min(waitNanos, deadline - nanos);
         }
-        // select(0) would wait forever: wait at least a millisecond, rounded up so that deadlines are not missed.
-        selector.select(ignoreSelected, Math.max(1, (waitNanos + 999_999) / 1_000_000));
+        // A zero wait could mean forever: at least a millisecond, rounded up so that deadlines are not missed.
+        return Math.max(1, (waitNanos + 999_999) / 1_000_000);
     }
 
-    private void onDatagram(final InetSocketAddress sender, final int length, final long nanos) throws IOException
+    /** One datagram, in the receive buffer from 0 to {@code length}; says whether to take more now. */
+    private boolean onDatagram(final InetSocketAddress sender, final int length) throws IOException
     {
+        final long nanos = System.nanoTime();
         LiveCounters.increment(counters.received);
         if (!senders.allows(sender))
         {
             LiveCounters.increment(counters.droppedSender);
-            return;
+            return !stopRequested;
         }
         final int result = encapsulation == Encapsulation.VXLAN
             ? decoder.decodeVxlanPayload(receiveBuffer, 0, length)
@@ -452,29 +514,46 @@ public final class MirrorReceiver implements Closeable
         if (result != ResultCode.OK)
         {
             LiveCounters.increment(counters.malformed);
-            return;
+            return !stopRequested;
         }
         if (decoder.innerProtocol() != GeneveHeaderDecoder.PROTOCOL_ETHERNET)
         {
             LiveCounters.increment(counters.droppedNotEthernet);
-            return;
+            return !stopRequested;
         }
         final int vni = decoder.vni();
         if (allowedVnis.length > 0 && Arrays.binarySearch(allowedVnis, vni) < 0)
         {
             LiveCounters.increment(counters.droppedVni);
-            return;
+            return !stopRequested;
         }
         final int innerLength = decoder.innerLength();
         final long epochNanos = epochAnchorNanos + (nanos - monotonicAnchorNanos);
-        if (!sink.accept(vni, sender, epochNanos, receiveBuffer, decoder.innerOffset(), innerLength))
+        final int outcome = sink.accept(vni, sender, epochNanos, receiveBuffer, decoder.innerOffset(), innerLength);
+        if (outcome != FrameSink.ACCEPTED)
         {
-            LiveCounters.increment(counters.droppedVni);
-            return;
+            LiveCounters.increment(outcome == FrameSink.QUEUE_FULL ? counters.droppedWriterBehind : counters.droppedVni);
+            return !stopRequested;
         }
         unflushed = true;
         LiveCounters.increment(counters.accepted);
         LiveCounters.add(counters.acceptedBytes, innerLength);
+        return !stopRequested && (maxFrames == 0 || counters.accepted.getPlain() < maxFrames);
+    }
+
+    private void detachPort()
+    {
+        try
+        {
+            port.detach();
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            if (failure == null)
+            {
+                failure = e;
+            }
+        }
     }
 
     private void flushSink(final long nanos) throws IOException
@@ -526,7 +605,10 @@ public final class MirrorReceiver implements Closeable
         private int maxVniFiles = DEFAULT_MAX_VNI_FILES;
         private long maxFrames;
         private Duration maxDuration;
-        private int socketReceiveBufferBytes;
+        private int socketReceiveBufferBytes = DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES;
+        private int writeQueueBytes = DEFAULT_WRITE_QUEUE_BYTES;
+        private DatagramTransport transport = DatagramTransport.AUTO;
+        private Runnable beforeEachWrite;
 
         private Builder()
         {
@@ -692,9 +774,10 @@ public final class MirrorReceiver implements Closeable
 
         /**
          * Ask the kernel for this much socket receive buffer (SO_RCVBUF), to ride out bursts; Linux caps it at
-         * {@code net.core.rmem_max}.
+         * {@code net.core.rmem_max} (see {@link MirrorReceiver#socketReceiveBufferGranted()}).
          *
-         * @param bytes 0 for the system default.
+         * @param bytes 0 for the system default; {@value MirrorReceiver#DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES} unless
+         *     set.
          * @return this.
          */
         public Builder socketReceiveBuffer(final int bytes)
@@ -704,6 +787,46 @@ public final class MirrorReceiver implements Closeable
                 throw new IllegalArgumentException("receiver: socket receive buffer " + bytes + " is negative");
             }
             this.socketReceiveBufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How many bytes of frames (each with 16 bytes of its own bookkeeping) may wait for the capture file
+         * writer; past that, frames are dropped and counted. Not used with a handler.
+         *
+         * @param bytes at least {@value MirrorReceiver#MIN_WRITE_QUEUE_BYTES};
+         *     {@value MirrorReceiver#DEFAULT_WRITE_QUEUE_BYTES} unless set.
+         * @return this.
+         */
+        public Builder writeQueue(final int bytes)
+        {
+            if (bytes < MIN_WRITE_QUEUE_BYTES)
+            {
+                throw new IllegalArgumentException("receiver: write queue " + bytes + " bytes is below the minimum of "
+                    + MIN_WRITE_QUEUE_BYTES);
+            }
+            this.writeQueueBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How the socket is read: {@link DatagramTransport#AUTO} (the default) takes Netty's epoll transport, a
+         * batch of datagrams per {@code recvmmsg}, when it is on the class path and loads here, and the JDK's
+         * channel otherwise; the choice is logged once.
+         *
+         * @param transport AUTO, JDK or NATIVE (which fails {@link #open()} where it is not available).
+         * @return this.
+         */
+        public Builder transport(final DatagramTransport transport)
+        {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** Test hook: runs on the writer thread before each record is written (to make a slow disk). */
+        Builder beforeEachWrite(final Runnable hook)
+        {
+            this.beforeEachWrite = hook;
             return this;
         }
 
@@ -739,32 +862,31 @@ public final class MirrorReceiver implements Closeable
             {
                 throw new IOException("receiver: " + pcapDirectory + " is not a directory");
             }
-            final FrameSink sink = handler != null ? new CallbackSink(handler)
-                : pcapFile != null ? new PcapFileSink(pcapFile, rotateBytes, resolution)
-                : new PerVniPcapSink(pcapDirectory, rotateBytes, resolution, maxVniFiles);
-            final DatagramChannel channel = DatagramChannel.open(
-                bindAddress.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
-                    : StandardProtocolFamily.INET);
-            Selector selector = null;
+            final boolean useNative = transport.resolvesToNative();
+            final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
+            final DatagramPort port = useNative
+                ? NettyDatagramPort.open(bindAddress, socketReceiveBufferBytes, receiveBuffer)
+                : JdkDatagramPort.open(bindAddress, socketReceiveBufferBytes, receiveBuffer);
             try
             {
-                if (socketReceiveBufferBytes > 0)
-                {
-                    channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferBytes);
-                }
-                channel.bind(bindAddress);
-                channel.configureBlocking(false);
-                selector = Selector.open();
-                channel.register(selector, SelectionKey.OP_READ);
-                return new MirrorReceiver(this, channel, selector, sink);
+                final int portNumber = port.localAddress().getPort();
+                final FrameSink sink = handler != null ? new CallbackSink(handler)
+                    : pcapFile != null
+                    ? new QueuedSink(new PcapFileSink(pcapFile, rotateBytes, resolution), 0, writeQueueBytes,
+                        beforeEachWrite, "mirror-receiver-writer-" + portNumber)
+                    : new QueuedSink(new PerVniPcapSink(pcapDirectory, rotateBytes, resolution, Integer.MAX_VALUE),
+                        maxVniFiles, writeQueueBytes, beforeEachWrite, "mirror-receiver-writer-" + portNumber);
+                final DatagramTransport chosen = useNative ? DatagramTransport.NATIVE : DatagramTransport.JDK;
+                final MirrorReceiver receiver = new MirrorReceiver(this, port, chosen, receiveBuffer, sink);
+                LOGGER.log(System.Logger.Level.INFO, "receiver on port " + portNumber + ": "
+                    + NativeTransport.describe(transport));
+                receiver.socketReceiveBufferWarning()
+                    .ifPresent(warning -> LOGGER.log(System.Logger.Level.WARNING, warning));
+                return receiver;
             }
             catch (final IOException | RuntimeException e)
             {
-                closeQuietly(channel, e);
-                if (selector != null)
-                {
-                    closeQuietly(selector, e);
-                }
+                closeQuietly(port::close, e);
                 throw e;
             }
         }

@@ -20,11 +20,11 @@ final class PcapFileSink implements FrameSink
     }
 
     @Override
-    public boolean accept(final int vni, final InetSocketAddress sender, final long epochNanos, final ByteBuffer buffer,
+    public int accept(final int vni, final InetSocketAddress sender, final long epochNanos, final ByteBuffer buffer,
         final int offset, final int length) throws IOException
     {
         file.write(epochNanos, buffer, offset, length);
-        return true;
+        return ACCEPTED;
     }
 
     @Override

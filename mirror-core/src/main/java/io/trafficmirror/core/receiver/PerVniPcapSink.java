@@ -30,7 +30,7 @@ final class PerVniPcapSink implements FrameSink
     }
 
     @Override
-    public boolean accept(final int vni, final InetSocketAddress sender, final long epochNanos, final ByteBuffer buffer,
+    public int accept(final int vni, final InetSocketAddress sender, final long epochNanos, final ByteBuffer buffer,
         final int offset, final int length) throws IOException
     {
         RotatingPcapFile file = files.get(vni);
@@ -38,13 +38,13 @@ final class PerVniPcapSink implements FrameSink
         {
             if (files.size() >= maxFiles)
             {
-                return false;
+                return REFUSED_VNI;
             }
             file = new RotatingPcapFile(directory, "vni-" + vni, rotateBytes, resolution);
             files.put(vni, file);
         }
         file.write(epochNanos, buffer, offset, length);
-        return true;
+        return ACCEPTED;
     }
 
     @Override

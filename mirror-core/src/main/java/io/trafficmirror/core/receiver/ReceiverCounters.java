@@ -2,7 +2,7 @@ package io.trafficmirror.core.receiver;
 
 /**
  * A snapshot of what a receiver has counted. Every datagram lands in exactly one outcome:
- * {@code received = accepted + droppedSender + droppedVni + malformed + droppedNotEthernet}.
+ * {@code received = accepted + droppedSender + droppedVni + malformed + droppedNotEthernet + droppedWriterBehind}.
  * Counters taken while the receiver runs are each exact but may be a datagram apart from one another; once the
  * loop has ended they agree.
  *
@@ -14,8 +14,26 @@ package io.trafficmirror.core.receiver;
  * @param malformed datagrams that are not a valid VXLAN or GENEVE packet.
  * @param droppedNotEthernet GENEVE packets whose payload is not an Ethernet frame or VXLAN packet (plain
  *     Gateway Load Balancer traffic rather than mirrored traffic).
+ * @param droppedWriterBehind frames that passed every check but were dropped because the capture file writer had
+ *     fallen so far behind that its queue had no room for them; the receiving thread never waits for a disk.
  */
 public record ReceiverCounters(long received, long accepted, long acceptedBytes, long droppedSender, long droppedVni,
-    long malformed, long droppedNotEthernet)
+    long malformed, long droppedNotEthernet, long droppedWriterBehind)
 {
+    /**
+     * Counters of a receiver whose writer never fell behind (as for a handler, which has no writer).
+     *
+     * @param received datagrams taken from the socket.
+     * @param accepted frames delivered or written.
+     * @param acceptedBytes inner frame bytes of the accepted frames.
+     * @param droppedSender datagrams from outside the sender allowlist.
+     * @param droppedVni frames outside the VNI allowlist or over the per-VNI file limit.
+     * @param malformed datagrams that are not valid VXLAN or GENEVE.
+     * @param droppedNotEthernet GENEVE packets that carry no Ethernet frame.
+     */
+    public ReceiverCounters(final long received, final long accepted, final long acceptedBytes,
+        final long droppedSender, final long droppedVni, final long malformed, final long droppedNotEthernet)
+    {
+        this(received, accepted, acceptedBytes, droppedSender, droppedVni, malformed, droppedNotEthernet, 0);
+    }
 }
