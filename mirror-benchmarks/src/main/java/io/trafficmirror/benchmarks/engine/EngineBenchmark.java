@@ -62,7 +62,7 @@ import java.util.concurrent.locks.LockSupport;
  *       and later, found by reflection; on older runtimes its setup fails saying so).</li>
  *   <li>{@link #endToEnd}: packets per second from the producer through the queue, the sender and a UDP socket
  *       to a loopback receiver; when the queue is full the producer parks briefly and offers again, so the score is the
- *       pipeline's sustained rate. Over the JDK's transport (a datagram per call) and the native one (sendmmsg, and
+ *       pipeline's sustained rate. Over the JDK's transport (a datagram per call) and the native one (a plain send, and
  *       segmentation offload for runs of one length), with 1 or 2 sender threads (lanes), for {@code mixed}
  *       traffic (1,024 frames of 64 to 1,500 bytes, many flows) and {@code bulk} traffic (1,400-byte frames of 8
  *       flows in bursts of 16).</li>
@@ -315,7 +315,7 @@ public class EngineBenchmark
     @State(Scope.Thread)
     public static class EndToEnd
     {
-        /** How the sender sends: JDK (a datagram per call) or NATIVE (Netty's epoll, a batch per sendmmsg). */
+        /** How the sender sends: JDK (a datagram per call) or NATIVE (Netty's epoll, runs sent by segmentation offload). */
         @Param({"JDK", "NATIVE"})
         public DatagramTransport transport;
         /** Sender threads, each with a lane of the target and sockets of its own. */

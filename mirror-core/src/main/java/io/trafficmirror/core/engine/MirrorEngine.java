@@ -938,9 +938,9 @@ public final class MirrorEngine implements AutoCloseable
         }
 
         /**
-         * @param transport how UDP targets send: {@link DatagramTransport#AUTO} (the default) batches each drained
-         *                  batch into one {@code sendmmsg} call when Netty's epoll transport is on the class path,
-         *                  else sends a datagram per call through the JDK and logs that once;
+         * @param transport how UDP targets send: {@link DatagramTransport#AUTO} (the default) uses Netty's epoll
+         *                  transport when it is on the class path (runs of copies of one length as segmentation-offload
+         *                  sends, other copies as plain sends), else the JDK's channel, and logs that once;
          *                  {@link DatagramTransport#NATIVE} requires Netty's; {@link DatagramTransport#JDK} never
          *                  uses it. The datagrams are the same either way.
          * @return this.

@@ -3,7 +3,7 @@ package io.trafficmirror.core.engine;
 /**
  * The connected UDP sockets of one endpoint of a {@link UdpTarget}, for one lane: what differs between the JDK's
  * transport ({@link JdkUdpSockets}, one system call per datagram) and Netty's epoll transport
- * ({@code NettyUdpSockets}, one {@code sendmmsg} per batch). The bytes sent are the same.
+ * ({@code NettyUdpSockets}, runs of one length as one segmentation-offload send). The bytes sent are the same.
  * <p>
  * Threading: the lane's sender thread calls {@link #send} and {@link #flush}; {@link #close} may come from the
  * engine's control thread once the sender is done with the target.

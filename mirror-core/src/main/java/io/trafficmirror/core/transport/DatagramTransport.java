@@ -15,7 +15,7 @@ public enum DatagramTransport
      */
     JDK,
     /**
-     * Netty's epoll transport: a drained batch leaves in one {@code sendmmsg} call and arrives through
+     * Netty's epoll transport: a sender's runs of one length leave as segmentation-offload sends, a receiver reads through
      * {@code recvmmsg}. Linux only; asking for it where it cannot load is a configuration error.
      */
     NATIVE;

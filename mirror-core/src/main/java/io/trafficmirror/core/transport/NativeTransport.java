@@ -43,7 +43,7 @@ public final class NativeTransport
         }
         if (isAvailable())
         {
-            return "Netty epoll (sendmmsg/recvmmsg batches)";
+            return "Netty epoll (segmentation-offload sends, recvmmsg receives)";
         }
         return "JDK DatagramChannel (one datagram per call): " + REASON;
     }

@@ -144,15 +144,7 @@ class LosslessSourceTest
         // A limit far beyond the test's timeout: only close can end the wait.
         final SourceHandle source = engine.losslessSource(SOURCE, Duration.ofHours(1));
         final AtomicInteger last = new AtomicInteger(-1);
-        final Thread producer = new Thread(() ->
-        {
-            for (int i = 0; i < SLOTS; i++)
-            {
-                source.offer(frame(i));
-            }
-            last.set(source.offer(frame(SLOTS)));
-        });
-        producer.start();
+        final Thread producer = fillThenWait(source, last);
         entered.await();
         awaitAccepted(engine, SLOTS + 1);
         assertThat(producer.isAlive()).as("waiting for room").isTrue();
@@ -180,15 +172,7 @@ class LosslessSourceTest
         final MirrorEngine engine = engine(hanging(entered, release));
         final SourceHandle source = engine.losslessSource(SOURCE, Duration.ofHours(1));
         final AtomicInteger last = new AtomicInteger(-1);
-        final Thread producer = new Thread(() ->
-        {
-            for (int i = 0; i < SLOTS; i++)
-            {
-                source.offer(frame(i));
-            }
-            last.set(source.offer(frame(SLOTS)));
-        });
-        producer.start();
+        final Thread producer = fillThenWait(source, last);
         entered.await();
         awaitAccepted(engine, SLOTS + 1);
 
@@ -336,5 +320,22 @@ class LosslessSourceTest
         assertThat(copies.acceptedPackets()).isEqualTo(accepted);
         assertThat(copies.mirroredPackets()).isEqualTo(mirrored);
         assertThat(copies.acceptedPackets()).isEqualTo(copies.mirroredPackets() + copies.droppedPackets());
+    }
+
+    /**
+     * A producer that fills every slot, then offers one more copy, which must wait; its result goes to {@code last}.
+     */
+    private static Thread fillThenWait(final SourceHandle source, final AtomicInteger last)
+    {
+        final Thread producer = new Thread(() ->
+        {
+            for (int i = 0; i < SLOTS; i++)
+            {
+                source.offer(frame(i));
+            }
+            last.set(source.offer(frame(SLOTS)));
+        });
+        producer.start();
+        return producer;
     }
 }
