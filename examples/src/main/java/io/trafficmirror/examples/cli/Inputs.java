@@ -10,12 +10,19 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Loading what subcommands read, with the command line's error conventions: a missing file is a bad argument
- * (exit 2); a file that cannot be used is a runtime failure (exit 1), reported in one line per problem.
+ * Loading what subcommands read, with the command line's error conventions, in one line naming the path: a path
+ * that names no file, or something other than a regular file (a directory, a device, a FIFO), is a bad argument
+ * (exit 2); a file that this process may not read ("permission denied"), cannot read, or whose content is wrong is a
+ * runtime failure (exit 1). Every file is checked before it is opened, so a FIFO or a device is never read.
  */
 final class Inputs
 {
@@ -51,9 +58,26 @@ final class Inputs
     static MirrorConfiguration configuration(
         final String command, final PrintWriter err, final Path file, final boolean embeddedQuotas)
     {
-        requireFile(command, err, file);
-        final AwsJsonConfiguration reader = embeddedQuotas ?
+        return configuration(command, err, file, reader(embeddedQuotas));
+    }
+
+    /**
+     * @return the reader of AWS JSON configurations, checking against AWS's quotas or the embedded ones.
+     */
+    static AwsJsonConfiguration reader(final boolean embeddedQuotas)
+    {
+        return embeddedQuotas ?
             AwsJsonConfiguration.defaults().withQuotas(Quotas.embedded()) : AwsJsonConfiguration.defaults();
+    }
+
+    /**
+     * Reads a configuration with the given reader; its problems, or why the file cannot be read, are printed and
+     * end the command.
+     */
+    static MirrorConfiguration configuration(
+        final String command, final PrintWriter err, final Path file, final AwsJsonConfiguration reader)
+    {
+        requireFile(command, err, file);
         try
         {
             return reader.read(file);
@@ -69,8 +93,7 @@ final class Inputs
         }
         catch (final IOException ex)
         {
-            err.println(command + ": cannot read " + file + ": " + ex.getMessage());
-            throw new Exit(MirrorCommand.EXIT_FAILURE);
+            throw unreadable(command, err, file, ex);
         }
     }
 
@@ -86,8 +109,13 @@ final class Inputs
         {
             return CaptureReader.open(file);
         }
+        catch (final FileSystemException ex)
+        {
+            throw unreadable(command, err, file, ex);
+        }
         catch (final IOException ex)
         {
+            // The reader's own message names the file and what is wrong with its content.
             err.println(command + ": " + ex.getMessage());
             throw new Exit(MirrorCommand.EXIT_FAILURE);
         }
@@ -98,13 +126,63 @@ final class Inputs
         requireFile(spec.qualifiedName(), spec.commandLine().getErr(), file);
     }
 
+    /**
+     * Ends the command unless the path names a regular file this process may read: a missing path or one that is
+     * not a regular file is a bad argument, a file it may not read a runtime failure.
+     */
     static void requireFile(final String command, final PrintWriter err, final Path file)
     {
-        if (!Files.isRegularFile(file))
+        final BasicFileAttributes attributes;
+        try
         {
-            err.println(command + ": no such file: " + file);
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        }
+        catch (final IOException ex)
+        {
+            throw unreadable(command, err, file, ex);
+        }
+        if (!attributes.isRegularFile())
+        {
+            err.println(command + ": not a regular file: " + file);
             throw new Exit(MirrorCommand.EXIT_USAGE);
         }
+        if (!Files.isReadable(file))
+        {
+            throw unreadable(command, err, file, new AccessDeniedException(file.toString()));
+        }
+    }
+
+    /**
+     * Prints why a file cannot be read and returns the exit to throw: usage for a missing file, else failure.
+     */
+    private static Exit unreadable(final String command, final PrintWriter err, final Path file, final IOException ex)
+    {
+        err.println(command + ": " + problem(file, ex));
+        return new Exit(ex instanceof NoSuchFileException || ex instanceof NotDirectoryException ?
+            MirrorCommand.EXIT_USAGE : MirrorCommand.EXIT_FAILURE);
+    }
+
+    /**
+     * Why a file cannot be read, in the command line's words and naming the path: the file system's exceptions
+     * carry the path as their message and the reason apart, or only in their type.
+     *
+     * @return for example {@code permission denied: /var/captures/in.pcap}.
+     */
+    static String problem(final Path file, final IOException ex)
+    {
+        if (ex instanceof NoSuchFileException || ex instanceof NotDirectoryException)
+        {
+            return "no such file: " + file;
+        }
+        if (ex instanceof AccessDeniedException)
+        {
+            return "permission denied: " + file;
+        }
+        if (ex instanceof FileSystemException && ((FileSystemException)ex).getReason() != null)
+        {
+            return "cannot read " + file + ": " + ((FileSystemException)ex).getReason();
+        }
+        return "cannot read " + file + ": " + ex.getMessage();
     }
 
     static void fail(final CommandLine.Model.CommandSpec spec, final int code, final String message)

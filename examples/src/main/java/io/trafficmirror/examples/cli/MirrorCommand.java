@@ -10,7 +10,10 @@ import java.nio.charset.Charset;
 
 /**
  * The {@code mirror} command line: {@code java -jar examples/target/mirror.jar <subcommand>}.
- * Exit codes: 0 success, 1 a runtime failure (such as an invalid configuration), 2 bad arguments.
+ * Exit codes: 0 success, 1 a runtime failure (such as an invalid configuration, or a file this process may not
+ * read), 2 bad arguments (an unknown or missing option, a number out of its range, a path that names no regular
+ * file). Each error is one line on standard error, named by the subcommand; a parsing error adds a line pointing to
+ * {@code --help}.
  */
 @Command(
     name = "mirror",
@@ -125,9 +128,10 @@ public final class MirrorCommand implements Runnable
                 failure(ex, subcommandLine.getCommandSpec().qualifiedName(), subcommandLine.getErr()))
             .setParameterExceptionHandler((ex, args) ->
             {
-                ex.getCommandLine().getErr().println("mirror: " + ex.getMessage());
-                ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() +
-                    " --help' for more information.");
+                // Named by the (sub)command whose argument is wrong, as every other message is.
+                final String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+                ex.getCommandLine().getErr().println(name + ": " + ex.getMessage());
+                ex.getCommandLine().getErr().println("Try '" + name + " --help' for more information.");
                 return EXIT_USAGE;
             });
     }

@@ -41,23 +41,26 @@ final class ReceiveCommand implements Callable<Integer>
     @Option(names = "--per-vni", paramLabel = "DIR", description = "Write each VNI's frames to DIR/vni-<N>.pcap.")
     private Path perVni;
 
-    @Option(names = "--rotate-bytes", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--rotate-bytes", paramLabel = "N", defaultValue = "0", converter = NumberOptions.RotateBytes.class,
         description = "Start a new file after N bytes (0, the default, never).")
     private long rotateBytes;
 
     @Option(names = "--allow", paramLabel = "CIDR", description = "Accept only senders in this block (repeatable).")
     private List<String> allow = new ArrayList<>();
 
-    @Option(names = "--vni", paramLabel = "N", description = "Accept only this VNI (repeatable).")
+    @Option(names = "--vni", paramLabel = "N", converter = NumberOptions.Vni.class,
+        description = "Accept only this VNI, 0.." + NumberOptions.MAX_VNI + " (repeatable).")
     private List<Integer> vnis = new ArrayList<>();
 
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N frames.")
+    @Option(names = "--count", paramLabel = "N", converter = NumberOptions.FrameCount.class,
+        description = "Stop after N frames, at least 1.")
     private Long count;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    @Option(names = "--duration", paramLabel = "SECONDS", converter = NumberOptions.DurationSeconds.class,
+        description = "Stop after this many seconds, 1.." + NumberOptions.MAX_DURATION_SECONDS + " (a year).")
     private Long duration;
 
-    @Option(names = "--rcvbuf", paramLabel = "BYTES",
+    @Option(names = "--rcvbuf", paramLabel = "BYTES", converter = NumberOptions.ReceiveBuffer.class,
         description = "Socket receive buffer to ask for (default ${DEFAULT-VALUE}; 0 for the system's); Linux caps it "
             + "at net.core.rmem_max.")
     private int rcvbuf = MirrorReceiver.DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES;

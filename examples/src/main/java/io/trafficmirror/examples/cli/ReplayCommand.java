@@ -52,9 +52,6 @@ import java.util.concurrent.locks.LockSupport;
 final class ReplayCommand implements Callable<Integer>
 {
     private static final int VXLAN_PORT = 4789;
-    /** Far more than one replay can send: a larger rate is a mistake, not a wish. */
-    static final long MAX_PPS = 10_000_000;
-    static final int MAX_SLOTS = 1 << 20;
     /** How long one copy may wait for room before it is dropped as queue full: only a stuck sender takes this long. */
     private static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
@@ -69,13 +66,14 @@ final class ReplayCommand implements Callable<Integer>
             "ENI's PrivateIpAddress from NetworkInterfaces, port 4789.")
     private List<String> targets = new ArrayList<>();
 
-    @Option(names = "--pps", paramLabel = "N", description = "Packets per second to replay at, 0.." + MAX_PPS +
-        "; 0 (default) is as fast as the engine sends.")
+    @Option(names = "--pps", paramLabel = "N", converter = NumberOptions.PacketsPerSecond.class,
+        description = "Packets per second to replay at, 0.." + NumberOptions.MAX_PPS +
+            "; 0 (default) is as fast as the engine sends.")
     private long pps;
 
-    @Option(names = "--slots-per-target", paramLabel = "N", description = "Copies a target can have queued, 1.." +
-        MAX_SLOTS + "; default 16384. The replay waits for room when they are all in use, so this bounds memory, " +
-        "not what is delivered.")
+    @Option(names = "--slots-per-target", paramLabel = "N", converter = NumberOptions.Slots.class,
+        description = "Copies a target can have queued, 1.." + NumberOptions.MAX_SLOTS + "; default 16384. The " +
+            "replay waits for room when they are all in use, so this bounds memory, not what is delivered.")
     private int slotsPerTarget = 16_384;
 
     @Option(names = "--embedded-quotas", description = "Check against the larger embedded-use quotas.")
@@ -91,17 +89,9 @@ final class ReplayCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        if (pps < 0 || pps > MAX_PPS)
-        {
-            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--pps " + pps + ": packets per second must be 0 (as fast " +
-                "as possible) to " + MAX_PPS);
-        }
-        if (slotsPerTarget < 1 || slotsPerTarget > MAX_SLOTS)
-        {
-            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--slots-per-target " + slotsPerTarget + ": must be 1 to " +
-                MAX_SLOTS);
-        }
         final MirrorConfiguration configuration = Inputs.configuration(spec, config, embeddedQuotas);
+        // Before the engine starts, so that a capture that cannot be read ends the run with nothing to close.
+        Inputs.requireFile(spec, pcap);
         final Map<String, TargetBinding> bindings = bindings(configuration);
         final PrintWriter err = spec.commandLine().getErr();
         final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration)

@@ -2,21 +2,15 @@ package io.trafficmirror.examples.cli;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
-import io.trafficmirror.core.config.Quotas;
 import io.trafficmirror.core.config.json.AwsJsonConfiguration;
 import io.trafficmirror.filter.FilterRule;
-import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.TrafficDirection;
-import io.trafficmirror.filter.Violation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -50,40 +44,8 @@ final class ValidateCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isRegularFile(config))
-        {
-            err.println("mirror validate: no such file: " + config);
-            return MirrorCommand.EXIT_USAGE;
-        }
-        AwsJsonConfiguration reader = AwsJsonConfiguration.defaults();
-        if (embeddedQuotas)
-        {
-            reader = reader.withQuotas(Quotas.embedded());
-        }
-        final MirrorConfiguration configuration;
-        try
-        {
-            configuration = reader.read(config);
-        }
-        catch (final InvalidConfigurationException ex)
-        {
-            err.println("mirror validate: " + config + ": " + ex.violations().size() + " problem(s)");
-            for (final Violation violation : ex.violations())
-            {
-                err.println("  " + violation.message());
-            }
-            return MirrorCommand.EXIT_FAILURE;
-        }
-        catch (final NoSuchFileException ex)
-        {
-            err.println("mirror validate: no such file: " + config);
-            return MirrorCommand.EXIT_USAGE;
-        }
-        catch (final IOException ex)
-        {
-            err.println("mirror validate: cannot read " + config + ": " + ex.getMessage());
-            return MirrorCommand.EXIT_FAILURE;
-        }
+        final AwsJsonConfiguration reader = Inputs.reader(embeddedQuotas);
+        final MirrorConfiguration configuration = Inputs.configuration(spec.qualifiedName(), err, config, reader);
         if (json)
         {
             out.print(reader.write(configuration));

@@ -135,7 +135,7 @@ class ReplayLosslessCommandTest
         assertThat(ReplayCommand.dueNanos(3, 3)).isEqualTo(1_000_000_000L);
         assertThat(ReplayCommand.dueNanos(2_000_000, 7)).as("no drift from rounding each interval")
             .isEqualTo(2_000_000L * 1_000_000_000L / 7);
-        assertThat(ReplayCommand.dueNanos(Integer.MAX_VALUE * 4L, ReplayCommand.MAX_PPS)).as("no overflow")
+        assertThat(ReplayCommand.dueNanos(Integer.MAX_VALUE * 4L, NumberOptions.MAX_PPS)).as("no overflow")
             .isEqualTo(Integer.MAX_VALUE * 4L * 100);
     }
 
@@ -151,15 +151,16 @@ class ReplayLosslessCommandTest
                 final CliRunner cli = new CliRunner();
                 assertThat(cli.run("replay", "--config", "getting-started.json", "--pcap", capture.toString(), "--pps",
                     bad)).isEqualTo(MirrorCommand.EXIT_USAGE);
-                assertThat(cli.err.toString()).contains("--pps " + bad + ": packets per second must be 0 (as fast as " +
-                    "possible) to 10000000");
+                assertThat(cli.err.toString()).contains("Invalid value for option '--pps': '" + bad + "' is not a " +
+                    "rate from 0 (as fast as possible) to 10000000 packets per second");
             }
             for (final String bad : List.of("0", "1048577"))
             {
                 final CliRunner cli = new CliRunner();
                 assertThat(cli.run("replay", "--config", "getting-started.json", "--pcap", capture.toString(),
                     "--slots-per-target", bad)).isEqualTo(MirrorCommand.EXIT_USAGE);
-                assertThat(cli.err.toString()).contains("--slots-per-target " + bad + ": must be 1 to 1048576");
+                assertThat(cli.err.toString()).contains("Invalid value for option '--slots-per-target': '" + bad +
+                    "' is not a slot count from 1 to 1048576");
             }
         }
         finally

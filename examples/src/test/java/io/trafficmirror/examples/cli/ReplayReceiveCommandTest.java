@@ -147,7 +147,7 @@ class ReplayReceiveCommandTest
             .isEqualTo(2);
         assertThat(cli.err.toString()).contains("--transport carrier-pigeon: expected auto, jdk or native");
         assertThat(cli.run("receive", "--pcap", dir.resolve("a.pcap").toString(), "--rcvbuf", "-1")).isEqualTo(2);
-        assertThat(cli.err.toString()).contains("socket receive buffer -1 is negative");
+        assertThat(cli.err.toString()).contains("Invalid value for option '--rcvbuf': '-1' is not a buffer size from 0");
     }
 
     @Test
