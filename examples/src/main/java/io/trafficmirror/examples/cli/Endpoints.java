@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses {@code HOST:PORT} and {@code [IPV6]:PORT} endpoints of the command line.
+ * Parses, and writes, {@code HOST:PORT} and {@code [IPV6]:PORT} endpoints of the command line.
  */
 final class Endpoints
 {
@@ -77,6 +77,15 @@ final class Endpoints
         {
             throw new IllegalArgumentException("\"" + text + "\": unknown host " + host);
         }
+    }
+
+    /**
+     * @return the endpoint as the command line writes it: {@code HOST:PORT}, an IPv6 host in brackets.
+     */
+    static String format(final InetSocketAddress endpoint)
+    {
+        final String host = endpoint.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + endpoint.getPort();
     }
 
     /**

@@ -113,6 +113,16 @@ final class Summary
             "queue full", "send error", "failure", "shutdown", "seconds", "copies/s");
         out.printf("%-24s %10d %10d %10d %10d %10d %10d %10d %10.3f %12.0f%n", input, packetsRead, accepted, mirrored,
             queueFull, sendError, failure, shutdown, seconds, seconds > 0 ? mirrored / seconds : 0.0);
+        for (final MetricsSnapshot.EndpointMetrics endpoint : metrics.endpoints())
+        {
+            if (endpoint.unreachable() > 0)
+            {
+                // Mirrored means handed to the kernel: say where the network reported that copies went nowhere.
+                out.printf("%s %s: %d ICMP port unreachable report(s): nothing listened there, so copies counted " +
+                    "mirrored were lost%n", endpoint.targetId(), Endpoints.format(endpoint.address()),
+                    endpoint.unreachable());
+            }
+        }
         out.flush();
     }
 }

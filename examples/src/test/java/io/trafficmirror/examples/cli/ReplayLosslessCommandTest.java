@@ -104,6 +104,30 @@ class ReplayLosslessCommandTest
     }
 
     @Test
+    @Timeout(60)
+    void shouldSayWhichEndpointReportedThatNothingListens(@TempDir final Path dir) throws Exception
+    {
+        final Path capture = dir.resolve("few.pcap");
+        Pcap.write(capture, frames(50));
+        final int closed;
+        try (DatagramChannel probe = DatagramChannel.open())
+        {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            closed = ((InetSocketAddress)probe.getLocalAddress()).getPort();
+        }
+        final CliRunner replay = new CliRunner();
+
+        assertThat(replay.run("replay", "--config", "getting-started.json", "--pcap", capture.toString(), "--pps",
+            "1000", "--target", TARGET + "=127.0.0.1:" + closed)).as(replay.err.toString()).isZero();
+
+        final long[] totals = totals(replay.out.toString());
+        assertThat(totals[2] + totals[4]).as("mirrored and send errors").isEqualTo(50);
+        assertThat(replay.out.toString()).containsPattern(TARGET + " 127\\.0\\.0\\.1:" + closed +
+            ": [1-9][0-9]* ICMP port unreachable report\\(s\\): nothing listened there, so copies counted mirrored " +
+            "were lost");
+    }
+
+    @Test
     @Timeout(120)
     void shouldPaceWithoutLosingACopy(@TempDir final Path dir) throws Exception
     {

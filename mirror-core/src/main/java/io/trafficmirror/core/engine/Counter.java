@@ -52,6 +52,14 @@ final class Counter
     static final int COPY_SKIPPED_BYTES = 11;
     static final int COPY_WIDTH = 12;
 
+    // A UDP endpoint of a target: what its sockets report by themselves, apart from any one copy's send.
+    /**
+     * ICMP port unreachable reports: each says an earlier copy to the endpoint did not arrive (its datagram left,
+     * and was counted mirrored). A connected socket holds the report until its next send, which it refuses.
+     */
+    static final int ENDPOINT_UNREACHABLE = 0;
+    static final int ENDPOINT_WIDTH = 1;
+
     // A rule of one session's filter in one direction.
     static final int RULE_HIT_PACKETS = 0;
     static final int RULE_HIT_BYTES = 1;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -24,12 +25,19 @@ final class JdkUdpSockets implements UdpSockets
     private final DatagramChannel[] channels;
     private final int[] ports;
     private final RateLimitedLog log;
+    /** The endpoint's counter of ICMP reports. */
+    private final int unreachableCounter;
 
-    JdkUdpSockets(final String targetId, final InetSocketAddress address, final int sockets, final RateLimitedLog log)
-        throws IOException
+    JdkUdpSockets(
+        final String targetId,
+        final InetSocketAddress address,
+        final int sockets,
+        final int unreachableCounter,
+        final RateLimitedLog log) throws IOException
     {
         this.targetId = targetId;
         this.address = address;
+        this.unreachableCounter = unreachableCounter;
         this.log = log;
         this.channels = new DatagramChannel[sockets];
         this.ports = new int[sockets];
@@ -85,19 +93,43 @@ final class JdkUdpSockets implements UdpSockets
     public int send(final int socket, final Slot slot, final int start, final int end, final Sender sender)
     {
         final ByteBuffer view = slot.sendView();
-        view.limit(end).position(start);
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            channels[socket].write(view);
-            return TargetRuntime.SENT;
-        }
-        catch (final IOException ex)
-        {
-            if (log.allow(targetId))
+            view.limit(end).position(start);
+            try
             {
-                log.warn(targetId, targetId + ": sending to " + address + " failed: " + ex);
+                channels[socket].write(view);
+                return TargetRuntime.SENT;
             }
-            return TargetRuntime.FAILED;
+            catch (final PortUnreachableException ex)
+            {
+                // An earlier copy's ICMP report, which refused this send (see UdpSockets): counted, then one retry.
+                sender.countEndpointReport(unreachableCounter);
+                if (attempt == 0)
+                {
+                    if (log.allow(targetId))
+                    {
+                        log.warn(targetId, targetId + ": " + address + " reports port unreachable (ICMP): nothing " +
+                            "listens there, and copies sent to it are lost");
+                    }
+                    continue;
+                }
+                warn(ex);
+                return TargetRuntime.FAILED;
+            }
+            catch (final IOException ex)
+            {
+                warn(ex);
+                return TargetRuntime.FAILED;
+            }
+        }
+    }
+
+    private void warn(final IOException ex)
+    {
+        if (log.allow(targetId))
+        {
+            log.warn(targetId, targetId + ": sending to " + address + " failed: " + ex);
         }
     }
 

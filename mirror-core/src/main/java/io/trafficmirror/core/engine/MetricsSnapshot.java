@@ -2,6 +2,7 @@ package io.trafficmirror.core.engine;
 
 import io.trafficmirror.filter.TrafficDirection;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -17,23 +18,32 @@ import java.util.Set;
  * Within one session's or target's copies, later states are read first (mirrored and dropped, then dequeued, then
  * accepted), so a snapshot never shows a copy in a later state without its earlier ones:
  * accepted = mirrored + dropped + queued + in flight holds in every snapshot, and no count is negative.
+ * <p>
+ * Mirrored, for a UDP target, means handed to the kernel: UDP cannot confirm delivery. What the network says
+ * later comes apart, per endpoint ({@link #endpoints()}): an ICMP port unreachable from a host where nothing listens
+ * on the port says that an earlier copy, already counted mirrored, went nowhere. Linux tells it on the socket's next
+ * send, refusing that send; the engine counts the report against the endpoint and sends the refused copy once more,
+ * so that copy is mirrored or counted as a send error on its own account, not for an earlier one.
  */
 public final class MetricsSnapshot
 {
     private final Map<String, SourceMetrics> sources;
     private final Map<String, SessionMetrics> sessions;
     private final Map<String, CopyMetrics> targets;
+    private final List<EndpointMetrics> endpoints;
     private final List<RuleMetrics> rules;
 
     private MetricsSnapshot(
         final Map<String, SourceMetrics> sources,
         final Map<String, SessionMetrics> sessions,
         final Map<String, CopyMetrics> targets,
+        final List<EndpointMetrics> endpoints,
         final List<RuleMetrics> rules)
     {
         this.sources = Collections.unmodifiableMap(sources);
         this.sessions = Collections.unmodifiableMap(sessions);
         this.targets = Collections.unmodifiableMap(targets);
+        this.endpoints = Collections.unmodifiableList(endpoints);
         this.rules = Collections.unmodifiableList(rules);
     }
 
@@ -42,8 +52,13 @@ public final class MetricsSnapshot
         final Set<String> sourceIds,
         final Map<String, int[]> sessionBlocks,
         final Map<String, Integer> targetBlocks,
+        final Map<String, Map<InetSocketAddress, Integer>> endpointBlocks,
         final Map<String, MirrorEngine.RuleKey> ruleBlocks)
     {
+        // Before the copies: a report is counted after the copy it is about was counted mirrored.
+        final List<EndpointMetrics> endpoints = new ArrayList<>();
+        endpointBlocks.forEach((target, blocks) -> blocks.forEach((address, block) ->
+            endpoints.add(new EndpointMetrics(target, address, registry.sum(block + Counter.ENDPOINT_UNREACHABLE)))));
         final Map<String, SourceMetrics> sources = new LinkedHashMap<>();
         for (final String id : sourceIds)
         {
@@ -58,7 +73,7 @@ public final class MetricsSnapshot
         final List<RuleMetrics> rules = new ArrayList<>();
         ruleBlocks.values().forEach(key -> rules.add(new RuleMetrics(key.sessionId, key.direction, key.ruleNumber,
             registry.sum(key.block + Counter.RULE_HIT_PACKETS), registry.sum(key.block + Counter.RULE_HIT_BYTES))));
-        return new MetricsSnapshot(sources, sessions, targets, rules);
+        return new MetricsSnapshot(sources, sessions, targets, endpoints, rules);
     }
 
     /**
@@ -86,6 +101,15 @@ public final class MetricsSnapshot
     }
 
     /**
+     * @return per endpoint of each UDP target (every endpoint its bindings have had, in the order they came): what
+     *         the network reported about the copies sent there.
+     */
+    public List<EndpointMetrics> endpoints()
+    {
+        return endpoints;
+    }
+
+    /**
      * @return per rule of each session's filter: how many packets it decided.
      */
     public List<RuleMetrics> rules()
@@ -97,7 +121,7 @@ public final class MetricsSnapshot
     public String toString()
     {
         return "MetricsSnapshot{sources=" + sources + ", sessions=" + sessions + ", targets=" + targets +
-            ", rules=" + rules + '}';
+            ", endpoints=" + endpoints + ", rules=" + rules + '}';
     }
 
     /**
@@ -401,7 +425,9 @@ public final class MetricsSnapshot
         }
 
         /**
-         * @return copies sent.
+         * @return copies sent: for a UDP target, handed to the kernel, which cannot confirm delivery (ICMP reports
+         *         that some went nowhere arrive later, and are counted per endpoint: {@link #endpoints()}); for a
+         *         pcap target, written; for a consumer, delivered.
          */
         public long mirroredPackets()
         {
@@ -433,8 +459,9 @@ public final class MetricsSnapshot
         }
 
         /**
-         * @return copies whose send failed (unreachable, ICMP port unreachable, every endpoint down, consumer
-         *         failure).
+         * @return copies whose own send failed: refused by the kernel (no route, a full socket buffer, or an ICMP
+         *         report of an earlier copy that refused the send and then its one retry too), every endpoint marked
+         *         down, a capture file that could not be written. ICMP reports themselves are counted per endpoint.
          */
         public long droppedSendError()
         {
@@ -712,6 +739,56 @@ public final class MetricsSnapshot
         public String toString()
         {
             return byAwsName().toString();
+        }
+    }
+
+    /**
+     * What the network reported about the copies sent to one endpoint of a UDP target, apart from the copies' own
+     * outcomes.
+     */
+    public static final class EndpointMetrics
+    {
+        private final String targetId;
+        private final InetSocketAddress address;
+        private final long unreachable;
+
+        EndpointMetrics(final String targetId, final InetSocketAddress address, final long unreachable)
+        {
+            this.targetId = targetId;
+            this.address = address;
+            this.unreachable = unreachable;
+        }
+
+        /**
+         * @return the target the endpoint belongs to.
+         */
+        public String targetId()
+        {
+            return targetId;
+        }
+
+        /**
+         * @return the endpoint.
+         */
+        public InetSocketAddress address()
+        {
+            return address;
+        }
+
+        /**
+         * @return ICMP port unreachable reports the endpoint's sockets gave: each says that an earlier copy, counted
+         *         mirrored, went nowhere because nothing listened there. The kernel keeps one report per socket until
+         *         it is told, so several copies lost close together may give one report: a lower bound.
+         */
+        public long unreachable()
+        {
+            return unreachable;
+        }
+
+        @Override
+        public String toString()
+        {
+            return targetId + "/" + address + "{unreachable=" + unreachable + "}";
         }
     }
 

@@ -102,6 +102,8 @@ public final class MirrorEngine implements AutoCloseable
     private final Map<String, TargetRuntime> runtimes = new HashMap<>();
     private final Map<String, int[]> sessionBlocks = new LinkedHashMap<>();
     private final Map<String, Integer> targetBlocks = new LinkedHashMap<>();
+    /** Per UDP target, the counter block of every endpoint it has had, in the order they came. */
+    private final Map<String, Map<InetSocketAddress, Integer>> endpointBlocks = new LinkedHashMap<>();
     private final Map<String, RuleKey> ruleBlocks = new LinkedHashMap<>();
     /** Every sender whose thread may still run: the shared ones and the consumer targets' own. */
     private final List<Sender> senders = new ArrayList<>();
@@ -407,7 +409,8 @@ public final class MirrorEngine implements AutoCloseable
         synchronized (control)
         {
             pruneFinishedSenders();
-            return MetricsSnapshot.take(registry, sourceIndexes.keySet(), sessionBlocks, targetBlocks, ruleBlocks);
+            return MetricsSnapshot.take(registry, sourceIndexes.keySet(), sessionBlocks, targetBlocks, endpointBlocks,
+                ruleBlocks);
         }
     }
 
@@ -711,7 +714,7 @@ public final class MirrorEngine implements AutoCloseable
                 {
                     case UDP:
                         runtime = new UdpTarget(target.id(), binding, target.mtu(), slotLength, slotsPerTarget, block,
-                            socketsPerEndpoint, senderLoops(), log);
+                            endpointBlocks(target.id(), binding), socketsPerEndpoint, senderLoops(), log);
                         break;
                     case PCAP:
                         runtime = new PcapTarget(
@@ -763,6 +766,24 @@ public final class MirrorEngine implements AutoCloseable
             }
         }
         return next;
+    }
+
+    /**
+     * Control thread: the counter block of each endpoint of a UDP target's binding, in the binding's order, made
+     * on first use; an endpoint keeps its block, and its counts, across updates.
+     */
+    private int[] endpointBlocks(final String targetId, final TargetBinding binding)
+    {
+        final Map<InetSocketAddress, Integer> known = endpointBlocks.computeIfAbsent(targetId, id -> new LinkedHashMap<>());
+        final List<InetSocketAddress> endpoints = binding.endpoints();
+        final int[] blocks = new int[endpoints.size()];
+        for (int i = 0; i < blocks.length; i++)
+        {
+            final InetSocketAddress endpoint = endpoints.get(i);
+            blocks[i] = known.computeIfAbsent(endpoint,
+                address -> registry.block("endpoint/" + targetId + "/" + address, Counter.ENDPOINT_WIDTH));
+        }
+        return blocks;
     }
 
     /** One entry per shared sender, for a UDP target's lanes: its loop, or null for the JDK's sockets. */

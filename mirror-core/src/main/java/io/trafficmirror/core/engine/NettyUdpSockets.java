@@ -16,6 +16,7 @@ import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.channel.unix.Socket;
 import io.trafficmirror.vxlan.FlowHash;
@@ -23,6 +24,7 @@ import io.trafficmirror.vxlan.FlowHash;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -72,11 +74,10 @@ final class NettyUdpSockets implements UdpSockets
     private long dirty;
     /** Bit i set: channel i holds writes not yet flushed, which a direct send must not overtake; sender only. */
     private long unflushed;
-    /**
-     * Bit i set: channel i's socket reported an error on its own (an ICMP port unreachable from the target), which
-     * fails its next copy, as the JDK's socket fails its next write; sender only.
-     */
-    private long refused;
+    /** The endpoint's counter of ICMP reports. */
+    private final int unreachableCounter;
+    /** The lane's sender, which counts what the sockets report by themselves; sender only. */
+    private Sender sender;
     /** Per socket: the copies of one length waiting to leave together; sender only. */
     private final Run[] runs;
     /** Set once the sockets are closed: staging buffers are released as their sends end; sender only. */
@@ -88,10 +89,12 @@ final class NettyUdpSockets implements UdpSockets
         final TargetRuntime target,
         final InetSocketAddress address,
         final int sockets,
+        final int unreachableCounter,
         final NettySenderLoop loop,
         final RateLimitedLog log) throws IOException
     {
         this.targetId = target.targetId;
+        this.unreachableCounter = unreachableCounter;
         this.target = target;
         this.address = address;
         this.loop = loop;
@@ -112,7 +115,7 @@ final class NettyUdpSockets implements UdpSockets
             {
                 final EpollDatagramChannel channel = new EpollDatagramChannel(family);
                 channels[i] = channel;
-                // Never read datagrams; a socket error still surfaces, to the handler, and fails the next copy.
+                // Never read datagrams; a socket error still surfaces, to the handler, which counts it.
                 channel.config().setAutoRead(false);
                 await(setup, register(setup, channel, new SocketErrors(i)), "register a socket");
                 bindToDynamicPort(setup, channel);
@@ -155,10 +158,11 @@ final class NettyUdpSockets implements UdpSockets
         final TargetRuntime target,
         final InetSocketAddress address,
         final int sockets,
+        final int unreachableCounter,
         final SenderLoop loop,
         final RateLimitedLog log) throws IOException
     {
-        return new NettyUdpSockets(target, address, sockets, (NettySenderLoop)loop, log);
+        return new NettyUdpSockets(target, address, sockets, unreachableCounter, (NettySenderLoop)loop, log);
     }
 
     private static void bindToDynamicPort(final ManualIoEventLoop setup, final EpollDatagramChannel channel)
@@ -232,15 +236,7 @@ final class NettyUdpSockets implements UdpSockets
                 return TargetRuntime.FAILED;
             }
         }
-        if ((refused & 1L << socket) != 0)
-        {
-            refused &= ~(1L << socket);
-            if (log.allow(targetId))
-            {
-                log.warn(targetId, targetId + ": sending to " + address + " failed: the target refused (port unreachable)");
-            }
-            return TargetRuntime.FAILED;
-        }
+        this.sender = sender;
         Write write = (Write)slot.transport;
         if (write == null)
         {
@@ -325,19 +321,77 @@ final class NettyUdpSockets implements UdpSockets
             unflushed |= 1L << socket;
             return;
         }
+        sendDirect(write, true);
+    }
+
+    /**
+     * Sends one copy by a {@code send} on its socket. A send refused by an earlier copy's ICMP report (see
+     * {@link UdpSockets}) is counted against the endpoint and, when {@code mayRetry}, made once more.
+     */
+    private void sendDirect(final Write write, final boolean mayRetry)
+    {
         boolean sent;
-        Throwable failure = null;
+        Object failure;
         try
         {
             // 0: the socket's send buffer is full; mirrored traffic does not wait, so the copy is dropped.
-            sent = ((Socket)channel.fd()).sendAddress(write.buffer.memoryAddress(), write.start, write.end) > 0;
+            final Socket fd = (Socket)((EpollDatagramChannel)write.channel).fd();
+            sent = fd.sendAddress(write.buffer.memoryAddress(), write.start, write.end) > 0;
+            failure = sent ? null : "the socket's send buffer is full";
         }
         catch (final IOException ex)
         {
+            if (unreachable(ex))
+            {
+                report(write.sender);
+                if (mayRetry)
+                {
+                    sendDirect(write, false);
+                    return;
+                }
+            }
             sent = false;
             failure = ex;
         }
-        completed(write, sent, failure != null ? failure : sent ? null : "the socket's send buffer is full");
+        completed(write, sent, failure);
+    }
+
+    /**
+     * The outcome of a write Netty held: one refused by an earlier copy's ICMP report is counted and sent once more.
+     */
+    private void written(final Write write, final boolean sent, final Throwable failure)
+    {
+        if (!sent && unreachable(failure))
+        {
+            report(write.sender);
+            sendDirect(write, false);
+            return;
+        }
+        completed(write, sent, failure);
+    }
+
+    /** Counts an ICMP port unreachable the endpoint's socket reported, and says so now and then. */
+    private void report(final Sender to)
+    {
+        if (to != null)
+        {
+            to.countEndpointReport(unreachableCounter);
+        }
+        if (log.allow(targetId))
+        {
+            log.warn(targetId, targetId + ": " + address + " reports port unreachable (ICMP): nothing listens " +
+                "there, and copies sent to it are lost");
+        }
+    }
+
+    /**
+     * @return whether a socket's error is an ICMP port unreachable (ECONNREFUSED on a connected socket), as Netty
+     *         gives it: translated for a connected channel's writes and reads, raw from the socket's own send.
+     */
+    private static boolean unreachable(final Object failure)
+    {
+        return failure instanceof PortUnreachableException || failure instanceof Errors.NativeIoException &&
+            ((Errors.NativeIoException)failure).expectedErr() == Errors.ERROR_ECONNREFUSED_NEGATIVE;
     }
 
     @Override
@@ -417,7 +471,16 @@ final class NettyUdpSockets implements UdpSockets
         @Override
         public void exceptionCaught(final ChannelHandlerContext context, final Throwable cause)
         {
-            refused |= 1L << socket;
+            // The loop read the socket's pending error (an ICMP report), which clears it: its next send goes out.
+            if (unreachable(cause))
+            {
+                report(sender);
+            }
+            else if (log.allow(targetId))
+            {
+                log.warn(targetId, targetId + ": a socket to " + address + " (port " + ports[socket] + ") reported " +
+                    cause);
+            }
         }
     }
 
@@ -524,7 +587,7 @@ final class NettyUdpSockets implements UdpSockets
         @Override
         void done(final boolean sent, final Throwable failure)
         {
-            sockets.completed(this, sent, failure);
+            sockets.written(this, sent, failure);
         }
     }
 
@@ -546,7 +609,9 @@ final class NettyUdpSockets implements UdpSockets
         @Override
         void done(final boolean sent, final Throwable failure)
         {
-            if (!sent && !closed && channel.isOpen())
+            // Refused whole by an earlier copy's ICMP report: one report, and the copies go again one by one.
+            final boolean refused = !sent && unreachable(failure);
+            if (!sent && !refused && !closed && channel.isOpen())
             {
                 gsoFailed(failure);
             }
@@ -557,11 +622,22 @@ final class NettyUdpSockets implements UdpSockets
             {
                 staging.release();
             }
+            if (refused && written > 0)
+            {
+                report(writes[0].sender);
+            }
             for (int i = 0; i < written; i++)
             {
                 final Write write = writes[i];
                 writes[i] = null;
-                completed(write, sent, failure);
+                if (refused)
+                {
+                    sendDirect(write, true);
+                }
+                else
+                {
+                    completed(write, sent, failure);
+                }
             }
         }
     }

@@ -278,6 +278,17 @@ final class Sender implements Runnable
         target.free.offer(slot);
     }
 
+    /**
+     * This thread, from a UDP transport: a report its socket gave of an earlier copy that did not arrive (an ICMP
+     * port unreachable), counted against the endpoint, apart from any copy's outcome.
+     *
+     * @param counter the endpoint's counter, {@link Counter#ENDPOINT_UNREACHABLE} in its block.
+     */
+    void countEndpointReport(final int counter)
+    {
+        counters.add(counter, 1);
+    }
+
     private void countOutcome(final TargetRuntime target, final Slot slot, final boolean sent)
     {
         final int sessionBlock = slot.sessionCopyBlock;

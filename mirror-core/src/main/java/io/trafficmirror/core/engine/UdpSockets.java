@@ -7,6 +7,14 @@ package io.trafficmirror.core.engine;
  * <p>
  * Threading: the lane's sender thread calls {@link #send} and {@link #flush}; {@link #close} may come from the
  * engine's control thread once the sender is done with the target.
+ * <p>
+ * ICMP reports: a sent copy is one the kernel took; UDP cannot confirm delivery. When nothing listens at the
+ * endpoint, its host answers with an ICMP port unreachable, which Linux keeps as the connected socket's pending
+ * error and reports on the next send (or read) from it, refusing that send: the datagram of a copy that is not at
+ * fault is not sent. Both transports do the same with it: the report is counted against the endpoint
+ * ({@link Sender#countEndpointReport}), and the refused copy is sent again, once (the report is cleared by being
+ * told), so it is then sent or failed on its own. A run refused whole (one segmentation-offload send) is sent again
+ * copy by copy, each with that one retry.
  */
 interface UdpSockets
 {

@@ -17,7 +17,8 @@ import java.util.List;
  * each endpoint has a small pool of connected sockets bound to distinct ports in 49152..65535 (ephemeral ports
  * where those are taken); a flow's {@link FlowHash} port picks the socket, so both directions of a flow always
  * leave from the same port and a flow-hashing balancer at the target keeps them together. Connected sockets
- * also report ICMP port unreachable from the target, as a failed send that is counted. The outer IP and UDP headers
+ * also report ICMP port unreachable from the target ({@link UdpSockets}: counted against the endpoint, and the copy
+ * whose send the report refused is sent again once). The outer IP and UDP headers
  * are the operating system's (its TTL, DF bit and UDP checksum): the JDK has no per-socket way to ask for AWS's
  * TTL 255, DF clear and checksum 0. A receiver decodes them all the same; the kernel's own vxlan device does.
  * <p>
@@ -46,6 +47,7 @@ final class UdpTarget extends TargetRuntime
     private final int socketsPerLane;
 
     /**
+     * @param endpointBlocks the counter block of each of the binding's endpoints, in its order.
      * @param loops one entry per lane: the lane's sender loop for Netty's sockets, or null for the JDK's.
      */
     UdpTarget(
@@ -55,6 +57,7 @@ final class UdpTarget extends TargetRuntime
         final int slotLength,
         final int slots,
         final int block,
+        final int[] endpointBlocks,
         final int socketsPerEndpoint,
         final SenderLoop[] loops,
         final RateLimitedLog log) throws IOException
@@ -76,11 +79,12 @@ final class UdpTarget extends TargetRuntime
             for (int i = 0; i < endpoints.length; i++)
             {
                 endpoints[i] = new Endpoint(addresses.get(i), loops.length);
+                final int unreachable = endpointBlocks[i] + Counter.ENDPOINT_UNREACHABLE;
                 for (int lane = 0; lane < loops.length; lane++)
                 {
                     endpoints[i].lanes[lane] = loops[lane] == null ?
-                        new JdkUdpSockets(targetId, addresses.get(i), socketsPerLane, log) :
-                        NettyUdpSockets.open(this, addresses.get(i), socketsPerLane, loops[lane], log);
+                        new JdkUdpSockets(targetId, addresses.get(i), socketsPerLane, unreachable, log) :
+                        NettyUdpSockets.open(this, addresses.get(i), socketsPerLane, unreachable, loops[lane], log);
                 }
             }
         }

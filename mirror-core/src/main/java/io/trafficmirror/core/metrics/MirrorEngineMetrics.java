@@ -12,6 +12,7 @@ import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.engine.MetricsSnapshot;
 import io.trafficmirror.core.engine.MetricsSnapshot.CloudWatchMetric;
 import io.trafficmirror.core.engine.MetricsSnapshot.CopyMetrics;
+import io.trafficmirror.core.engine.MetricsSnapshot.EndpointMetrics;
 import io.trafficmirror.core.engine.MetricsSnapshot.RuleMetrics;
 import io.trafficmirror.core.engine.MetricsSnapshot.SessionMetrics;
 import io.trafficmirror.core.engine.MetricsSnapshot.SourceMetrics;
@@ -20,6 +21,7 @@ import io.trafficmirror.core.engine.NotMirroredReason;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.TrafficDirection;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,6 +75,8 @@ public final class MirrorEngineMetrics implements MeterBinder
     /** The configuration and source count the meters were last matched to. */
     private MirrorConfiguration matchedConfiguration;
     private int matchedSources = -1;
+    /** The number of UDP endpoints the meters were last matched to. */
+    private int matchedEndpoints = -1;
 
     /**
      * @param engine the engine to report.
@@ -122,7 +126,8 @@ public final class MirrorEngineMetrics implements MeterBinder
         if (view == null || System.nanoTime() - takenAtNanos >= snapshotAgeNanos)
         {
             take();
-            if (engine.configuration() != matchedConfiguration || view.snapshot.sources().size() != matchedSources)
+            if (engine.configuration() != matchedConfiguration || view.snapshot.sources().size() != matchedSources ||
+                view.snapshot.endpoints().size() != matchedEndpoints)
             {
                 matchAll();
             }
@@ -151,6 +156,7 @@ public final class MirrorEngineMetrics implements MeterBinder
         final MirrorConfiguration configuration = engine.configuration();
         matchedConfiguration = configuration;
         matchedSources = view.snapshot.sources().size();
+        matchedEndpoints = view.snapshot.endpoints().size();
         final Map<String, Spec> specs = new LinkedHashMap<>();
         for (final String source : view.snapshot.sources().keySet())
         {
@@ -234,6 +240,37 @@ public final class MirrorEngineMetrics implements MeterBinder
     {
         final Tags tags = Tags.of("target", target);
         copyMeters(specs, "target.", tags, true, value -> targetCopies(target, value));
+        for (final EndpointMetrics endpoint : view.snapshot.endpoints())
+        {
+            if (endpoint.targetId().equals(target))
+            {
+                final String key = endpointKey(target, endpoint.address());
+                counter(specs, "target.endpoint.unreachable", tags.and("endpoint", endpointTag(endpoint.address())),
+                    "ICMP port unreachable reports from a UDP endpoint: earlier copies, counted mirrored, that went " +
+                    "nowhere because nothing listened", null, endpoint(key));
+            }
+        }
+    }
+
+    private static ToDoubleFunction<View> endpoint(final String key)
+    {
+        return view ->
+        {
+            final EndpointMetrics metrics = view.endpoints.get(key);
+            return metrics == null ? Double.NaN : metrics.unreachable();
+        };
+    }
+
+    private static String endpointKey(final String target, final InetSocketAddress address)
+    {
+        return target + "/" + address;
+    }
+
+    /** An endpoint as HOST:PORT, an IPv6 host in brackets. */
+    static String endpointTag(final InetSocketAddress address)
+    {
+        final String host = address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /**
@@ -378,6 +415,7 @@ public final class MirrorEngineMetrics implements MeterBinder
     {
         final MetricsSnapshot snapshot;
         final Map<String, RuleMetrics> rules;
+        final Map<String, EndpointMetrics> endpoints;
 
         View(final MetricsSnapshot snapshot)
         {
@@ -388,6 +426,12 @@ public final class MirrorEngineMetrics implements MeterBinder
                 byKey.put(ruleKey(rule.sessionId(), rule.direction(), rule.ruleNumber()), rule);
             }
             this.rules = byKey;
+            final Map<String, EndpointMetrics> endpointsByKey = new HashMap<>();
+            for (final EndpointMetrics endpoint : snapshot.endpoints())
+            {
+                endpointsByKey.put(endpointKey(endpoint.targetId(), endpoint.address()), endpoint);
+            }
+            this.endpoints = endpointsByKey;
         }
     }
 

@@ -52,12 +52,12 @@ class MirrorEngineFaultTest
         final SourceHandle source = engine.source(SOURCE);
 
         // Nobody listens: the kernel answers ICMP port unreachable, which the connected socket reports.
-        for (int i = 0; i < 50 && engine.metrics().targets().get(TARGET).droppedSendError() == 0; i++)
+        for (int i = 0; i < 50 && engine.metrics().endpoints().get(0).unreachable() == 0; i++)
         {
             source.offer(frame.duplicate());
             Thread.sleep(20);
         }
-        assertThat(engine.metrics().targets().get(TARGET).droppedSendError()).isGreaterThan(0);
+        assertThat(engine.metrics().endpoints().get(0).unreachable()).isGreaterThan(0);
 
         // The target restarts on the same port: copies arrive again, without restarting the engine.
         try (UdpSink restarted = new UdpSink(true, port))

@@ -141,6 +141,41 @@ class MicrometerBindersTest
 
     @Test
     @Timeout(60)
+    void shouldReportEachUdpEndpointsIcmpReportsApartFromTheCopies() throws Exception
+    {
+        final InetSocketAddress closed;
+        try (DatagramChannel probe = DatagramChannel.open())
+        {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            closed = (InetSocketAddress)probe.getLocalAddress();
+        }
+        final MirrorEngine engine = MirrorEngine.builder().configuration(configuration("s1", "t1"))
+            .bind("t1", TargetBinding.udp(closed)).socketsPerEndpoint(1).build();
+        new MirrorEngineMetrics(engine, Tags.empty(), Duration.ZERO).bindTo(registry);
+        engine.start();
+        final SourceHandle source = engine.losslessSource(SOURCE, Duration.ofSeconds(10));
+        final String endpoint = "127.0.0.1:" + closed.getPort();
+        // One at a time: a report is told on the socket's next send, so the copy after the first tells it.
+        int offered = 0;
+        while (offered < 200 && count("trafficmirror.target.endpoint.unreachable", "endpoint", endpoint) == 0)
+        {
+            assertThat(source.offer(ByteBuffer.wrap(ipv4(17, PEER_IP, SOURCE_IP, 1000, 2000, 100))))
+                .isEqualTo(OfferResult.QUEUED);
+            offered++;
+            Thread.sleep(5);
+        }
+        assertThat(engine.close(Duration.ofSeconds(10))).isTrue();
+
+        final double unreachable = count("trafficmirror.target.endpoint.unreachable", "target", "t1", "endpoint",
+            endpoint);
+        assertThat(unreachable).isPositive().isEqualTo(engine.metrics().endpoints().get(0).unreachable());
+        assertThat(count("trafficmirror.target.mirrored.packets", "target", "t1")).isEqualTo(offered);
+        assertThat(MirrorEngineMetrics.endpointTag(new InetSocketAddress(InetAddress.getByName("::1"), 4789)))
+            .isEqualTo("[0:0:0:0:0:0:0:1]:4789");
+    }
+
+    @Test
+    @Timeout(60)
     void shouldReportTheReceiversCounts() throws Exception
     {
         final List<Integer> vnis = new ArrayList<>();
