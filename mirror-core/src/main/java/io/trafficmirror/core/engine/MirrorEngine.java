@@ -683,7 +683,8 @@ public final class MirrorEngine implements AutoCloseable
         final Map<String, Integer> largestPacket = new HashMap<>();
         for (final MirrorSession session : configuration.sessions())
         {
-            largestPacket.merge(session.targetId(), session.packetLength().orElse(Integer.MAX_VALUE), Math::max);
+            final int packetLength = configuration.packetLength(session).orElse(Integer.MAX_VALUE);
+            largestPacket.merge(session.targetId(), packetLength, Math::max);
         }
         final Map<String, TargetRuntime> next = new HashMap<>();
         final List<TargetRuntime> created = new ArrayList<>();
