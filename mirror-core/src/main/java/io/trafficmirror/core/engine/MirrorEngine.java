@@ -698,7 +698,8 @@ public final class MirrorEngine implements AutoCloseable
             final TargetBinding binding = bindings.get(target.id());
             final int slotLength = slotLength(binding, target.mtu(), largestPacket.get(target.id()));
             final TargetRuntime existing = runtimes.get(target.id());
-            if (existing != null && existing.matches(binding, target.mtu()) && existing.slotLength >= slotLength)
+            if (existing != null && existing.matches(binding, target.mtu()) && existing.matches(target)
+                && existing.slotLength >= slotLength)
             {
                 next.put(target.id(), existing);
                 continue;
@@ -715,8 +716,7 @@ public final class MirrorEngine implements AutoCloseable
                             socketsPerEndpoint, senderLoops(), log);
                         break;
                     case PCAP:
-                        runtime = new PcapTarget(
-                            target.id(), binding, target.mtu(), slotLength, slotsPerTarget, block, log);
+                        runtime = new PcapTarget(target, binding, slotLength, slotsPerTarget, block, log);
                         break;
                     default:
                         runtime = new ConsumerTarget(
