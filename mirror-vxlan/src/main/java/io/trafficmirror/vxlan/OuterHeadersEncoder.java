@@ -162,6 +162,12 @@ public final class OuterHeadersEncoder
     private static final int V6_UDP_SOURCE_PORT_SHIFT = shift(V6_UDP + UDP_SOURCE_PORT_OFFSET, 48);
     private static final int V6_UDP_LENGTH_SHIFT = shift(V6_UDP + UDP_LENGTH_OFFSET, 56);
     private static final int V6_UDP_CHECKSUM_SHIFT = shift(V6_UDP + UDP_CHECKSUM_OFFSET, 56);
+    private static final int ENVELOPE_TOTAL_LENGTH_SHIFT = V4_TOTAL_LENGTH_SHIFT;
+    private static final int ENVELOPE_CHECKSUM_SHIFT = V4_CHECKSUM_SHIFT;
+    private static final int ENVELOPE_SOURCE_PORT_SHIFT = V4_UDP_SOURCE_PORT_SHIFT;
+    private static final int ENVELOPE_UDP_LENGTH_SHIFT = V4_UDP_LENGTH_SHIFT;
+    /** The flow cookie ends the envelope: its high half is the last of word 9, its low half the tail. */
+    private static final int ENVELOPE_COOKIE_SHIFT = shift(GENEVE_ENVELOPE_LENGTH - 4, 72);
 
     private final byte[] template = new byte[HEADER_LENGTH_IPV6];
     private final ByteBuffer templateBuffer = ByteBuffer.wrap(template);
@@ -194,6 +200,17 @@ public final class OuterHeadersEncoder
     private long flowCookie = FLOW_COOKIE_FROM_FLOW;
     private int envelopeShift;
     private int envelopeHeaderPartialSum;
+    // The envelope template as big-endian words, as for the VXLAN headers: 10 words and a short (82 bytes).
+    private long envelope0;
+    private long envelope1;
+    private long envelope2;
+    private long envelope3;
+    private long envelope4;
+    private long envelope5;
+    private long envelope6;
+    private long envelope7;
+    private long envelope8;
+    private long envelope9;
 
     // Derived by rebuild(): what the packet path reads. The template as big-endian words: IPv4 uses
     // word0..word5 and tailShort (50 bytes), IPv6 word0..word7, tailInt and tailShort (70 bytes).
@@ -658,12 +675,18 @@ public final class OuterHeadersEncoder
         final int sum = envelopeHeaderPartialSum + totalLength;
         final int headerChecksum = ~((sum & 0xFFFF) + (sum >>> 16)) & 0xFFFF;
         final int cookie = flowCookie == FLOW_COOKIE_FROM_FLOW ? derivedFlowCookie(port, vni) : (int)flowCookie;
-        out.put(start, envelope);
-        Bytes.put16(out, start + ETHERNET_HEADER_LENGTH + IPV4_TOTAL_LENGTH_OFFSET, totalLength);
-        Bytes.put16(out, start + ETHERNET_HEADER_LENGTH + IPV4_CHECKSUM_OFFSET, headerChecksum);
-        Bytes.put16(out, start + V4_UDP + UDP_SOURCE_PORT_OFFSET, port);
-        Bytes.put16(out, start + V4_UDP + UDP_LENGTH_OFFSET, udpLength);
-        Bytes.put32(out, start + GENEVE_ENVELOPE_LENGTH - 4, cookie);
+        Bytes.put64(out, start, envelope0);
+        Bytes.put64(out, start + 8, envelope1);
+        Bytes.put64(out, start + 16, envelope2 | (long)totalLength << ENVELOPE_TOTAL_LENGTH_SHIFT);
+        Bytes.put64(out, start + 24, envelope3 | (long)headerChecksum << ENVELOPE_CHECKSUM_SHIFT);
+        Bytes.put64(out, start + 32, envelope4
+            | (long)port << ENVELOPE_SOURCE_PORT_SHIFT | (long)udpLength << ENVELOPE_UDP_LENGTH_SHIFT);
+        Bytes.put64(out, start + 40, envelope5);
+        Bytes.put64(out, start + 48, envelope6);
+        Bytes.put64(out, start + 56, envelope7);
+        Bytes.put64(out, start + 64, envelope8);
+        Bytes.put64(out, start + 72, envelope9 | (long)(cookie >>> 16) << ENVELOPE_COOKIE_SHIFT);
+        Bytes.put16(out, start + 80, cookie);
     }
 
     private long udpChecksum(
@@ -806,6 +829,16 @@ public final class OuterHeadersEncoder
         geneveEncoder.wrap(e, V4_UDP + UDP_HEADER_LENGTH)
             .encodeGatewayLoadBalancer(ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4, 0, endpointId, attachmentId, 0);
         envelopeHeaderPartialSum = ~Bytes.foldChecksum(Bytes.addToChecksum(e, ip, IPV4_MIN_HEADER_LENGTH, 0)) & 0xFFFF;
+        envelope0 = Bytes.i64(e, 0);
+        envelope1 = Bytes.i64(e, 8);
+        envelope2 = Bytes.i64(e, 16);
+        envelope3 = Bytes.i64(e, 24);
+        envelope4 = Bytes.i64(e, 32);
+        envelope5 = Bytes.i64(e, 40);
+        envelope6 = Bytes.i64(e, 48);
+        envelope7 = Bytes.i64(e, 56);
+        envelope8 = Bytes.i64(e, 64);
+        envelope9 = Bytes.i64(e, 72);
     }
 
     /**
