@@ -64,6 +64,34 @@ import java.util.Arrays;
  *     +--------------------------------+           +--------------------------------+
  * </pre>
  *
+ * <p>With {@link #geneveEnvelope(InetAddress, InetAddress)} the encoder writes what the appliances behind a Gateway
+ * Load Balancer receive: the VXLAN packet above, without its Ethernet header, inside a GENEVE envelope over IPv4
+ * ({@link #GENEVE_ENVELOPE_LENGTH} = 82 bytes; headers 118 bytes over a VXLAN packet in IPv4, 138 in IPv6):
+ *
+ * <pre>
+ *   0 +--------------------------------+
+ *     | Ethernet: MACs, type 0x0800    |
+ *  14 +--------------------------------+
+ *     | IPv4: load balancer to         |
+ *     | appliance, protocol 17         |
+ *  34 +--------------------------------+
+ *     | UDP: source port (flow hash),  |
+ *     | 6081, length, checksum 0       |
+ *  42 +--------------------------------+
+ *     | GENEVE: 0x08 (8 words of       |
+ *     | options), 0, 0x0800 or 0x86DD, |
+ *     | VNI 0; options of class 0x0108:|
+ *     | endpoint id, attachment id,    |
+ *     | flow cookie (GeneveHeaderEncoder)|
+ *  82 +--------------------------------+
+ *     | IPv4 or IPv6, UDP 4789, VXLAN, |
+ *     | inner frame, as above          |
+ *     +--------------------------------+
+ * </pre>
+ *
+ * <p>The MTU still bounds the VXLAN packet, the one the load balancer takes in; the envelope's 68 bytes of IP, UDP
+ * and GENEVE come on top, as they do from AWS's Gateway Load Balancer.
+ *
  * <p>Two ways to use it:
  * <ul>
  *   <li>{@link #encodeInHeadroom(ByteBuffer, int, int)}: the caller received or built the frame at least
@@ -96,6 +124,17 @@ public final class OuterHeadersEncoder
     public static final int HEADER_LENGTH_IPV6 =
         ETHERNET_HEADER_LENGTH + IPV6_HEADER_LENGTH + UDP_HEADER_LENGTH + VxlanHeaderEncoder.HEADER_LENGTH;
 
+    /** The GENEVE envelope in front of the VXLAN packet: Ethernet 14, IPv4 20, UDP 8, GENEVE with GWLB options 40. */
+    public static final int GENEVE_ENVELOPE_LENGTH = ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + UDP_HEADER_LENGTH
+        + GeneveHeaderEncoder.GWLB_HEADER_LENGTH;
+    /** Outer headers of a VXLAN packet over IPv4 in a GENEVE envelope: 82 + 20 + 8 + 8. */
+    public static final int HEADER_LENGTH_GENEVE_IPV4 = GENEVE_ENVELOPE_LENGTH - ETHERNET_HEADER_LENGTH + HEADER_LENGTH_IPV4;
+    /** Outer headers of a VXLAN packet over IPv6 in a GENEVE envelope, the longest: 82 + 40 + 8 + 8. */
+    public static final int HEADER_LENGTH_GENEVE_IPV6 = GENEVE_ENVELOPE_LENGTH - ETHERNET_HEADER_LENGTH + HEADER_LENGTH_IPV6;
+    /** IANA's GENEVE port, the envelope's destination port. */
+    public static final int GENEVE_PORT = GeneveHeaderDecoder.GENEVE_PORT;
+    /** {@link #flowCookie(long)} value that derives the GWLB flow cookie from the flow and VNI (the default). */
+    public static final long FLOW_COOKIE_FROM_FLOW = -1L;
     /** IANA's VXLAN port. */
     public static final int VXLAN_PORT = 4789;
     /** The MTU of an AWS network interface, and the default target MTU. */
@@ -123,6 +162,12 @@ public final class OuterHeadersEncoder
     private static final int V6_UDP_SOURCE_PORT_SHIFT = shift(V6_UDP + UDP_SOURCE_PORT_OFFSET, 48);
     private static final int V6_UDP_LENGTH_SHIFT = shift(V6_UDP + UDP_LENGTH_OFFSET, 56);
     private static final int V6_UDP_CHECKSUM_SHIFT = shift(V6_UDP + UDP_CHECKSUM_OFFSET, 56);
+    private static final int ENVELOPE_TOTAL_LENGTH_SHIFT = V4_TOTAL_LENGTH_SHIFT;
+    private static final int ENVELOPE_CHECKSUM_SHIFT = V4_CHECKSUM_SHIFT;
+    private static final int ENVELOPE_SOURCE_PORT_SHIFT = V4_UDP_SOURCE_PORT_SHIFT;
+    private static final int ENVELOPE_UDP_LENGTH_SHIFT = V4_UDP_LENGTH_SHIFT;
+    /** The flow cookie ends the envelope: its high half is the last of word 9, its low half the tail. */
+    private static final int ENVELOPE_COOKIE_SHIFT = shift(GENEVE_ENVELOPE_LENGTH - 4, 72);
 
     private final byte[] template = new byte[HEADER_LENGTH_IPV6];
     private final ByteBuffer templateBuffer = ByteBuffer.wrap(template);
@@ -143,6 +188,29 @@ public final class OuterHeadersEncoder
     private boolean ipv4UdpChecksum;
     private int packetLength = WHOLE_PACKET;
     private int mtu = DEFAULT_MTU;
+
+    // The GENEVE envelope, when there is one: its template, and where the VXLAN packet starts after it.
+    private final byte[] envelope = new byte[GENEVE_ENVELOPE_LENGTH];
+    private final ByteBuffer envelopeBuffer = ByteBuffer.wrap(envelope);
+    private final GeneveHeaderEncoder geneveEncoder = new GeneveHeaderEncoder();
+    private byte[] envelopeSourceAddress;
+    private byte[] envelopeDestinationAddress;
+    private long endpointId;
+    private long attachmentId;
+    private long flowCookie = FLOW_COOKIE_FROM_FLOW;
+    private int envelopeShift;
+    private int envelopeHeaderPartialSum;
+    // The envelope template as big-endian words, as for the VXLAN headers: 10 words and a short (82 bytes).
+    private long envelope0;
+    private long envelope1;
+    private long envelope2;
+    private long envelope3;
+    private long envelope4;
+    private long envelope5;
+    private long envelope6;
+    private long envelope7;
+    private long envelope8;
+    private long envelope9;
 
     // Derived by rebuild(): what the packet path reads. The template as big-endian words: IPv4 uses
     // word0..word5 and tailShort (50 bytes), IPv6 word0..word7, tailInt and tailShort (70 bytes).
@@ -334,6 +402,90 @@ public final class OuterHeadersEncoder
     }
 
     /**
+     * Wraps each VXLAN packet in a GENEVE envelope, as a Gateway Load Balancer delivers it to an appliance; see the
+     * class comment. The envelope's IPv4 header takes this encoder's TTL, TOS, identification and DF bit; its UDP
+     * source port is the VXLAN packet's, its checksum 0.
+     *
+     * @param source the load balancer's address.
+     * @param destination the appliance's address.
+     * @return this.
+     */
+    public OuterHeadersEncoder geneveEnvelope(final InetAddress source, final InetAddress destination)
+    {
+        if (!(source instanceof Inet4Address) || !(destination instanceof Inet4Address))
+        {
+            throw new IllegalArgumentException("outer headers: GENEVE envelope source " + source + " and destination "
+                + destination + " must both be IPv4");
+        }
+        envelopeSourceAddress = source.getAddress();
+        envelopeDestinationAddress = destination.getAddress();
+        return rebuild();
+    }
+
+    /**
+     * Writes plain VXLAN packets again, without a GENEVE envelope (the default).
+     *
+     * @return this.
+     */
+    public OuterHeadersEncoder noEnvelope()
+    {
+        envelopeSourceAddress = null;
+        envelopeDestinationAddress = null;
+        return rebuild();
+    }
+
+    /**
+     * Sets the Gateway Load Balancer ids the GENEVE envelope carries in its options; both 0 by default.
+     *
+     * @param endpointId the 64-bit id of the VPC endpoint the traffic came through.
+     * @param attachmentId the 64-bit attachment id.
+     * @return this.
+     */
+    public OuterHeadersEncoder gatewayLoadBalancerIds(final long endpointId, final long attachmentId)
+    {
+        this.endpointId = endpointId;
+        this.attachmentId = attachmentId;
+        return rebuild();
+    }
+
+    /**
+     * Fixes the GENEVE envelope's flow cookie, or with {@link #FLOW_COOKIE_FROM_FLOW} derives it per packet from
+     * the outer source port (the flow hash, the same for both directions of a flow) and the VNI.
+     *
+     * @param cookie 0..0xFFFFFFFF or {@link #FLOW_COOKIE_FROM_FLOW}.
+     * @return this.
+     */
+    public OuterHeadersEncoder flowCookie(final long cookie)
+    {
+        if (cookie != FLOW_COOKIE_FROM_FLOW && (cookie < 0 || cookie > 0xFFFF_FFFFL))
+        {
+            throw new IllegalArgumentException("outer headers: flow cookie " + cookie + " is outside 0..4294967295");
+        }
+        this.flowCookie = cookie;
+        return this;
+    }
+
+    /**
+     * The flow cookie derived from a flow's outer source port and the session's VNI: the same for every packet of
+     * the flow, in both directions.
+     *
+     * @param sourcePort the outer UDP source port.
+     * @param vni the VNI.
+     * @return 32 bits.
+     */
+    public static int derivedFlowCookie(final int sourcePort, final int vni)
+    {
+        // A 32-bit finaliser (MurmurHash3's fmix32) over port and VNI, so near ports give unrelated cookies.
+        int h = vni * 0x9E37_79B1 ^ sourcePort;
+        h ^= h >>> 16;
+        h *= 0x85EB_CA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2_AE35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    /**
      * Sets the session's PacketLength: how many bytes of the inner frame, counted after the VXLAN header,
      * are mirrored at most.
      *
@@ -365,7 +517,8 @@ public final class OuterHeadersEncoder
     }
 
     /**
-     * Length of the outer headers this encoder writes: {@link #HEADER_LENGTH_IPV4} or {@link #HEADER_LENGTH_IPV6}.
+     * Length of the outer headers this encoder writes: {@link #HEADER_LENGTH_IPV4} or {@link #HEADER_LENGTH_IPV6},
+     * plus {@link #GENEVE_ENVELOPE_LENGTH} less an Ethernet header in a GENEVE envelope.
      *
      * @return the headroom a frame needs for {@link #encodeInHeadroom(ByteBuffer, int, int)}.
      */
@@ -498,15 +651,42 @@ public final class OuterHeadersEncoder
         final int port = sourcePort >= 0 ? sourcePort : FlowHash.portInBounds(frame, frameOffset, frameLength);
         final int udpLength = VXLAN_AND_UDP_LENGTH + inner;
         final long udpChecksum = computeUdpChecksum ? udpChecksum(frame, frameOffset, inner, udpLength, port) : 0;
+        // In an envelope the VXLAN packet's Ethernet header lands in the envelope's last bytes, written over next.
+        final int vxlanStart = start + envelopeShift;
         if (ipv6)
         {
-            writeIpv6(out, start, port, udpLength, udpChecksum);
+            writeIpv6(out, vxlanStart, port, udpLength, udpChecksum);
         }
         else
         {
-            writeIpv4(out, start, port, udpLength, udpChecksum);
+            writeIpv4(out, vxlanStart, port, udpLength, udpChecksum);
+        }
+        if (envelopeShift != 0)
+        {
+            writeEnvelope(out, start, port, udpLength + (ipv6 ? IPV6_HEADER_LENGTH : IPV4_MIN_HEADER_LENGTH));
         }
         return inner;
+    }
+
+    private void writeEnvelope(final ByteBuffer out, final int start, final int port, final int vxlanPacketLength)
+    {
+        final int udpLength = UDP_HEADER_LENGTH + GeneveHeaderEncoder.GWLB_HEADER_LENGTH + vxlanPacketLength;
+        final int totalLength = IPV4_MIN_HEADER_LENGTH + udpLength;
+        final int sum = envelopeHeaderPartialSum + totalLength;
+        final int headerChecksum = ~((sum & 0xFFFF) + (sum >>> 16)) & 0xFFFF;
+        final int cookie = flowCookie == FLOW_COOKIE_FROM_FLOW ? derivedFlowCookie(port, vni) : (int)flowCookie;
+        Bytes.put64(out, start, envelope0);
+        Bytes.put64(out, start + 8, envelope1);
+        Bytes.put64(out, start + 16, envelope2 | (long)totalLength << ENVELOPE_TOTAL_LENGTH_SHIFT);
+        Bytes.put64(out, start + 24, envelope3 | (long)headerChecksum << ENVELOPE_CHECKSUM_SHIFT);
+        Bytes.put64(out, start + 32, envelope4
+            | (long)port << ENVELOPE_SOURCE_PORT_SHIFT | (long)udpLength << ENVELOPE_UDP_LENGTH_SHIFT);
+        Bytes.put64(out, start + 40, envelope5);
+        Bytes.put64(out, start + 48, envelope6);
+        Bytes.put64(out, start + 56, envelope7);
+        Bytes.put64(out, start + 64, envelope8);
+        Bytes.put64(out, start + 72, envelope9 | (long)(cookie >>> 16) << ENVELOPE_COOKIE_SHIFT);
+        Bytes.put16(out, start + 80, cookie);
     }
 
     private long udpChecksum(
@@ -562,7 +742,9 @@ public final class OuterHeadersEncoder
     private OuterHeadersEncoder rebuild()
     {
         ipv6 = sourceAddress != null && sourceAddress.length == 16;
-        headerLength = ipv6 ? HEADER_LENGTH_IPV6 : HEADER_LENGTH_IPV4;
+        envelopeShift = envelopeSourceAddress == null ? 0 : GENEVE_ENVELOPE_LENGTH - ETHERNET_HEADER_LENGTH;
+        headerLength = (ipv6 ? HEADER_LENGTH_IPV6 : HEADER_LENGTH_IPV4) + envelopeShift;
+        rebuildEnvelope();
         maxInnerLength = maxInnerLength();
         computeUdpChecksum = ipv6 || ipv4UdpChecksum;
 
@@ -619,6 +801,44 @@ public final class OuterHeadersEncoder
             + destinationPort
             + Bytes.addToChecksum(t, vxlan, VxlanHeaderEncoder.HEADER_LENGTH, 0);
         return this;
+    }
+
+    private void rebuildEnvelope()
+    {
+        Arrays.fill(envelope, (byte)0);
+        if (envelopeSourceAddress == null)
+        {
+            envelopeHeaderPartialSum = 0;
+            return;
+        }
+        final ByteBuffer e = envelopeBuffer;
+        e.put(ETHERNET_DESTINATION_OFFSET, destinationMac);
+        e.put(ETHERNET_SOURCE_OFFSET, sourceMac);
+        Bytes.put16(e, ETHERNET_TYPE_OFFSET, ETHERTYPE_IPV4);
+        final int ip = ETHERNET_HEADER_LENGTH;
+        Bytes.put8(e, ip + IPV4_VERSION_IHL_OFFSET, 0x45);
+        Bytes.put8(e, ip + IPV4_TOS_OFFSET, tos);
+        Bytes.put16(e, ip + IPV4_IDENTIFICATION_OFFSET, identification);
+        Bytes.put16(e, ip + IPV4_FLAGS_FRAGMENT_OFFSET, dontFragment ? IPV4_DONT_FRAGMENT : 0);
+        Bytes.put8(e, ip + IPV4_TTL_OFFSET, ttl);
+        Bytes.put8(e, ip + IPV4_PROTOCOL_OFFSET, PROTOCOL_UDP);
+        e.put(ip + IPV4_SOURCE_OFFSET, envelopeSourceAddress);
+        e.put(ip + IPV4_DESTINATION_OFFSET, envelopeDestinationAddress);
+        Bytes.put16(e, V4_UDP + UDP_DESTINATION_PORT_OFFSET, GENEVE_PORT);
+        // The flow cookie is written per packet over the 0 here.
+        geneveEncoder.wrap(e, V4_UDP + UDP_HEADER_LENGTH)
+            .encodeGatewayLoadBalancer(ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4, 0, endpointId, attachmentId, 0);
+        envelopeHeaderPartialSum = ~Bytes.foldChecksum(Bytes.addToChecksum(e, ip, IPV4_MIN_HEADER_LENGTH, 0)) & 0xFFFF;
+        envelope0 = Bytes.i64(e, 0);
+        envelope1 = Bytes.i64(e, 8);
+        envelope2 = Bytes.i64(e, 16);
+        envelope3 = Bytes.i64(e, 24);
+        envelope4 = Bytes.i64(e, 32);
+        envelope5 = Bytes.i64(e, 40);
+        envelope6 = Bytes.i64(e, 48);
+        envelope7 = Bytes.i64(e, 56);
+        envelope8 = Bytes.i64(e, 64);
+        envelope9 = Bytes.i64(e, 72);
     }
 
     /**

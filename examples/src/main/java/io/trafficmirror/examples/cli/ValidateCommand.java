@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /**
@@ -58,6 +59,20 @@ final class ValidateCommand implements Callable<Integer>
         return 0;
     }
 
+    /**
+     * The length a session mirrors and where it comes from: the session's own, its target type's default, or none.
+     */
+    static String packetLength(final MirrorConfiguration configuration, final MirrorSession session)
+    {
+        if (session.packetLength().isPresent())
+        {
+            return session.packetLength().getAsInt() + " bytes";
+        }
+        final OptionalInt effective = configuration.packetLength(session);
+        return effective.isPresent() ?
+            effective.getAsInt() + " bytes (default for Network Load Balancer targets)" : "whole packet";
+    }
+
     private static void printSummary(final PrintWriter out, final MirrorConfiguration configuration)
     {
         out.printf("%s: valid (%d target(s), %d filter(s), %d session(s), %d network interface(s))%n",
@@ -66,10 +81,10 @@ final class ValidateCommand implements Callable<Integer>
         for (final MirrorSession session : configuration.sessions())
         {
             out.printf("%nsession %s  number %d  VNI %d  packet length %s%n", session.id(), session.sessionNumber(),
-                session.virtualNetworkId().getAsInt(),
-                session.packetLength().isPresent() ? session.packetLength().getAsInt() + " bytes" : "whole packet");
+                session.virtualNetworkId().getAsInt(), packetLength(configuration, session));
             out.printf("  source %s -> target %s (%s)%n", session.networkInterfaceId(), session.targetId(),
-                configuration.target(session.targetId()).map(t -> t.type() + " " + t.resourceId()).orElse("?"));
+                configuration.target(session.targetId())
+                    .map(t -> t.type() + " " + t.resourceId() + ", MTU " + t.mtu()).orElse("?"));
             final MirrorFilter filter = configuration.filter(session.filterId()).orElseThrow();
             out.printf("  filter %s  network services %s%n", filter.id(), filter.networkServices());
             for (final TrafficDirection direction : TrafficDirection.values())

@@ -36,7 +36,9 @@ import org.pcap4j.util.MacAddress;
  * VNI and inner frame in a received packet ({@link #decode}), beside the same work done with Pcap4J's packet
  * classes ({@link #pcap4jBuild}, {@link #pcap4jParse}). {@code size} is the inner frame's length; at 9000 the
  * encoder cuts it to the default 9001-byte MTU, as a mirror session would. Both sides use AWS's defaults
- * (TTL 255, ID 0, DF clear, UDP checksum 0), so neither reads the inner bytes.
+ * (TTL 255, ID 0, DF clear, UDP checksum 0), so neither reads the inner bytes. {@link #encodeGeneve} writes the same
+ * VXLAN packet inside the GENEVE envelope a Gateway Load Balancer delivers (118 header bytes), {@link #encode} being
+ * its baseline.
  *
  * <p>Run: {@code java -jar mirror-benchmarks/target/benchmarks.jar VxlanBenchmark -prof gc}.
  */
@@ -62,6 +64,10 @@ public class VxlanBenchmark
     private int packetLength;
     private int headroom;
 
+    private final OuterHeadersEncoder geneveEncoder = new OuterHeadersEncoder();
+    private ByteBuffer geneveFrameWithHeadroom;
+    private int geneveHeadroom;
+
     private EthernetPacket.Builder pcap4jBuilder;
     private byte[] packetBytes;
 
@@ -83,6 +89,13 @@ public class VxlanBenchmark
         final byte[] inner = innerFrame(size);
         frameWithHeadroom = ByteBuffer.allocateDirect(headroom + size);
         frameWithHeadroom.put(headroom, inner);
+
+        geneveEncoder.macAddresses(targetMac, sourceMac).addresses(source, target).vni(VNI)
+            .geneveEnvelope(InetAddress.getByName("198.19.0.1"), InetAddress.getByName("198.19.0.2"))
+            .gatewayLoadBalancerIds(0x0123_4567_89AB_CDEFL, 0);
+        geneveHeadroom = geneveEncoder.headerLength();
+        geneveFrameWithHeadroom = ByteBuffer.allocateDirect(geneveHeadroom + size);
+        geneveFrameWithHeadroom.put(geneveHeadroom, inner);
 
         packet = ByteBuffer.allocateDirect(headroom + size);
         packet.put(headroom, inner);
@@ -146,6 +159,18 @@ public class VxlanBenchmark
     public int encode()
     {
         return encoder.encodeInHeadroom(frameWithHeadroom, headroom, size);
+    }
+
+    /**
+     * Writes the 118 header bytes of the VXLAN packet in its GENEVE envelope: the 50 of {@link #encode}, then the
+     * envelope's Ethernet, IPv4, UDP and GENEVE with its options over the VXLAN packet's Ethernet header.
+     *
+     * @return the packet's length.
+     */
+    @Benchmark
+    public int encodeGeneve()
+    {
+        return geneveEncoder.encodeInHeadroom(geneveFrameWithHeadroom, geneveHeadroom, size);
     }
 
     /**

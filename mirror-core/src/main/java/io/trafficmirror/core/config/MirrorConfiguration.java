@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
@@ -184,6 +185,25 @@ public final class MirrorConfiguration
         }
         result.sort(Comparator.comparingInt(MirrorSession::sessionNumber));
         return List.copyOf(result);
+    }
+
+    /**
+     * The packet length a session mirrors: its own {@code PacketLength}, or else its target type's default, 8500
+     * bytes for a Network Load Balancer. The session itself keeps what was given, so that it is written back as
+     * it was read.
+     *
+     * @param session a session of this configuration.
+     * @return bytes mirrored after the VXLAN header, or empty for whole packets.
+     */
+    public OptionalInt packetLength(final MirrorSession session)
+    {
+        final OptionalInt own = session.packetLength();
+        if (own.isPresent())
+        {
+            return own;
+        }
+        final MirrorTarget target = targetsById.get(session.targetId());
+        return target == null ? own : target.type().defaultPacketLength();
     }
 
     /**

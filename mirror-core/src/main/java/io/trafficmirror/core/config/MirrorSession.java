@@ -39,7 +39,7 @@ public final class MirrorSession
      */
     public enum Field implements AwsNamed
     {
-        /** Back to mirroring whole packets. */
+        /** Back to the default: whole packets, or 8500 bytes to a Network Load Balancer. */
         PACKET_LENGTH("packet-length"),
 
         /** Back to no description. */
@@ -157,7 +157,8 @@ public final class MirrorSession
     }
 
     /**
-     * @return bytes mirrored after the VXLAN header, or empty for whole packets.
+     * @return bytes mirrored after the VXLAN header as given, or empty when none was: whole packets, or 8500 bytes
+     *         to a Network Load Balancer ({@link MirrorConfiguration#packetLength(MirrorSession)}).
      */
     public OptionalInt packetLength()
     {
@@ -295,7 +296,8 @@ public final class MirrorSession
         }
 
         /**
-         * @param packetLength bytes to mirror after the VXLAN header, 1..8500; leave unset for whole packets.
+         * @param packetLength bytes to mirror after the VXLAN header, 1..8500; leave unset for the target type's
+         *                     default (whole packets, or 8500 bytes to a Network Load Balancer).
          * @return this.
          */
         public Builder packetLength(final int packetLength)

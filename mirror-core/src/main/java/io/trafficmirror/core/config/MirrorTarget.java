@@ -13,12 +13,16 @@ import java.util.Optional;
  * <p>
  * Besides the EC2 fields it has an MTU, the largest outer IP packet the path to the target carries;
  * mirrored packets that would exceed it are truncated. It is 9001 by default, the MTU of an AWS network
- * interface. Immutable; build with {@link #builder()}.
+ * interface, and 8500 for a Gateway Load Balancer endpoint, whose load balancer takes no larger packet
+ * ({@link TargetType#defaultMtu()}). Immutable; build with {@link #builder()}.
  */
 public final class MirrorTarget
 {
     /** The MTU of an AWS network interface, the default. */
     public static final int DEFAULT_MTU = 9001;
+
+    /** The MTU of a Gateway Load Balancer: the default and the most for its endpoints. */
+    public static final int GATEWAY_LOAD_BALANCER_MTU = 8500;
 
     /** Smallest MTU: the IPv4 minimum datagram every host must accept. */
     public static final int MIN_MTU = 576;
@@ -38,11 +42,11 @@ public final class MirrorTarget
         this.type = builder.type;
         this.resourceId = builder.resourceId;
         this.description = builder.description;
-        this.mtu = builder.mtu;
+        this.mtu = builder.mtu != null ? builder.mtu : builder.type.defaultMtu();
     }
 
     /**
-     * @return a builder with the default MTU and nothing else set.
+     * @return a builder with nothing set; the MTU defaults by type.
      */
     public static Builder builder()
     {
@@ -143,7 +147,7 @@ public final class MirrorTarget
         private TargetType type;
         private String resourceId;
         private String description;
-        private int mtu = DEFAULT_MTU;
+        private Integer mtu;
 
         private Builder()
         {
@@ -201,7 +205,9 @@ public final class MirrorTarget
         }
 
         /**
-         * @param mtu largest outer IP packet, {@value MirrorTarget#MIN_MTU}..{@value MirrorTarget#MAX_MTU}.
+         * @param mtu largest outer IP packet, {@value MirrorTarget#MIN_MTU}..{@value MirrorTarget#MAX_MTU}
+         *            ({@value MirrorTarget#GATEWAY_LOAD_BALANCER_MTU} for a Gateway Load Balancer endpoint); leave
+         *            unset for the type's default.
          * @return this.
          */
         public Builder mtu(final int mtu)
@@ -225,9 +231,25 @@ public final class MirrorTarget
                 violations.checkId(name, type.resourceField(), resourceId);
             }
             violations.checkDescription(name, description);
-            violations.checkRange(name, "Mtu", mtu, MIN_MTU, MAX_MTU);
+            if (mtu != null)
+            {
+                checkMtu(violations, name);
+            }
             violations.throwIfAny();
             return new MirrorTarget(this);
+        }
+
+        private void checkMtu(final Violations violations, final String name)
+        {
+            if (type == null || type.maxMtu() == MAX_MTU)
+            {
+                violations.checkRange(name, "Mtu", mtu, MIN_MTU, MAX_MTU);
+            }
+            else if (mtu < MIN_MTU || mtu > type.maxMtu())
+            {
+                violations.add(name, "Mtu", mtu,
+                    MIN_MTU + ".." + type.maxMtu() + " for a " + type.awsName() + " target (its load balancer's MTU)");
+            }
         }
     }
 }

@@ -686,7 +686,8 @@ public final class MirrorEngine implements AutoCloseable
         final Map<String, Integer> largestPacket = new HashMap<>();
         for (final MirrorSession session : configuration.sessions())
         {
-            largestPacket.merge(session.targetId(), session.packetLength().orElse(Integer.MAX_VALUE), Math::max);
+            final int packetLength = configuration.packetLength(session).orElse(Integer.MAX_VALUE);
+            largestPacket.merge(session.targetId(), packetLength, Math::max);
         }
         final Map<String, TargetRuntime> next = new HashMap<>();
         final List<TargetRuntime> created = new ArrayList<>();
@@ -700,7 +701,8 @@ public final class MirrorEngine implements AutoCloseable
             final TargetBinding binding = bindings.get(target.id());
             final int slotLength = slotLength(binding, target.mtu(), largestPacket.get(target.id()));
             final TargetRuntime existing = runtimes.get(target.id());
-            if (existing != null && existing.matches(binding, target.mtu()) && existing.slotLength >= slotLength)
+            if (existing != null && existing.matches(binding, target.mtu()) && existing.matches(target)
+                && existing.slotLength >= slotLength)
             {
                 next.put(target.id(), existing);
                 continue;
@@ -717,8 +719,7 @@ public final class MirrorEngine implements AutoCloseable
                             endpointBlocks(target.id(), binding), socketsPerEndpoint, senderLoops(), log);
                         break;
                     case PCAP:
-                        runtime = new PcapTarget(
-                            target.id(), binding, target.mtu(), slotLength, slotsPerTarget, block, log);
+                        runtime = new PcapTarget(target, binding, slotLength, slotsPerTarget, block, log);
                         break;
                     default:
                         runtime = new ConsumerTarget(

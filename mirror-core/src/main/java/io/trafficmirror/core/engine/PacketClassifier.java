@@ -3,6 +3,7 @@ package io.trafficmirror.core.engine;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
+import io.trafficmirror.core.config.MirrorTarget;
 import io.trafficmirror.filter.TrafficDirection;
 import io.trafficmirror.filter.match.SessionMatch;
 import io.trafficmirror.filter.match.Verdict;
@@ -37,6 +38,8 @@ public final class PacketClassifier
     private final MirrorSession[][] sessions;
     /** Each source's sessions' most inner bytes: the packet length cut and the target's MTU. */
     private final int[][] limits;
+    /** What sets each limit, in words: the packet length (and whence it comes) or the target's MTU. */
+    private final String[][] limitReasons;
     private final EngineState state;
     private final PacketHeaders headers = new PacketHeaders();
     private final SessionMatch match;
@@ -56,6 +59,7 @@ public final class PacketClassifier
         plans = new SourcePlan[sources.size()];
         sessions = new MirrorSession[plans.length][];
         limits = new int[plans.length][];
+        limitReasons = new String[plans.length][];
         int mostSessions = 0;
         for (int i = 0; i < plans.length; i++)
         {
@@ -67,12 +71,19 @@ public final class PacketClassifier
             indexes.putIfAbsent(source.networkInterfaceId(), i);
             sessions[i] = new MirrorSession[plan.sessions.length];
             limits[i] = new int[plan.sessions.length];
+            limitReasons[i] = new String[plan.sessions.length];
             for (int j = 0; j < plan.sessions.length; j++)
             {
                 final MirrorSession session = configuration.session(plan.sessions[j].sessionId).orElseThrow();
+                final MirrorTarget target = configuration.target(session.targetId()).orElseThrow();
+                final int packetLength = configuration.packetLength(session).orElse(Integer.MAX_VALUE);
+                final int mtuRoom = target.mtu() - UdpTarget.IPV4_OVERHEAD;
                 sessions[i][j] = session;
-                limits[i][j] = Math.min(session.packetLength().orElse(Integer.MAX_VALUE),
-                    configuration.target(session.targetId()).orElseThrow().mtu() - UdpTarget.IPV4_OVERHEAD);
+                limits[i][j] = Math.min(packetLength, mtuRoom);
+                limitReasons[i][j] = packetLength <= mtuRoom ?
+                    "packet length " + packetLength + (session.packetLength().isPresent() ? "" :
+                        " (default for " + target.type() + " targets)") :
+                    "MTU " + target.mtu() + " of " + target.id();
             }
             mostSessions = Math.max(mostSessions, plan.sessions.length);
         }
@@ -229,9 +240,11 @@ public final class PacketClassifier
     {
         if (lastOutcome < 0)
         {
-            return new Decision(null, lastVerdict, 0, NotMirroredReason.of(-1 - lastOutcome));
+            return new Decision(null, lastVerdict, 0, NotMirroredReason.of(-1 - lastOutcome), null);
         }
-        return new Decision(sessions[lastSource][lastOutcome], lastVerdict, mirroredBytes(), null);
+        final int bytes = mirroredBytes();
+        return new Decision(sessions[lastSource][lastOutcome], lastVerdict, bytes, null,
+            bytes < parsedLength ? limitReasons[lastSource][lastOutcome] : null);
     }
 
     /**
@@ -321,13 +334,16 @@ public final class PacketClassifier
         private final int verdict;
         private final int mirroredBytes;
         private final NotMirroredReason reason;
+        private final String cutBy;
 
-        Decision(final MirrorSession session, final int verdict, final int mirroredBytes, final NotMirroredReason reason)
+        Decision(final MirrorSession session, final int verdict, final int mirroredBytes, final NotMirroredReason reason,
+            final String cutBy)
         {
             this.session = session;
             this.verdict = verdict;
             this.mirroredBytes = mirroredBytes;
             this.reason = reason;
+            this.cutBy = cutBy;
         }
 
         /**
@@ -367,6 +383,15 @@ public final class PacketClassifier
         }
 
         /**
+         * @return what cut the copy shorter than its frame, in words: the packet length (saying when it is the
+         *         target type's default) or the target's MTU; empty when the copy is whole or not mirrored.
+         */
+        public Optional<String> cutBy()
+        {
+            return Optional.ofNullable(cutBy);
+        }
+
+        /**
          * @return why it is not mirrored; empty when it is.
          */
         public Optional<NotMirroredReason> reason()
@@ -378,7 +403,7 @@ public final class PacketClassifier
         public String toString()
         {
             return mirrored() ? "mirrored by " + session.id() + " (" + Verdict.toString(verdict) + "), " +
-                mirroredBytes + " bytes" : "not mirrored: " + reason;
+                mirroredBytes + " bytes" + (cutBy == null ? "" : ", cut by the " + cutBy) : "not mirrored: " + reason;
         }
     }
 }

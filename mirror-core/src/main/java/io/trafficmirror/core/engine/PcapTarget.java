@@ -1,10 +1,13 @@
 package io.trafficmirror.core.engine;
 
 import io.trafficmirror.core.capture.PcapWriter;
+import io.trafficmirror.core.config.MirrorTarget;
+import io.trafficmirror.core.config.TargetType;
 import io.trafficmirror.vxlan.OuterHeadersEncoder;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -12,6 +15,11 @@ import java.util.Arrays;
  * VXLAN headers (AWS's defaults: TTL 255, ID 0, DF clear, UDP checksum 0) in front of the copied inner frame.
  * The outer source address is the source interface's primary IPv4 address (0.0.0.0 when it has none), the
  * destination the binding's target address. For tests and local analysis with tshark or Wireshark.
+ * <p>
+ * For a Gateway Load Balancer endpoint target it writes what the appliances behind the load balancer receive: the
+ * VXLAN packet inside a GENEVE envelope (UDP 6081) from the binding's target address, which stands for the load
+ * balancer, to the binding's appliance address, with the load balancer's options: the endpoint id from the
+ * target's {@code GatewayLoadBalancerEndpointId}, attachment id 0, and a flow cookie derived from the flow.
  */
 final class PcapTarget extends TargetRuntime
 {
@@ -27,17 +35,44 @@ final class PcapTarget extends TargetRuntime
     private final long epochNanosAtStart = System.currentTimeMillis() * 1_000_000L;
     private final long nanoTimeAtStart = System.nanoTime();
     private final RateLimitedLog log;
+    /** Whether copies go in a GENEVE envelope, as a Gateway Load Balancer delivers them. */
+    private final boolean geneve;
+    private final long endpointId;
+    /** Where a copy in its envelope is put together, the headers in front of the inner bytes; null without. */
+    private final ByteBuffer enveloped;
 
-    PcapTarget(final String targetId, final TargetBinding binding, final int mtu, final int slotLength,
+    PcapTarget(final MirrorTarget target, final TargetBinding binding, final int slotLength,
         final int slots, final int block, final RateLimitedLog log) throws IOException
     {
-        super(targetId, slotLength, slots, block);
+        super(target.id(), slotLength, slots, block);
         this.binding = binding;
-        this.mtu = mtu;
+        this.mtu = target.mtu();
         this.log = log;
         this.destinationIpv4 = ipv4(binding.pcapTargetAddress());
+        this.geneve = target.type() == TargetType.GATEWAY_LOAD_BALANCER_ENDPOINT;
+        this.endpointId = geneve ? endpointId(target.resourceId()) : 0;
+        this.enveloped = geneve ? ByteBuffer.allocateDirect(OuterHeadersEncoder.HEADER_LENGTH_GENEVE_IPV4 + slotLength) : null;
         this.writer = PcapWriter.create(binding.pcapFile());
         Arrays.fill(encoderKeys, -1L);
+    }
+
+    /**
+     * The 64-bit endpoint id a Gateway Load Balancer writes in its GENEVE option: the hexadecimal part of the
+     * endpoint's id ({@code vpce-0123456789abcdef0}), its last 16 digits when it has more; a hash of the whole id
+     * when it is not hexadecimal.
+     */
+    static long endpointId(final String resourceId)
+    {
+        final String digits = resourceId.substring(resourceId.indexOf('-') + 1);
+        final String last = digits.length() > 16 ? digits.substring(digits.length() - 16) : digits;
+        try
+        {
+            return Long.parseUnsignedLong(last, 16);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return resourceId.hashCode() & 0xFFFF_FFFFL;
+        }
     }
 
     private static int ipv4(final InetAddress address)
@@ -51,15 +86,37 @@ final class PcapTarget extends TargetRuntime
     {
         final OuterHeadersEncoder encoder = encoder(slot.sourceIpv4, slot.vni);
         encoder.sourcePort(slot.flowPort);
-        final int length = encoder.encodeInHeadroom(slot.buffer, Slot.HEADROOM, slot.innerLength);
-        if (length < 0)
+        final ByteBuffer packet;
+        final int start;
+        final int length;
+        if (geneve)
         {
-            return FAILED;
+            // The slot's headroom holds plain VXLAN headers only: the enveloped copy is put together apart.
+            final int headers = encoder.headerLength();
+            final int inner = encoder.encodeHeaders(enveloped, 0, slot.buffer, Slot.HEADROOM, slot.innerLength);
+            if (inner < 0)
+            {
+                return FAILED;
+            }
+            enveloped.put(headers, slot.buffer, Slot.HEADROOM, inner);
+            packet = enveloped;
+            start = 0;
+            length = headers + inner;
+        }
+        else
+        {
+            length = encoder.encodeInHeadroom(slot.buffer, Slot.HEADROOM, slot.innerLength);
+            if (length < 0)
+            {
+                return FAILED;
+            }
+            packet = slot.buffer;
+            start = Slot.HEADROOM - encoder.headerLength();
         }
         final long epochNanos = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
         try
         {
-            writer.write(epochNanos, slot.buffer, Slot.HEADROOM - encoder.headerLength(), length);
+            writer.write(epochNanos, packet, start, length);
             return SENT;
         }
         catch (final IOException ex)
@@ -84,6 +141,11 @@ final class PcapTarget extends TargetRuntime
                 .vni(vni)
                 .mtu(OuterHeadersEncoder.MAX_MTU)
                 .packetLength(OuterHeadersEncoder.WHOLE_PACKET);
+            if (geneve)
+            {
+                encoder.geneveEnvelope(binding.pcapTargetAddress(), binding.pcapApplianceAddress())
+                    .gatewayLoadBalancerIds(endpointId, 0);
+            }
             encoders[index] = encoder;
             encoderKeys[index] = key;
         }
@@ -94,6 +156,13 @@ final class PcapTarget extends TargetRuntime
     boolean matches(final TargetBinding other, final int otherMtu)
     {
         return binding == other && mtu == otherMtu;
+    }
+
+    @Override
+    boolean matches(final MirrorTarget target)
+    {
+        return geneve == (target.type() == TargetType.GATEWAY_LOAD_BALANCER_ENDPOINT) &&
+            (!geneve || endpointId == endpointId(target.resourceId()));
     }
 
     @Override

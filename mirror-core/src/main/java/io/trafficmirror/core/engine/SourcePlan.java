@@ -96,7 +96,8 @@ final class SourcePlan
             filters.add(filter);
             plans[i] = new SessionPlan(session.id(),
                 compiled.filters.computeIfAbsent(List.of(filter, options), key -> CompiledFilter.compile(filter, options)),
-                session.virtualNetworkId().orElseThrow(), session.packetLength().orElse(Integer.MAX_VALUE),
+                session.virtualNetworkId().orElseThrow(),
+                configuration.packetLength(session).orElse(Integer.MAX_VALUE),
                 targets.apply(session.targetId()),
                 registry.block("session/" + session.id(), Counter.SESSION_WIDTH),
                 registry.block("session-copies/" + session.id(), Counter.COPY_WIDTH),

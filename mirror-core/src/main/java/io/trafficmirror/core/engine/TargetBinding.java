@@ -34,19 +34,22 @@ public final class TargetBinding
     private final MirroredPacketConsumer consumer;
     private final Path pcapFile;
     private final InetAddress pcapTargetAddress;
+    private final InetAddress pcapApplianceAddress;
 
     private TargetBinding(
         final Kind kind,
         final List<InetSocketAddress> endpoints,
         final MirroredPacketConsumer consumer,
         final Path pcapFile,
-        final InetAddress pcapTargetAddress)
+        final InetAddress pcapTargetAddress,
+        final InetAddress pcapApplianceAddress)
     {
         this.kind = kind;
         this.endpoints = endpoints;
         this.consumer = consumer;
         this.pcapFile = pcapFile;
         this.pcapTargetAddress = pcapTargetAddress;
+        this.pcapApplianceAddress = pcapApplianceAddress;
     }
 
     /**
@@ -84,7 +87,7 @@ public final class TargetBinding
         {
             throw new IllegalArgumentException("endpoints listed twice in " + copy);
         }
-        return new TargetBinding(Kind.UDP, copy, null, null, null);
+        return new TargetBinding(Kind.UDP, copy, null, null, null, null);
     }
 
     /**
@@ -95,12 +98,16 @@ public final class TargetBinding
      */
     public static TargetBinding consumer(final MirroredPacketConsumer consumer)
     {
-        return new TargetBinding(Kind.CONSUMER, List.of(), Objects.requireNonNull(consumer, "consumer"), null, null);
+        return new TargetBinding(
+            Kind.CONSUMER, List.of(), Objects.requireNonNull(consumer, "consumer"), null, null, null);
     }
 
     /**
      * A pcap file of the VXLAN packets the target would receive, outer headers included. The file is created (or
-     * replaced) when the engine starts using the target, and closed when the engine closes.
+     * replaced) when the engine starts using the target, and closed when the engine closes. For a Gateway Load
+     * Balancer endpoint target the packets are what an appliance behind the load balancer receives, the VXLAN
+     * packet in a GENEVE envelope, sent from and to the target address; {@link #pcap(Path, InetAddress, InetAddress)}
+     * names the appliance.
      *
      * @param file          the file to write.
      * @param targetAddress the outer destination address written in each packet: the target's IPv4 address.
@@ -108,11 +115,31 @@ public final class TargetBinding
      */
     public static TargetBinding pcap(final Path file, final InetAddress targetAddress)
     {
+        return pcap(file, targetAddress, targetAddress);
+    }
+
+    /**
+     * A pcap file as {@link #pcap(Path, InetAddress)}, naming the appliance that a Gateway Load Balancer endpoint
+     * target's copies reach in their GENEVE envelope. For other target types the appliance address is not used.
+     *
+     * @param file             the file to write.
+     * @param targetAddress    the VXLAN packets' destination, the target's IPv4 address; for a Gateway Load
+     *                         Balancer endpoint also the GENEVE envelope's source, standing for the load balancer.
+     * @param applianceAddress the GENEVE envelope's destination, the appliance's IPv4 address.
+     * @return the binding.
+     */
+    public static TargetBinding pcap(final Path file, final InetAddress targetAddress, final InetAddress applianceAddress)
+    {
         if (!(targetAddress instanceof Inet4Address))
         {
             throw new IllegalArgumentException("a pcap target's outer address must be IPv4, not " + targetAddress);
         }
-        return new TargetBinding(Kind.PCAP, List.of(), null, Objects.requireNonNull(file, "file"), targetAddress);
+        if (!(applianceAddress instanceof Inet4Address))
+        {
+            throw new IllegalArgumentException("a pcap target's appliance address must be IPv4, not " + applianceAddress);
+        }
+        return new TargetBinding(
+            Kind.PCAP, List.of(), null, Objects.requireNonNull(file, "file"), targetAddress, applianceAddress);
     }
 
     Kind kind()
@@ -141,6 +168,11 @@ public final class TargetBinding
     InetAddress pcapTargetAddress()
     {
         return pcapTargetAddress;
+    }
+
+    InetAddress pcapApplianceAddress()
+    {
+        return pcapApplianceAddress;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.trafficmirror.core.engine;
 
+import io.trafficmirror.core.config.MirrorTarget;
 import org.jctools.queues.MpmcArrayQueue;
 
 import java.io.Closeable;
@@ -251,6 +252,15 @@ abstract class TargetRuntime implements Closeable
      *         length.
      */
     abstract boolean matches(TargetBinding binding, int mtu);
+
+    /**
+     * @param target the target's new definition, with the same id.
+     * @return true while what this runtime writes does not depend on what changed (its type, its resource).
+     */
+    boolean matches(final MirrorTarget target)
+    {
+        return true;
+    }
 
     /**
      * @return true when a consumer (application code, which may hang) does the sending.

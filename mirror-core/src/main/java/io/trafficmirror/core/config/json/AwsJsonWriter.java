@@ -152,7 +152,7 @@ final class AwsJsonWriter
         node.put(target.type().resourceField(), target.resourceId());
         node.put(TYPE, target.type().awsName());
         putIfPresent(node, DESCRIPTION, target.description());
-        if (target.mtu() != MirrorTarget.DEFAULT_MTU)
+        if (target.mtu() != target.type().defaultMtu())
         {
             node.put(MTU, target.mtu());
         }

@@ -37,7 +37,7 @@ final class Fields
     static final String PACKET_LENGTH = "PacketLength";
 
     static final String TYPE = "Type";
-    /** Not an EC2 field: the target's MTU, written only when it is not the default 9001. */
+    /** Not an EC2 field: the target's MTU, written only when it is not its type's default (9001, or 8500 for GWLB). */
     static final String MTU = "Mtu";
 
     static final String MAC_ADDRESS = "MacAddress";

@@ -67,7 +67,7 @@ class AwsJsonRoundTripPropertyTest
                     "eni-target-" + t);
             if (random.nextBoolean())
             {
-                target.mtu(MirrorTarget.MIN_MTU + random.nextInt(MirrorTarget.MAX_MTU - MirrorTarget.MIN_MTU + 1));
+                target.mtu(MirrorTarget.MIN_MTU + random.nextInt(type.maxMtu() - MirrorTarget.MIN_MTU + 1));
             }
             if (random.nextBoolean())
             {
