@@ -244,6 +244,80 @@ class ReceiveCommandTest
         assertThat(Pcap.frames(capture)).containsExactlyElementsOf(sent);
     }
 
+    /** A disk that fills (a 128 KiB tmpfs, root only): exit 1 with the reason, counters that add up, whole records. */
+    @Test
+    @Timeout(60)
+    void shouldStopWithTheReasonInOneLineAndExitOneWhenTheDiskFills() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small tmpfs needs root");
+        final Path disk = Files.createDirectory(temp.resolve("disk"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", disk.toString()) == 0,
+            "mount -t tmpfs failed (no permission to mount here)");
+        try
+        {
+            final Path capture = disk.resolve("full.pcap");
+            final int port;
+            try (DatagramChannel probe = DatagramChannel.open())
+            {
+                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                port = ((InetSocketAddress)probe.getLocalAddress()).getPort();
+            }
+            final CliRunner cli = new CliRunner();
+            final int[] exit = {-1};
+            final Thread receiving = new Thread(() -> exit[0] = cli.run("receive", "--listen", "127.0.0.1:" + port,
+                "--pcap", capture.toString(), "--duration", "30"));
+            receiving.start();
+            while (!cli.err.toString().contains("listening on") && receiving.isAlive())
+            {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            try (DatagramChannel channel = DatagramChannel.open())
+            {
+                final InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+                // About 1 MB, eight times the disk, or less once the receiver has stopped.
+                for (int i = 0; i < 1000 && receiving.isAlive(); i++)
+                {
+                    channel.send(ByteBuffer.wrap(vxlan(3, frame(i, 1000))), target);
+                    if (i % 8 == 7)
+                    {
+                        TimeUnit.MILLISECONDS.sleep(2);
+                    }
+                }
+            }
+            receiving.join(20_000);
+
+            assertThat(exit[0]).as(cli.err.toString()).isEqualTo(1);
+            assertThat(cli.err.toString().lines().reduce((first, second) -> second).orElse(""))
+                .isEqualTo("mirror receive: cannot write " + capture + ": no space left on device");
+            final Matcher counters = FINAL.matcher(cli.out.toString());
+            assertThat(counters.find()).as(cli.out.toString()).isTrue();
+            long outcomes = Long.parseLong(counters.group(2));
+            for (int group = 4; group <= 10; group++)
+            {
+                outcomes += Long.parseLong(counters.group(group));
+            }
+            assertThat(outcomes).as("every datagram counted").isEqualTo(Long.parseLong(counters.group(1)));
+            assertThat(Long.parseLong(counters.group(10))).as("write failed").isPositive();
+            assertThat(Pcap.frames(capture)).hasSize(Integer.parseInt(counters.group(2)));
+        }
+        finally
+        {
+            run("umount", disk.toString());
+        }
+    }
+
+    private static int run(final String... command) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(10, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static List<String> javaCommand(final String... args)

@@ -66,6 +66,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * write per datagram. Bad datagrams are counted, never thrown; in the steady state (one sender, known VNIs) a
  * datagram allocates nothing on the JDK transport (Netty's allocates a packet and a sender address per datagram).
  *
+ * <p>A capture file is created with its header by {@link Builder#open()}, which fails there when it cannot be
+ * written. Per-VNI files open at once are capped ({@link #maxOpenVniFiles()}), the least recently written closed and
+ * later reopened for append. A file that cannot be opened drops its frame ({@link ReceiverCounters#droppedFileOpen()})
+ * and the receiver goes on; a write that fails (a full disk) leaves the file with whole records only, counts what it
+ * lost ({@link ReceiverCounters#droppedWriteFailed()}) and stops the loop with {@link StopReason#FAILED}.
+ *
  * <p>Timestamps are the wall clock read once when the loop starts plus the monotonic time elapsed since, so
  * they never go backwards and cost no allocation; over a long run they may drift from a clock that is being
  * corrected by as much as that correction.
