@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,17 +70,27 @@ final class DemoCommand implements Callable<Integer>
         final MirrorSession session = configuration.sessions().get(0);
         final List<byte[]> expected = expected(configuration, frames);
 
+        final List<byte[]> arrived = new ArrayList<>();
+        final MetricsSnapshotHolder metrics = new MetricsSnapshotHolder();
+        // The receiver creates the output now, so that a place it cannot be written is said before any traffic.
+        final MirrorReceiver opened;
+        try
+        {
+            opened = MirrorReceiver.builder()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .pcapFile(output, 0)
+                .open();
+        }
+        catch (final FileSystemException ex)
+        {
+            Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, "cannot write " + ex.getFile() + ": " + ex.getReason());
+            return MirrorCommand.EXIT_FAILURE;
+        }
         out.println("Getting started: filter " + session.filterId() + " rejects SSH and accepts all other traffic;");
         out.println("session " + session.id() + " (number " + session.sessionNumber() + ", VNI " +
             session.virtualNetworkId().getAsInt() + ") mirrors " + session.networkInterfaceId() + " to " +
             session.targetId() + ", here a receiver on loopback.");
-
-        final List<byte[]> arrived = new ArrayList<>();
-        final MetricsSnapshotHolder metrics = new MetricsSnapshotHolder();
-        try (MirrorReceiver receiver = MirrorReceiver.builder()
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-            .pcapFile(output, 0)
-            .open())
+        try (MirrorReceiver receiver = opened)
         {
             receiver.start();
             final MirrorEngine engine = MirrorEngine.builder().configuration(configuration)
@@ -89,12 +100,21 @@ final class DemoCommand implements Callable<Integer>
             engine.close(Duration.ofSeconds(10));
             metrics.snapshot = engine;
             final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (receiver.counters().accepted() < expected.size() && System.nanoTime() < deadline)
+            while (receiver.counters().accepted() < expected.size() && receiver.stopReason().isEmpty()
+                && System.nanoTime() < deadline)
             {
                 Thread.sleep(10);
             }
             receiver.stop();
             receiver.awaitStop(Duration.ofSeconds(5));
+            final Optional<Throwable> failure = receiver.failure();
+            if (failure.isPresent())
+            {
+                out.flush();
+                Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, failure.get() instanceof FileSystemException
+                    ? "cannot write " + ((FileSystemException)failure.get()).getFile() + ": "
+                    + ((FileSystemException)failure.get()).getReason() : String.valueOf(failure.get().getMessage()));
+            }
         }
         try (CaptureReader reader = CaptureReader.open(output))
         {

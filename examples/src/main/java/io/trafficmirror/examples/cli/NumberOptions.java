@@ -1,5 +1,6 @@
 package io.trafficmirror.examples.cli;
 
+import io.trafficmirror.core.receiver.MirrorReceiver;
 import picocli.CommandLine;
 
 /**
@@ -142,6 +143,15 @@ final class NumberOptions
         {
             super(MIN_ROTATE_BYTES, Long.MAX_VALUE, true, false, "0 (never rotate) or a file size from " +
                 MIN_ROTATE_BYTES + " to " + Long.MAX_VALUE + " bytes");
+        }
+    }
+
+    /** {@code receive --max-vni-files}. */
+    static final class VniFiles extends Range
+    {
+        VniFiles()
+        {
+            super(1, MirrorReceiver.MAX_VNI_FILES, false, true, "a file count from 1 to " + MirrorReceiver.MAX_VNI_FILES);
         }
     }
 }

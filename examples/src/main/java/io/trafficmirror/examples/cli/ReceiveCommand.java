@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,15 +35,23 @@ final class ReceiveCommand implements Callable<Integer>
         description = "Address to bind (default ${DEFAULT-VALUE}).")
     private String listen;
 
-    @Option(names = "--pcap", paramLabel = "OUT.pcap", description = "Write every inner frame to this file.")
+    @Option(names = "--pcap", paramLabel = "OUT.pcap",
+        description = "Write every inner frame to exactly this file, created (with its header) at start.")
     private Path pcap;
 
     @Option(names = "--per-vni", paramLabel = "DIR", description = "Write each VNI's frames to DIR/vni-<N>.pcap.")
     private Path perVni;
 
     @Option(names = "--rotate-bytes", paramLabel = "N", defaultValue = "0", converter = NumberOptions.RotateBytes.class,
-        description = "Start a new file after N bytes (0, the default, never).")
+        description = "Start a new file before one would pass N bytes (0, the default, never). The files are then "
+            + "numbered before the extension: OUT-000000.pcap, OUT-000001.pcap, ... and DIR/vni-<N>-000000.pcap, ...")
     private long rotateBytes;
+
+    @Option(names = "--max-vni-files", paramLabel = "N", converter = NumberOptions.VniFiles.class,
+        description = "With --per-vni, keep at most N files open at once (1.." + MirrorReceiver.MAX_VNI_FILES
+            + "; default " + MirrorReceiver.DEFAULT_MAX_VNI_FILES + ", fewer where the open-file limit leaves less "
+            + "room); the least recently written is closed and reopened for append when its VNI comes back.")
+    private Integer maxVniFiles;
 
     @Option(names = "--allow", paramLabel = "CIDR", description = "Accept only senders in this block (repeatable).")
     private List<String> allow = new ArrayList<>();
@@ -73,6 +81,10 @@ final class ReceiveCommand implements Callable<Integer>
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /** Guarded by this: the final counters were printed, and the exit code they gave. */
+    private boolean finished;
+    private int exitCode;
+
     @Override
     public Integer call() throws Exception
     {
@@ -80,9 +92,9 @@ final class ReceiveCommand implements Callable<Integer>
         {
             Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "give exactly one of --pcap OUT.pcap and --per-vni DIR");
         }
-        if (perVni != null && !Files.isDirectory(perVni))
+        if (maxVniFiles != null && perVni == null)
         {
-            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--per-vni " + perVni + ": no such directory");
+            Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--max-vni-files is for --per-vni DIR");
         }
         final MirrorReceiver.Builder builder = MirrorReceiver.builder();
         try
@@ -108,6 +120,10 @@ final class ReceiveCommand implements Callable<Integer>
             else
             {
                 builder.pcapPerVni(perVni, rotateBytes);
+                if (maxVniFiles != null)
+                {
+                    builder.maxVniFiles(maxVniFiles);
+                }
             }
             if (count != null)
             {
@@ -131,6 +147,11 @@ final class ReceiveCommand implements Callable<Integer>
         {
             receiver = builder.open();
         }
+        catch (final FileSystemException ex)
+        {
+            Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, cannotWrite(ex));
+            return MirrorCommand.EXIT_FAILURE;
+        }
         catch (final IOException ex)
         {
             Inputs.fail(spec, MirrorCommand.EXIT_FAILURE, "cannot listen on " + listen + ": " + ex.getMessage());
@@ -141,7 +162,20 @@ final class ReceiveCommand implements Callable<Integer>
             Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--transport " + transport + ": " + ex.getMessage());
             return MirrorCommand.EXIT_USAGE;
         }
-        final Thread stopper = new Thread(receiver::stop, "mirror-receive-stop");
+        // SIGTERM or Ctrl-C: the loop stops, the writer drains (bounded), and the counters are printed as at an end.
+        final Thread stopper = new Thread(() ->
+        {
+            receiver.stop();
+            try
+            {
+                receiver.awaitStop(MirrorReceiver.CLOSE_TIMEOUT);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            finish(receiver);
+        }, "mirror-receive-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try (receiver)
         {
@@ -152,6 +186,10 @@ final class ReceiveCommand implements Callable<Integer>
                 + " asked" + (receiver.socketReceiveBufferWarning().isPresent()
                 ? " (capped by net.core.rmem_max; raise it with sysctl -w net.core.rmem_max="
                 + receiver.socketReceiveBufferAsked() + ")" : ""));
+            if (receiver.maxOpenVniFiles() > 0)
+            {
+                err.println("per-VNI files: at most " + receiver.maxOpenVniFiles() + " open at once");
+            }
             err.flush();
             receiver.start();
             while (!receiver.awaitStop(Duration.ofSeconds(1)))
@@ -160,17 +198,10 @@ final class ReceiveCommand implements Callable<Integer>
                 err.println("received " + counters.received() + ", accepted " + counters.accepted());
                 err.flush();
             }
-            final ReceiverCounters counters = receiver.counters();
-            spec.commandLine().getOut().printf("received %d, accepted %d (%d bytes), dropped by sender %d, " +
-                "dropped by VNI %d, malformed %d, not Ethernet %d, dropped as the writer fell behind %d%n",
-                counters.received(), counters.accepted(), counters.acceptedBytes(), counters.droppedSender(),
-                counters.droppedVni(), counters.malformed(), counters.droppedNotEthernet(),
-                counters.droppedWriterBehind());
-            spec.commandLine().getOut().flush();
-            if (receiver.stopReason().orElse(StopReason.STOPPED) == StopReason.FAILED)
+            final int code = finish(receiver);
+            if (code != 0)
             {
-                Inputs.fail(spec, MirrorCommand.EXIT_FAILURE,
-                    String.valueOf(receiver.failure().map(Throwable::getMessage).orElse("failed")));
+                throw new Inputs.Exit(code);
             }
         }
         finally
@@ -185,6 +216,46 @@ final class ReceiveCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    /**
+     * Prints the final counters and, if the receiver failed, why; once, whether the run ended by itself or the
+     * shutdown hook got there first (the hook waits here while the main thread prints, and the other way round).
+     *
+     * @return the exit code.
+     */
+    private synchronized int finish(final MirrorReceiver receiver)
+    {
+        if (finished)
+        {
+            return exitCode;
+        }
+        finished = true;
+        final ReceiverCounters counters = receiver.counters();
+        final PrintWriter out = spec.commandLine().getOut();
+        out.printf("received %d, accepted %d (%d bytes), dropped by sender %d, dropped by VNI %d, malformed %d, "
+            + "not Ethernet %d, dropped as the writer fell behind %d, file open failed %d, write failed %d%n",
+            counters.received(), counters.accepted(), counters.acceptedBytes(), counters.droppedSender(),
+            counters.droppedVni(), counters.malformed(), counters.droppedNotEthernet(), counters.droppedWriterBehind(),
+            counters.droppedFileOpen(), counters.droppedWriteFailed());
+        out.flush();
+        exitCode = 0;
+        if (receiver.stopReason().orElse(StopReason.STOPPED) == StopReason.FAILED)
+        {
+            final Throwable failure = receiver.failure().orElse(null);
+            final PrintWriter err = spec.commandLine().getErr();
+            err.println(spec.qualifiedName() + ": " + (failure instanceof FileSystemException
+                ? cannotWrite((FileSystemException)failure) : failure == null ? "failed" : failure.getMessage()));
+            err.flush();
+            exitCode = MirrorCommand.EXIT_FAILURE;
+        }
+        return exitCode;
+    }
+
+    /** "cannot write PATH: no such directory", from the receiver's exception, which names the file and the reason. */
+    private static String cannotWrite(final FileSystemException ex)
+    {
+        return "cannot write " + ex.getFile() + ": " + ex.getReason();
     }
 
     private static String describe(final DatagramTransport chosen)

@@ -30,6 +30,19 @@ class DemoCommandTest
     }
 
     @Test
+    void shouldSayInOneLineBeforeAnyTrafficWhenTheOutputCannotBeWritten(@TempDir final Path dir)
+    {
+        final CliRunner cli = new CliRunner();
+        final Path output = dir.resolve("missing-dir").resolve("x.pcap");
+
+        assertThat(cli.run("demo", "--output", output.toString())).isEqualTo(1);
+
+        assertThat(cli.err.toString().lines().toList())
+            .containsExactly("mirror demo: cannot write " + output + ": no such directory");
+        assertThat(cli.out.toString()).isEmpty();
+    }
+
+    @Test
     void shouldBundleExactlyTheTrafficTheGeneratorBuilds() throws Exception
     {
         final List<byte[]> bundled = DemoCommand.bundledFrames();

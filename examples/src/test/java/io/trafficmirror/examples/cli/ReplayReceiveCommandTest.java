@@ -139,7 +139,8 @@ class ReplayReceiveCommandTest
         assertThat(cli.run("receive", "--pcap", dir.resolve("a.pcap").toString(), "--per-vni", dir.toString()))
             .isEqualTo(2);
         assertThat(cli.err.toString()).contains("give exactly one of --pcap OUT.pcap and --per-vni DIR");
-        assertThat(cli.run("receive", "--per-vni", dir.resolve("missing").toString())).isEqualTo(2);
+        assertThat(cli.run("receive", "--per-vni", dir.resolve("missing").toString())).isEqualTo(1);
+        assertThat(cli.err.toString()).contains("cannot write " + dir.resolve("missing") + ": no such directory");
         assertThat(cli.run("receive", "--pcap", dir.resolve("a.pcap").toString(), "--allow", "10.0.0.1/8"))
             .isEqualTo(2);
         assertThat(cli.err.toString()).contains("the block is 10.0.0.0/8");

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -25,6 +26,12 @@ import java.util.Objects;
  * buffer and the buffer goes to the channel when full, on {@link #flush()} and on {@link #close()}: nothing is
  * allocated per record. A frame longer than the snap length is cut to it, as a capture would, and keeps its
  * original length.
+ *
+ * <p>Records go to the channel whole: a record that does not fit in the room left sends the buffer on first (only
+ * a record larger than the whole buffer goes in pieces). When the channel fails (a full disk), a file's writer cuts
+ * the file back to where the failed write began, so that it holds whole records only, and its counts
+ * ({@link #recordsWritten()}, {@link #bytesWritten()}) drop back to what the file holds: the caller learns how many
+ * records were lost. A channel that is not a file keeps what it took.
  *
  * <p>Not thread-safe: one writing thread (the engine's sender, or the receiver's loop).
  */
@@ -43,18 +50,29 @@ public final class PcapWriter implements Closeable, Flushable
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final WritableByteChannel channel;
+    /** The channel as a file, which a failed write can be cut back on; null for other channels. */
+    private final FileChannel file;
+    /** The file position of the writer's byte 0 (the header's first byte; for an appended file, the file's). */
+    private final long origin;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
     private final int linkType;
     private final TimestampResolution resolution;
     private final int snapLength;
     private long bytesWritten;
     private long recordsWritten;
+    /** Bytes and records the channel has taken whole: where a failed write cuts the file back to. */
+    private long wholeBytes;
+    private long wholeRecords;
+    /** A record larger than the buffer is going out in pieces. */
+    private boolean recordInPieces;
     private boolean closed;
 
     private PcapWriter(final WritableByteChannel channel, final int linkType, final TimestampResolution resolution,
         final int snapLength) throws IOException
     {
         this.channel = channel;
+        this.file = channel instanceof FileChannel ? (FileChannel)channel : null;
+        this.origin = file != null ? file.position() : 0;
         this.linkType = linkType;
         this.resolution = resolution;
         this.snapLength = snapLength;
@@ -66,6 +84,20 @@ public final class PcapWriter implements Closeable, Flushable
             .putInt(snapLength)
             .putInt(linkType);
         bytesWritten = FILE_HEADER_LENGTH;
+    }
+
+    /** A writer that adds to a file of {@code size} bytes whose header it has read. */
+    private PcapWriter(final FileChannel channel, final int linkType, final TimestampResolution resolution,
+        final int snapLength, final long size)
+    {
+        this.channel = channel;
+        this.file = channel;
+        this.origin = 0;
+        this.linkType = linkType;
+        this.resolution = resolution;
+        this.snapLength = snapLength;
+        bytesWritten = size;
+        wholeBytes = size;
     }
 
     /**
@@ -96,6 +128,67 @@ public final class PcapWriter implements Closeable, Flushable
         final FileChannel channel = FileChannel.open(file,
             StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         return new PcapWriter(channel, linkType, resolution, DEFAULT_SNAP_LENGTH);
+    }
+
+    /**
+     * Opens a pcap file to add records at its end, as when a writer closed earlier takes a file up again: its
+     * header is read and kept, not written again. A file that does not exist or is empty is created with a header,
+     * as {@link #create(Path, int, TimestampResolution)} would.
+     *
+     * @param file the file to add to.
+     * @param linkType a LINKTYPE_* value, 0..65535, which the file's header must have.
+     * @param resolution microseconds or nanoseconds, which the file's magic number must say.
+     * @return the writer; close it. {@link #bytesWritten()} starts at the file's size, {@link #recordsWritten()}
+     *     at 0.
+     * @throws IOException if the file cannot be opened, or its header is not a little-endian pcap header of this
+     *     link type and resolution.
+     */
+    public static PcapWriter append(final Path file, final int linkType, final TimestampResolution resolution)
+        throws IOException
+    {
+        checkArguments(linkType, resolution, DEFAULT_SNAP_LENGTH);
+        final FileChannel channel = FileChannel.open(file,
+            StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try
+        {
+            final long size = channel.size();
+            if (size == 0)
+            {
+                return new PcapWriter(channel, linkType, resolution, DEFAULT_SNAP_LENGTH);
+            }
+            final ByteBuffer header = ByteBuffer.allocate(FILE_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            while (header.hasRemaining() && channel.read(header, header.position()) > 0)
+            {
+                // read on until the header is whole or the file ends
+            }
+            if (header.hasRemaining())
+            {
+                throw new CaptureFormatException(file.toString(), 0, "a file of " + size
+                    + " bytes is shorter than a pcap header; cannot append to it");
+            }
+            final int snap = header.getInt(16);
+            if (header.getInt(0) != resolution.magic() || header.getInt(20) != linkType || snap < 1
+                || snap > DEFAULT_SNAP_LENGTH)
+            {
+                throw new CaptureFormatException(file.toString(), 0, "not a little-endian pcap file of link type "
+                    + linkType + " in " + resolution.name().toLowerCase(Locale.ROOT)
+                    + "; cannot append to it");
+            }
+            channel.position(size);
+            return new PcapWriter(channel, linkType, resolution, snap, size);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException suppressed)
+            {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -159,7 +252,7 @@ public final class PcapWriter implements Closeable, Flushable
         }
         final long fraction = Math.floorMod(epochNanos, NANOS_PER_SECOND) / resolution.nanosPerUnit();
         final int captured = Math.min(length, snapLength);
-        if (buffer.remaining() < RECORD_HEADER_LENGTH)
+        if (buffer.remaining() < RECORD_HEADER_LENGTH + captured)
         {
             drain();
         }
@@ -169,12 +262,13 @@ public final class PcapWriter implements Closeable, Flushable
             .putInt(header + 8, captured)
             .putInt(header + 12, Math.max(originalLength, captured))
             .position(header + RECORD_HEADER_LENGTH);
-        // Frames larger than the room left go through the buffer in pieces: no allocation, bounded memory.
+        // Frames larger than the whole buffer go through it in pieces: no allocation, bounded memory.
         int copied = 0;
         while (copied < captured)
         {
             if (!buffer.hasRemaining())
             {
+                recordInPieces = true;
                 drain();
             }
             final int piece = Math.min(captured - copied, buffer.remaining());
@@ -182,6 +276,7 @@ public final class PcapWriter implements Closeable, Flushable
             buffer.position(buffer.position() + piece);
             copied += piece;
         }
+        recordInPieces = false;
         bytesWritten += RECORD_HEADER_LENGTH + captured;
         recordsWritten++;
     }
@@ -198,7 +293,7 @@ public final class PcapWriter implements Closeable, Flushable
     }
 
     /**
-     * Records written so far.
+     * Records written so far, buffered ones included; after a failed write, those the file kept.
      *
      * @return the count.
      */
@@ -288,9 +383,40 @@ public final class PcapWriter implements Closeable, Flushable
                 }
             }
         }
-        finally
+        catch (final IOException e)
         {
-            buffer.compact();
+            cutBack(e);
+            throw e;
+        }
+        buffer.clear();
+        if (!recordInPieces)
+        {
+            wholeBytes = bytesWritten;
+            wholeRecords = recordsWritten;
+        }
+    }
+
+    /**
+     * After a failed write: drops what is buffered and cuts a file back to its last whole record, so that it never
+     * ends inside one; the counts then say what the file holds.
+     */
+    private void cutBack(final IOException failure)
+    {
+        buffer.clear();
+        recordInPieces = false;
+        bytesWritten = wholeBytes;
+        recordsWritten = wholeRecords;
+        if (file != null)
+        {
+            try
+            {
+                file.truncate(origin + wholeBytes);
+                file.position(origin + wholeBytes);
+            }
+            catch (final IOException e)
+            {
+                failure.addSuppressed(e);
+            }
         }
     }
 

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +66,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * write per datagram. Bad datagrams are counted, never thrown; in the steady state (one sender, known VNIs) a
  * datagram allocates nothing on the JDK transport (Netty's allocates a packet and a sender address per datagram).
  *
+ * <p>A capture file is created with its header by {@link Builder#open()}, which fails there when it cannot be
+ * written. Per-VNI files open at once are capped ({@link #maxOpenVniFiles()}), the least recently written closed and
+ * later reopened for append. A file that cannot be opened drops its frame ({@link ReceiverCounters#droppedFileOpen()})
+ * and the receiver goes on; a write that fails (a full disk) leaves the file with whole records only, counts what it
+ * lost ({@link ReceiverCounters#droppedWriteFailed()}) and stops the loop with {@link StopReason#FAILED}.
+ *
  * <p>Timestamps are the wall clock read once when the loop starts plus the monotonic time elapsed since, so
  * they never go backwards and cost no allocation; over a long run they may drift from a clock that is being
  * corrected by as much as that correction.
@@ -88,8 +94,12 @@ public final class MirrorReceiver implements Closeable
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** How far behind capture files may be: records are flushed once they have waited this long. */
     public static final long FLUSH_INTERVAL_MILLIS = 100;
-    /** Default limit on per-VNI capture files open at once. */
+    /** Default limit on per-VNI capture files open at once, where the process's open-file limit leaves room. */
     public static final int DEFAULT_MAX_VNI_FILES = 1024;
+    /** The most per-VNI capture files that may be open at once (each holds a 64 KiB buffer). */
+    public static final int MAX_VNI_FILES = 16_384;
+    /** Default limit on the number of VNIs given files of their own. */
+    public static final int DEFAULT_MAX_VNIS = 65_536;
     /** SO_RCVBUF asked for unless told otherwise: at 1 Gbit/s, about 70 ms of traffic the loop may fall behind. */
     public static final int DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
     /** Bytes of frames queued for the capture file writer unless told otherwise. */
@@ -111,12 +121,14 @@ public final class MirrorReceiver implements Closeable
     private final SenderAllowlist senders;
     private final int[] allowedVnis;
     private final FrameSink sink;
+    private final boolean handlerSink;
+    private final int maxOpenVniFiles;
     private final long maxFrames;
     private final long maxDurationNanos;
 
     private final ByteBuffer receiveBuffer;
     private final VxlanFrameDecoder decoder = new VxlanFrameDecoder();
-    private final LiveCounters counters = new LiveCounters();
+    private final LiveCounters counters;
     private final DatagramPort.Visitor visitor = this::onDatagram;
 
     private final AtomicBoolean claimed = new AtomicBoolean();
@@ -139,7 +151,8 @@ public final class MirrorReceiver implements Closeable
     private boolean unflushed;
 
     private MirrorReceiver(final Builder builder, final DatagramPort port, final DatagramTransport transport,
-        final ByteBuffer receiveBuffer, final FrameSink sink) throws IOException
+        final ByteBuffer receiveBuffer, final FrameSink sink, final LiveCounters counters, final int maxOpenVniFiles)
+        throws IOException
     {
         this.port = port;
         this.transport = transport;
@@ -152,6 +165,9 @@ public final class MirrorReceiver implements Closeable
         this.senders = new SenderAllowlist(builder.allowedSenders);
         this.allowedVnis = builder.allowedVnis;
         this.sink = sink;
+        this.handlerSink = sink instanceof CallbackSink;
+        this.counters = counters;
+        this.maxOpenVniFiles = maxOpenVniFiles;
         this.maxFrames = builder.maxFrames;
         this.maxDurationNanos = builder.maxDuration == null ? Long.MAX_VALUE : builder.maxDuration.toNanos();
     }
@@ -224,6 +240,19 @@ public final class MirrorReceiver implements Closeable
             + socketReceiveBufferAsked + " bytes, the kernel granted " + socketReceiveBufferGranted
             + (LINUX ? "; net.core.rmem_max caps it: raise it with sysctl -w net.core.rmem_max="
             + socketReceiveBufferAsked : ""));
+    }
+
+    /**
+     * How many per-VNI capture files may be open at once: what {@link Builder#maxVniFiles} asked for (or
+     * {@value #DEFAULT_MAX_VNI_FILES}), and no more than the process's open-file limit leaves room for beyond the
+     * descriptors it holds and a margin. Past it, the least recently written file is closed and reopened for
+     * append when its VNI comes back.
+     *
+     * @return the cap, or 0 when the receiver does not write per-VNI files.
+     */
+    public int maxOpenVniFiles()
+    {
+        return maxOpenVniFiles;
     }
 
     /**
@@ -420,12 +449,14 @@ public final class MirrorReceiver implements Closeable
             }
             reason = StopReason.FAILED;
             failure = e;
+            drainAfter(e);
             throw e;
         }
         catch (final IOException | RuntimeException e)
         {
             reason = StopReason.FAILED;
             failure = e;
+            drainAfter(e);
             throw e;
         }
         finally
@@ -452,6 +483,22 @@ public final class MirrorReceiver implements Closeable
         }
     }
 
+    /** After a failure: what is queued still goes out (or is counted as lost), so that the counts are final. */
+    private void drainAfter(final Exception failure)
+    {
+        try
+        {
+            sink.drain();
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            if (e != failure)
+            {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
     private StopReason receiveUntilDone() throws IOException
     {
         final Instant now = Instant.now();
@@ -474,7 +521,8 @@ public final class MirrorReceiver implements Closeable
             {
                 return StopReason.DURATION;
             }
-            if (unflushed && nanos - lastFlushNanos >= FLUSH_INTERVAL_NANOS)
+            // Idle or not: the writer's failure, if any, comes to the loop through a flush.
+            if (nanos - lastFlushNanos >= FLUSH_INTERVAL_NANOS)
             {
                 flushSink(nanos);
             }
@@ -529,7 +577,22 @@ public final class MirrorReceiver implements Closeable
         }
         final int innerLength = decoder.innerLength();
         final long epochNanos = epochAnchorNanos + (nanos - monotonicAnchorNanos);
-        final int outcome = sink.accept(vni, sender, epochNanos, receiveBuffer, decoder.innerOffset(), innerLength);
+        final int outcome;
+        try
+        {
+            outcome = sink.accept(vni, sender, epochNanos, receiveBuffer, decoder.innerOffset(), innerLength);
+        }
+        catch (final RuntimeException e)
+        {
+            if (handlerSink)
+            {
+                // Taken and lost: counted so before the loop stops on the handler's exception.
+                LiveCounters.increment(counters.accepted);
+                LiveCounters.add(counters.acceptedBytes, innerLength);
+                counters.writeFailed(1, innerLength);
+            }
+            throw e;
+        }
         if (outcome != FrameSink.ACCEPTED)
         {
             LiveCounters.increment(outcome == FrameSink.QUEUE_FULL ? counters.droppedWriterBehind : counters.droppedVni);
@@ -558,12 +621,9 @@ public final class MirrorReceiver implements Closeable
 
     private void flushSink(final long nanos) throws IOException
     {
-        if (unflushed)
-        {
-            sink.flush();
-            unflushed = false;
-            lastFlushNanos = nanos;
-        }
+        sink.flush();
+        unflushed = false;
+        lastFlushNanos = nanos;
     }
 
     /** Called with {@code lifecycle} held; closes the files once. */
@@ -602,7 +662,8 @@ public final class MirrorReceiver implements Closeable
         private Path pcapDirectory;
         private long rotateBytes;
         private TimestampResolution resolution = TimestampResolution.MICROSECONDS;
-        private int maxVniFiles = DEFAULT_MAX_VNI_FILES;
+        private int maxVniFiles;
+        private int maxVnis = DEFAULT_MAX_VNIS;
         private long maxFrames;
         private Duration maxDuration;
         private int socketReceiveBufferBytes = DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES;
@@ -686,7 +747,9 @@ public final class MirrorReceiver implements Closeable
         /**
          * Write every frame to one pcap file (instead of a handler).
          *
-         * @param file replaced if it exists; with rotation, {@code <name>-000000.pcap}, {@code -000001} and so on.
+         * @param file written at exactly this path, replaced if it exists, and created with its header by
+         *     {@link #open()}; with rotation, numbered files made from it, the sequence before the extension:
+         *     {@code out-000000.pcap}, {@code out-000001.pcap} and so on ({@code out-000000} without one).
          * @param rotateBytes 0 for no rotation, otherwise the most bytes per file (at least 1024).
          * @return this.
          */
@@ -713,18 +776,41 @@ public final class MirrorReceiver implements Closeable
         }
 
         /**
-         * How many VNIs get a file of their own; frames of further VNIs are dropped and counted as VNI drops.
+         * How many per-VNI files may be open at once; past that, the least recently written one is flushed and
+         * closed, and reopened for append when its VNI comes back, so that a sender choosing VNIs cannot exhaust
+         * the process's file descriptors. The receiver keeps to fewer where the open-file limit (RLIMIT_NOFILE)
+         * leaves room for fewer ({@link MirrorReceiver#maxOpenVniFiles()}).
          *
-         * @param maxFiles at least 1; default {@value MirrorReceiver#DEFAULT_MAX_VNI_FILES}.
+         * @param maxFiles 1..{@value MirrorReceiver#MAX_VNI_FILES}; {@value MirrorReceiver#DEFAULT_MAX_VNI_FILES}
+         *     unless set.
          * @return this.
          */
         public Builder maxVniFiles(final int maxFiles)
         {
-            if (maxFiles < 1)
+            if (maxFiles < 1 || maxFiles > MAX_VNI_FILES)
             {
-                throw new IllegalArgumentException("receiver: max VNI files " + maxFiles + " is below 1");
+                throw new IllegalArgumentException("receiver: max VNI files " + maxFiles + " is outside 1.."
+                    + MAX_VNI_FILES);
             }
             this.maxVniFiles = maxFiles;
+            return this;
+        }
+
+        /**
+         * How many VNIs get a file of their own; frames of further VNIs are dropped and counted as VNI drops, so
+         * that a sender choosing VNIs cannot fill the directory with files.
+         *
+         * @param vnis 1..16777216; {@value MirrorReceiver#DEFAULT_MAX_VNIS} unless set.
+         * @return this.
+         */
+        public Builder maxVnis(final int vnis)
+        {
+            if (vnis < 1 || vnis > VxlanHeaderDecoder.MAX_VNI + 1)
+            {
+                throw new IllegalArgumentException("receiver: max VNIs " + vnis + " is outside 1.."
+                    + (VxlanHeaderDecoder.MAX_VNI + 1));
+            }
+            this.maxVnis = vnis;
             return this;
         }
 
@@ -840,6 +926,9 @@ public final class MirrorReceiver implements Closeable
          *
          * @return the receiver; close it.
          * @throws IOException if the address cannot be bound.
+         * @throws FileSystemException naming the path and why, if the pcap file cannot be created (it
+         *     is created here, with its header, so that a capture without traffic is a valid file) or the pcap
+         *     directory is missing, not a directory or not writable; the socket is closed again.
          * @throws IllegalStateException unless exactly one of handler, pcap file and pcap directory is set.
          */
         public MirrorReceiver open() throws IOException
@@ -862,10 +951,6 @@ public final class MirrorReceiver implements Closeable
                 throw new IllegalStateException("receiver: set exactly one of handler, pcapFile and pcapPerVni; got "
                     + (deliveries.isEmpty() ? "none" : String.join(", ", deliveries)));
             }
-            if (pcapDirectory != null && !Files.isDirectory(pcapDirectory))
-            {
-                throw new IOException("receiver: " + pcapDirectory + " is not a directory");
-            }
             final boolean useNative = transport == DatagramTransport.NATIVE && transport.resolvesToNative();
             final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
             final DatagramPort port = useNative
@@ -874,14 +959,29 @@ public final class MirrorReceiver implements Closeable
             try
             {
                 final int portNumber = port.localAddress().getPort();
-                final FrameSink sink = handler != null ? new CallbackSink(handler)
-                    : pcapFile != null
-                    ? new QueuedSink(new PcapFileSink(pcapFile, rotateBytes, resolution), 0, writeQueueBytes,
-                        beforeEachWrite, "mirror-receiver-writer-" + portNumber)
-                    : new QueuedSink(new PerVniPcapSink(pcapDirectory, rotateBytes, resolution, Integer.MAX_VALUE),
-                        maxVniFiles, writeQueueBytes, beforeEachWrite, "mirror-receiver-writer-" + portNumber);
+                final String writerName = "mirror-receiver-writer-" + portNumber;
+                final LiveCounters counters = new LiveCounters();
+                int maxOpen = 0;
+                final FrameSink sink;
+                if (handler != null)
+                {
+                    sink = new CallbackSink(handler);
+                }
+                else if (pcapFile != null)
+                {
+                    sink = new QueuedSink(new PcapFileSink(pcapFile, rotateBytes, resolution, counters), counters, 0,
+                        writeQueueBytes, beforeEachWrite, writerName);
+                }
+                else
+                {
+                    RotatingPcapFile.checkWritableDirectory(pcapDirectory);
+                    maxOpen = maxOpenVniFiles(portNumber);
+                    sink = new QueuedSink(new PerVniPcapSink(pcapDirectory, rotateBytes, resolution, maxOpen, counters),
+                        counters, maxVnis, writeQueueBytes, beforeEachWrite, writerName);
+                }
                 final DatagramTransport chosen = useNative ? DatagramTransport.NATIVE : DatagramTransport.JDK;
-                final MirrorReceiver receiver = new MirrorReceiver(this, port, chosen, receiveBuffer, sink);
+                final MirrorReceiver receiver = new MirrorReceiver(this, port, chosen, receiveBuffer, sink, counters,
+                    maxOpen);
                 LOGGER.log(System.Logger.Level.INFO, "receiver on port " + portNumber + ": "
                     + (useNative ? NativeTransport.describe(DatagramTransport.NATIVE)
                         : "JDK DatagramChannel (one datagram per call)"));
@@ -894,6 +994,24 @@ public final class MirrorReceiver implements Closeable
                 closeQuietly(port::close, e);
                 throw e;
             }
+        }
+
+        /** The cap on open per-VNI files: as asked (or the default), within what the open-file limit leaves. */
+        private int maxOpenVniFiles(final int portNumber)
+        {
+            final int asked = maxVniFiles > 0 ? maxVniFiles : DEFAULT_MAX_VNI_FILES;
+            final long room = OpenFileLimit.room();
+            if (room < 0 || room >= asked)
+            {
+                return asked;
+            }
+            if (maxVniFiles > 0)
+            {
+                LOGGER.log(System.Logger.Level.WARNING, "receiver on port " + portNumber + ": at most " + room
+                    + " per-VNI files open at once, not " + asked + ": the open-file limit of "
+                    + OpenFileLimit.maximum() + " leaves no more room (ulimit -n raises it)");
+            }
+            return (int)room;
         }
 
         private static long checkRotation(final long rotateBytes)

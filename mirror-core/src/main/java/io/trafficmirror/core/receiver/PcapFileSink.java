@@ -4,27 +4,29 @@ import io.trafficmirror.core.capture.TimestampResolution;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 
-/** Every frame, whatever its VNI, into one pcap file (or one rotating series). */
+/** Every frame, whatever its VNI, into one pcap file (or one rotating series), created when the sink is made. */
 final class PcapFileSink implements FrameSink
 {
     private final RotatingPcapFile file;
 
-    PcapFileSink(final Path file, final long rotateBytes, final TimestampResolution resolution)
+    /**
+     * @throws FileSystemException naming the file and why, when it cannot be created.
+     */
+    PcapFileSink(final Path file, final long rotateBytes, final TimestampResolution resolution,
+        final LiveCounters counters) throws FileSystemException
     {
-        final Path absolute = file.toAbsolutePath();
-        final String name = absolute.getFileName().toString();
-        final String stem = name.endsWith(".pcap") ? name.substring(0, name.length() - ".pcap".length()) : name;
-        this.file = new RotatingPcapFile(absolute.getParent(), stem, rotateBytes, resolution);
+        this.file = new RotatingPcapFile(file.toAbsolutePath(), rotateBytes, resolution, counters);
+        this.file.create();
     }
 
     @Override
     public int accept(final int vni, final InetSocketAddress sender, final long epochNanos, final ByteBuffer buffer,
         final int offset, final int length) throws IOException
     {
-        file.write(epochNanos, buffer, offset, length);
-        return ACCEPTED;
+        return file.write(epochNanos, buffer, offset, length);
     }
 
     @Override

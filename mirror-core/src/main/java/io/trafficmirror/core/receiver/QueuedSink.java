@@ -22,8 +22,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>One producer (the receiving thread), one consumer (the writer thread): the producer publishes a record by
  * a volatile store of its end position, the consumer frees space by a release store of its own. The producer
  * wakes the writer only when the writer went to sleep after a long idle spell, so under traffic no system
- * call is made for it. The per-VNI file limit is decided here, on the receiving thread, so that a refused VNI
- * is counted as before, with the datagram that carried it.
+ * call is made for it. The limit on VNIs given files is decided here, on the receiving thread, so that a refused
+ * VNI is counted with the datagram that carried it.
+ *
+ * <p>When a write fails, the writer keeps the failure for the receiving loop, which stops on it, and from then
+ * on counts every record it takes out as lost to that failure without writing it, so that every datagram the
+ * loop took is counted.
  */
 final class QueuedSink implements FrameSink
 {
@@ -38,6 +42,7 @@ final class QueuedSink implements FrameSink
     private static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(MirrorReceiver.FLUSH_INTERVAL_MILLIS);
 
     private final FrameSink target;
+    private final LiveCounters counters;
     private final int maxVnis;
     private final VniTable<Boolean> admitted = new VniTable<>();
     private final ByteBuffer ring;
@@ -59,13 +64,14 @@ final class QueuedSink implements FrameSink
 
     /**
      * @param target where the writer thread writes; it alone touches it.
-     * @param maxVnis 0 for any number of VNIs, otherwise how many VNIs are let through (the per-VNI file limit).
+     * @param counters where the writer counts the records a failure took.
+     * @param maxVnis 0 for any number of VNIs, otherwise how many VNIs are let through.
      * @param capacity ring bytes, at least {@link #MIN_CAPACITY}.
      * @param beforeWrite run on the writer thread before each record, or null.
      * @param threadName the writer thread's name.
      */
-    QueuedSink(final FrameSink target, final int maxVnis, final int capacity, final Runnable beforeWrite,
-        final String threadName)
+    QueuedSink(final FrameSink target, final LiveCounters counters, final int maxVnis, final int capacity,
+        final Runnable beforeWrite, final String threadName)
     {
         if (capacity < MIN_CAPACITY)
         {
@@ -73,6 +79,7 @@ final class QueuedSink implements FrameSink
                 MIN_CAPACITY);
         }
         this.target = target;
+        this.counters = counters;
         this.maxVnis = maxVnis;
         this.capacity = capacity & -ALIGNMENT;
         this.ring = ByteBuffer.allocate(this.capacity);
@@ -241,7 +248,7 @@ final class QueuedSink implements FrameSink
                     final long now = System.nanoTime();
                     if (unflushed && now - lastFlush >= FLUSH_NANOS)
                     {
-                        target.flush();
+                        flushTarget();
                         unflushed = false;
                         lastFlush = now;
                     }
@@ -257,12 +264,7 @@ final class QueuedSink implements FrameSink
                         position -= length;
                         continue;
                     }
-                    if (beforeWrite != null)
-                    {
-                        beforeWrite.run();
-                    }
-                    target.accept(ring.getInt(index + 4), null, ring.getLong(index + 8), ring,
-                        index + RECORD_HEADER_LENGTH, length);
+                    write(index, length);
                     position += align(RECORD_HEADER_LENGTH + length);
                     head.setRelease(position);
                 }
@@ -270,19 +272,66 @@ final class QueuedSink implements FrameSink
                 lastRecord = System.nanoTime();
                 if (lastRecord - lastFlush >= FLUSH_NANOS)
                 {
-                    target.flush();
+                    flushTarget();
                     unflushed = false;
                     lastFlush = lastRecord;
                 }
             }
             if (unflushed)
             {
-                target.flush();
+                flushTarget();
             }
         }
-        catch (final IOException | RuntimeException | Error e)
+        catch (final RuntimeException | Error e)
         {
+            if (failure == null)
+            {
+                failure = e;
+            }
+        }
+    }
+
+    /** One record to its file; after a failure, counted as lost to it instead. */
+    private void write(final int index, final int length)
+    {
+        if (failure != null)
+        {
+            counters.writeFailed(1, length);
+            return;
+        }
+        try
+        {
+            if (beforeWrite != null)
+            {
+                beforeWrite.run();
+            }
+            target.accept(ring.getInt(index + 4), null, ring.getLong(index + 8), ring, index + RECORD_HEADER_LENGTH,
+                length);
+        }
+        catch (final IOException e)
+        {
+            // The file sink has counted the frame and what was lost with it.
             failure = e;
+        }
+        catch (final RuntimeException e)
+        {
+            counters.writeFailed(1, length);
+            failure = e;
+        }
+    }
+
+    private void flushTarget()
+    {
+        try
+        {
+            target.flush();
+        }
+        catch (final IOException e)
+        {
+            if (failure == null)
+            {
+                failure = e;
+            }
         }
     }
 

@@ -5,73 +5,314 @@ import io.trafficmirror.core.capture.PcapWriter;
 import io.trafficmirror.core.capture.TimestampResolution;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
- * One pcap file, or, with a byte limit, a series of them: {@code <stem>-000000.pcap}, {@code <stem>-000001.pcap},
- * ..., a new one started before a record would take the current one past the limit. A file holds at least one
- * record, so a single frame larger than the limit still gets written. Files are opened at the first frame and
- * existing ones are replaced.
+ * One pcap file, written at exactly the path given, or, with a byte limit, a series of them numbered from that
+ * path: the sequence goes before the name's extension ({@code out.pcap} gives {@code out-000000.pcap},
+ * {@code out-000001.pcap}, ...; a name without one gets it at its end), a new file started before a record would
+ * take the current one past the limit. A file holds at least one record, so a single frame larger than the limit
+ * still gets written. A file is replaced when first opened and taken up again for append when it is reopened
+ * after {@link #suspend()}, so that it keeps one header.
+ *
+ * <p>Losses are counted here, on the writer's thread: a frame whose file cannot be opened is a file-open drop
+ * ({@link FrameSink#OPEN_FAILED}, and the next frame tries again); when a write fails, the frame and the records
+ * the file had buffered are write drops, the file is cut back to whole records and the failure is thrown, naming
+ * the file.
  */
 final class RotatingPcapFile
 {
-    private final Path directory;
-    private final String stem;
+    private static final System.Logger LOGGER = System.getLogger("io.trafficmirror.core.receiver");
+
+    private final Path path;
     private final long rotateBytes;
     private final TimestampResolution resolution;
+    private final LiveCounters counters;
     private PcapWriter writer;
     private int sequence;
+    /** The current file exists with its header: opening it again appends. */
+    private boolean started;
+    private IOException openFailure;
 
     /**
-     * @param directory where the files go.
-     * @param stem the file name without {@code .pcap}.
-     * @param rotateBytes 0 for one file named {@code <stem>.pcap}; otherwise the size limit of each file.
+     * @param path the file, or with rotation the name the numbered files are made from.
+     * @param rotateBytes 0 for one file at {@code path}; otherwise the size limit of each file.
+     * @param counters where losses are counted.
      */
-    RotatingPcapFile(final Path directory, final String stem, final long rotateBytes,
-        final TimestampResolution resolution)
+    RotatingPcapFile(final Path path, final long rotateBytes, final TimestampResolution resolution,
+        final LiveCounters counters)
     {
-        this.directory = directory;
-        this.stem = stem;
+        this.path = path;
         this.rotateBytes = rotateBytes;
         this.resolution = resolution;
+        this.counters = counters;
     }
 
-    void write(final long epochNanos, final ByteBuffer buffer, final int offset, final int length) throws IOException
+    /**
+     * Creates the current file now, its header on disk, so that a capture without traffic is a valid file and a
+     * place that cannot be written is known at once.
+     *
+     * @throws FileSystemException naming the file and why it cannot be written.
+     */
+    void create() throws FileSystemException
     {
-        if (writer == null)
+        if (!open())
         {
-            writer = PcapWriter.create(currentPath(), LinkType.ETHERNET, resolution);
+            throw failure(currentPath(), openFailure);
         }
-        else if (rotateBytes > 0 && writer.recordsWritten() > 0
+    }
+
+    /**
+     * Appends a frame, opening (or rotating) the file first if need be.
+     *
+     * @return {@link FrameSink#ACCEPTED}, or {@link FrameSink#OPEN_FAILED} when the file could not be opened (counted).
+     * @throws FileSystemException when writing failed (counted, with the records lost with it).
+     */
+    int write(final long epochNanos, final ByteBuffer buffer, final int offset, final int length)
+        throws FileSystemException
+    {
+        if (writer == null && !openFor(length))
+        {
+            return FrameSink.OPEN_FAILED;
+        }
+        if (rotateBytes > 0 && writer.bytesWritten() > PcapWriter.FILE_HEADER_LENGTH
             && writer.bytesWritten() + PcapWriter.RECORD_HEADER_LENGTH + length > rotateBytes)
         {
-            writer.close();
-            writer = null;
+            try
+            {
+                suspend();
+            }
+            catch (final FileSystemException e)
+            {
+                counters.writeFailed(1, length);
+                throw e;
+            }
             sequence++;
-            writer = PcapWriter.create(currentPath(), LinkType.ETHERNET, resolution);
+            started = false;
+            if (!openFor(length))
+            {
+                return FrameSink.OPEN_FAILED;
+            }
         }
-        writer.write(epochNanos, buffer, offset, length);
+        final long records = writer.recordsWritten();
+        final long bytes = writer.bytesWritten();
+        try
+        {
+            writer.write(epochNanos, buffer, offset, length);
+            return FrameSink.ACCEPTED;
+        }
+        catch (final IOException e)
+        {
+            counters.writeFailed(1, length);
+            throw lost(writer, records, bytes, e);
+        }
+    }
+
+    /** Opens the current file for a frame of {@code length} bytes, or counts the frame when it cannot. */
+    private boolean openFor(final int length) throws FileSystemException
+    {
+        final boolean failing = openFailure != null;
+        try
+        {
+            if (open())
+            {
+                return true;
+            }
+        }
+        catch (final FileSystemException e)
+        {
+            counters.writeFailed(1, length);
+            throw e;
+        }
+        if (!failing)
+        {
+            LOGGER.log(System.Logger.Level.WARNING, "receiver: cannot open " + currentPath() + ": "
+                + reason(openFailure) + "; its frames are dropped and counted (file open failed) until it opens");
+        }
+        counters.fileOpenFailed(length);
+        return false;
+    }
+
+    /** Whether a file is open now. */
+    boolean isOpen()
+    {
+        return writer != null;
+    }
+
+    /** Why the last open failed, or null. */
+    IOException openFailure()
+    {
+        return openFailure;
     }
 
     /** The file being written (or to be written next). */
     Path currentPath()
     {
-        return directory.resolve(rotateBytes > 0 ? String.format("%s-%06d.pcap", stem, sequence) : stem + ".pcap");
+        if (rotateBytes == 0)
+        {
+            return path;
+        }
+        final String name = path.getFileName().toString();
+        final int dot = name.lastIndexOf('.');
+        final String numbered = dot > 0
+            ? String.format(Locale.ROOT, "%s-%06d%s", name.substring(0, dot), sequence, name.substring(dot))
+            : String.format(Locale.ROOT, "%s-%06d", name, sequence);
+        return path.resolveSibling(numbered);
     }
 
-    void flush() throws IOException
+    void flush() throws FileSystemException
     {
         if (writer != null)
         {
-            writer.flush();
+            final long records = writer.recordsWritten();
+            final long bytes = writer.bytesWritten();
+            try
+            {
+                writer.flush();
+            }
+            catch (final IOException e)
+            {
+                throw lost(writer, records, bytes, e);
+            }
         }
     }
 
-    void close() throws IOException
+    /** Flushes and closes the file for now; the next frame reopens it for append. */
+    void suspend() throws FileSystemException
     {
         if (writer != null)
+        {
+            final PcapWriter closing = writer;
+            writer = null;
+            final long records = closing.recordsWritten();
+            final long bytes = closing.bytesWritten();
+            try
+            {
+                closing.close();
+            }
+            catch (final IOException e)
+            {
+                throw lost(closing, records, bytes, e);
+            }
+        }
+    }
+
+    void close() throws FileSystemException
+    {
+        suspend();
+    }
+
+    /**
+     * Opens the current file: a new one replaces what is there and gets its header on disk at once; one written
+     * before is taken up for append.
+     *
+     * @return false when the file cannot be opened (kept in {@link #openFailure()}).
+     * @throws FileSystemException when the new file's header cannot be written.
+     */
+    private boolean open() throws FileSystemException
+    {
+        final Path current = currentPath();
+        try
+        {
+            writer = started ? PcapWriter.append(current, LinkType.ETHERNET, resolution)
+                : PcapWriter.create(current, LinkType.ETHERNET, resolution);
+        }
+        catch (final IOException e)
+        {
+            openFailure = e;
+            return false;
+        }
+        openFailure = null;
+        if (!started)
+        {
+            try
+            {
+                writer.flush();
+            }
+            catch (final IOException e)
+            {
+                final PcapWriter failed = writer;
+                writer = null;
+                closeQuietly(failed, e);
+                throw failure(current, e);
+            }
+            started = true;
+        }
+        return true;
+    }
+
+    /** Counts the records a failed write took with it, and says which file failed and why. */
+    private FileSystemException lost(final PcapWriter failed, final long records, final long bytes,
+        final IOException e)
+    {
+        final long lostRecords = records - failed.recordsWritten();
+        final long lostBytes = bytes - failed.bytesWritten() - lostRecords * PcapWriter.RECORD_HEADER_LENGTH;
+        counters.writeFailed(lostRecords, lostBytes);
+        return failure(currentPath(), e);
+    }
+
+    private static void closeQuietly(final PcapWriter writer, final IOException into)
+    {
+        try
         {
             writer.close();
         }
+        catch (final IOException e)
+        {
+            into.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Checks, at start, that per-VNI files can be made in a directory.
+     *
+     * @throws FileSystemException naming the directory and why not.
+     */
+    static void checkWritableDirectory(final Path directory) throws FileSystemException
+    {
+        if (!Files.exists(directory))
+        {
+            throw new FileSystemException(directory.toString(), null, "no such directory");
+        }
+        if (!Files.isDirectory(directory))
+        {
+            throw new FileSystemException(directory.toString(), null, "not a directory");
+        }
+        try
+        {
+            directory.getFileSystem().provider().checkAccess(directory, AccessMode.WRITE, AccessMode.EXECUTE);
+        }
+        catch (final IOException e)
+        {
+            throw failure(directory, e);
+        }
+    }
+
+    /** An I/O failure as one exception that names the file and says why in words: "no space left on device". */
+    static FileSystemException failure(final Path file, final IOException e)
+    {
+        final FileSystemException failure = new FileSystemException(file.toString(), null, reason(e));
+        failure.initCause(e);
+        return failure;
+    }
+
+    private static String reason(final IOException e)
+    {
+        String reason = e instanceof FileSystemException ? ((FileSystemException)e).getReason() : e.getMessage();
+        if (reason == null || reason.isEmpty())
+        {
+            reason = e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NoSuchFileException ? "no such directory"
+                : e instanceof NotDirectoryException ? "not a directory"
+                : e.getClass().getSimpleName();
+        }
+        return Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
     }
 }

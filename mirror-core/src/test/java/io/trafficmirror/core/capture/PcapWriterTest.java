@@ -10,8 +10,13 @@ import io.trafficmirror.testing.Tshark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -153,6 +158,191 @@ class PcapWriterTest
             assertThat(Files.size(file)).isEqualTo(24 + 16 + 60).isEqualTo(writer.bytesWritten());
             assertThat(writer.recordsWritten()).isEqualTo(1);
             assertThat(readAll(file, CaptureFormat.PCAP)).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldCutTheFileBackToWholeRecordsAndCountThemWhenTheDiskFillsPartWay() throws IOException
+    {
+        final Path file = temp.resolve("full.pcap");
+        // Room for the header, the first flush and part of the next buffer: the failing write is cut short.
+        try (FileChannel disk = new FullDisk(FileChannel.open(file, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE, StandardOpenOption.READ), 100_000))
+        {
+            final PcapWriter writer = PcapWriter.over(disk, LinkType.ETHERNET, TimestampResolution.MICROSECONDS,
+                PcapWriter.DEFAULT_SNAP_LENGTH);
+            final ByteBuffer frame = ByteBuffer.wrap(new byte[1000]);
+            long written = 0;
+            IOException failure = null;
+            while (failure == null)
+            {
+                try
+                {
+                    writer.write(1_000_000_000L + written, frame, 0, 1000);
+                    written++;
+                }
+                catch (final IOException e)
+                {
+                    failure = e;
+                }
+            }
+            assertThat(failure).hasMessage("No space left on device");
+            final long kept = writer.recordsWritten();
+            assertThat(kept).isPositive().isLessThan(written);
+            assertThat(Files.size(file)).isEqualTo(writer.bytesWritten()).isEqualTo(24 + kept * 1016);
+            assertThat(readAll(file, CaptureFormat.PCAP)).hasSize((int)kept);
+        }
+    }
+
+    @Test
+    void shouldAppendToAFileItWroteBeforeWithoutASecondHeader() throws IOException
+    {
+        final Path file = temp.resolve("appended.pcap");
+        try (PcapWriter writer = PcapWriter.create(file))
+        {
+            writer.write(1_000_000_000L, ByteBuffer.wrap(new byte[60]), 0, 60);
+        }
+        try (PcapWriter writer = PcapWriter.append(file, LinkType.ETHERNET, TimestampResolution.MICROSECONDS))
+        {
+            assertThat(writer.bytesWritten()).isEqualTo(24 + 16 + 60);
+            writer.write(2_000_000_000L, ByteBuffer.wrap(new byte[70]), 0, 70);
+        }
+        assertThat(readAll(file, CaptureFormat.PCAP)).hasSize(2);
+        assertThat(Files.size(file)).isEqualTo(24 + 16 + 60 + 16 + 70);
+        assertThatThrownBy(() -> PcapWriter.append(file, LinkType.ETHERNET, TimestampResolution.NANOSECONDS))
+            .isInstanceOf(CaptureFormatException.class).hasMessageContaining("cannot append");
+        final Path fresh = temp.resolve("fresh.pcap");
+        try (PcapWriter writer = PcapWriter.append(fresh, LinkType.ETHERNET, TimestampResolution.MICROSECONDS))
+        {
+            writer.write(1_000_000_000L, ByteBuffer.wrap(new byte[60]), 0, 60);
+        }
+        assertThat(readAll(fresh, CaptureFormat.PCAP)).hasSize(1);
+    }
+
+    /** A file on a disk with room for {@code room} more bytes: a write past it is cut short, the next one fails. */
+    private static final class FullDisk extends FileChannel
+    {
+        private final FileChannel file;
+        private long room;
+
+        FullDisk(final FileChannel file, final long room)
+        {
+            this.file = file;
+            this.room = room;
+        }
+
+        @Override
+        public int write(final ByteBuffer source) throws IOException
+        {
+            if (room == 0)
+            {
+                throw new IOException("No space left on device");
+            }
+            final int length = (int)Math.min(room, source.remaining());
+            final ByteBuffer part = source.slice(source.position(), length);
+            final int written = file.write(part);
+            source.position(source.position() + written);
+            room -= written;
+            return written;
+        }
+
+        @Override
+        public int read(final ByteBuffer destination) throws IOException
+        {
+            return file.read(destination);
+        }
+
+        @Override
+        public long read(final ByteBuffer[] destinations, final int offset, final int length) throws IOException
+        {
+            return file.read(destinations, offset, length);
+        }
+
+        @Override
+        public long write(final ByteBuffer[] sources, final int offset, final int length) throws IOException
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long position() throws IOException
+        {
+            return file.position();
+        }
+
+        @Override
+        public FileChannel position(final long position) throws IOException
+        {
+            file.position(position);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException
+        {
+            return file.size();
+        }
+
+        @Override
+        public FileChannel truncate(final long size) throws IOException
+        {
+            room += Math.max(0, file.size() - size);
+            file.truncate(size);
+            return this;
+        }
+
+        @Override
+        public void force(final boolean metaData) throws IOException
+        {
+            file.force(metaData);
+        }
+
+        @Override
+        public long transferTo(final long position, final long count, final WritableByteChannel target)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long transferFrom(final ReadableByteChannel source, final long position, final long count)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(final ByteBuffer destination, final long position) throws IOException
+        {
+            return file.read(destination, position);
+        }
+
+        @Override
+        public int write(final ByteBuffer source, final long position)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public MappedByteBuffer map(final MapMode mode, final long position, final long size)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public FileLock lock(final long position, final long size, final boolean shared)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public FileLock tryLock(final long position, final long size, final boolean shared)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException
+        {
+            file.close();
         }
     }
 
