@@ -53,8 +53,16 @@ class LiveCaptureTest
             }
             assertThat(capture.filter()).contains("not (udp and (src port");
 
-            Thread.sleep(300); // libpcap is ready once the handle is open; give the thread a moment to poll
             final ByteBuffer payload = ByteBuffer.wrap("mirror me".getBytes(StandardCharsets.US_ASCII));
+            // The capture thread may take a while to poll on a busy machine: probe on another port until it sees one.
+            final InetSocketAddress probe = new InetSocketAddress(InetAddress.getLoopbackAddress(), testPort + 1);
+            final long ready = System.nanoTime() + 20_000_000_000L;
+            while (capture.capturedFrames() == 0 && System.nanoTime() < ready)
+            {
+                sender.send(payload.duplicate(), probe);
+                Thread.sleep(20);
+            }
+            assertThat(capture.capturedFrames()).as("the capture saw a probe").isPositive();
             for (int i = 0; i < COPIES; i++)
             {
                 sender.send(payload.duplicate(), new InetSocketAddress(InetAddress.getLoopbackAddress(), testPort));
