@@ -1,11 +1,16 @@
 package io.trafficmirror.filter;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Thrown when a configuration, or one object of it, breaks a rule. It carries every problem found, not
- * only the first, so that a user fixes a configuration in one pass.
+ * only the first, so that a user fixes a configuration in one pass; each violation that EC2 would refuse names
+ * the EC2 error code it would refuse it with.
  */
 public final class InvalidConfigurationException extends RuntimeException
 {
@@ -34,6 +39,35 @@ public final class InvalidConfigurationException extends RuntimeException
     public List<Violation> violations()
     {
         return violations;
+    }
+
+    /**
+     * @return the EC2 error codes of the violations, each once, in the order first found; violations without
+     *         a code add nothing.
+     */
+    public Set<Ec2ErrorCode> errorCodes()
+    {
+        final Set<Ec2ErrorCode> codes = new LinkedHashSet<>();
+        for (final Violation violation : violations)
+        {
+            violation.errorCode().ifPresent(codes::add);
+        }
+        return Collections.unmodifiableSet(codes);
+    }
+
+    /**
+     * @return the code of the first violation that has one, as the one code EC2 would have answered with.
+     */
+    public Optional<Ec2ErrorCode> firstErrorCode()
+    {
+        for (final Violation violation : violations)
+        {
+            if (violation.errorCode().isPresent())
+            {
+                return violation.errorCode();
+            }
+        }
+        return Optional.empty();
     }
 
     private static String describe(final List<Violation> violations)
