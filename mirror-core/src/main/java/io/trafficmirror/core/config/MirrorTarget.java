@@ -225,7 +225,11 @@ public final class MirrorTarget
                 violations.checkId(name, type.resourceField(), resourceId);
             }
             violations.checkDescription(name, description);
-            violations.checkRange(name, "Mtu", mtu, MIN_MTU, MAX_MTU);
+            if (mtu < MIN_MTU || mtu > MAX_MTU)
+            {
+                // Mtu is this project's own field: AWS learns a target's MTU from the target, so there is no code.
+                violations.addWithoutCode(name, "Mtu", mtu, MIN_MTU + ".." + MAX_MTU);
+            }
             violations.throwIfAny();
             return new MirrorTarget(this);
         }
