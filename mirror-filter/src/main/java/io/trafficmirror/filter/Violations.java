@@ -11,7 +11,8 @@ import java.util.Set;
  * The checks of a plain {@code new Violations()} are of EC2 fields, so a bad value carries
  * {@link Ec2ErrorCode#INVALID_PARAMETER_VALUE} and a missing one {@link Ec2ErrorCode#MISSING_PARAMETER};
  * {@link #withoutErrorCodes()} collects for settings EC2 has no counterpart for, whose checks carry no code.
- * Every operation takes constant time, so validating n objects takes time linear in n however many are bad.
+ * Recording a violation and asking whether a field has one take constant time, so validating n objects takes
+ * time linear in n however many of them are bad.
  * Not thread-safe; used by one validation at a time.
  */
 public final class Violations

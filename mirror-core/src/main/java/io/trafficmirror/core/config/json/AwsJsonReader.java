@@ -84,8 +84,8 @@ import static io.trafficmirror.core.config.json.Fields.VPC_ID;
  * name their filter and direction. A listed rule equal to one the filter already has is the same rule listed
  * twice and is taken once; a different rule of the same direction and number is refused as EC2 refuses a second
  * such rule. Problems with a value carry {@code InvalidParameterValue} or {@code MissingParameter}; problems
- * with the document's shape (the root, an array that is not one) carry no EC2 error code. The time taken is
- * linear in the document's size.
+ * with the document's shape (the root, an array that is not one) carry no EC2 error code. No check looks at every
+ * object once per object, so the checks take time linear in the number of objects however many are at fault.
  */
 final class AwsJsonReader
 {
