@@ -20,12 +20,15 @@ public final class InvalidConfigurationException extends RuntimeException
     @SuppressWarnings("serial") // the declared type is the List interface; the instance is always serializable
     private final List<Violation> violations;
 
+    /** The message, written when first asked for: an exception caught and relocated is never printed. */
+    private transient volatile String message;
+
     /**
      * @param violations every problem found; must not be empty.
      */
     public InvalidConfigurationException(final List<Violation> violations)
     {
-        super(describe(violations));
+        super();
         if (violations.isEmpty())
         {
             throw new IllegalArgumentException("an InvalidConfigurationException needs at least one violation");
@@ -68,6 +71,21 @@ public final class InvalidConfigurationException extends RuntimeException
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * @return how many problems, then one line per problem.
+     */
+    @Override
+    public String getMessage()
+    {
+        String text = message;
+        if (text == null)
+        {
+            text = describe(violations);
+            message = text;
+        }
+        return text;
     }
 
     private static String describe(final List<Violation> violations)
