@@ -269,8 +269,8 @@ final class AwsJsonReader
             {
                 final String path = listedPaths.get(i);
                 violations.add(Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_RULE_ALREADY_EXISTS, path, path + "." + RULE_NUMBER,
-                    rule.ruleNumber(), "a rule number not used by another " + rule.direction() +
-                    " rule of this filter, or the very same rule (" + holder.id().orElse("a rule") + " differs)");
+                    rule.ruleNumber(), "a rule number no other " + rule.direction() + " rule of the filter has, " +
+                    "unless every field is the same (" + holder.id().orElse("the filter's rule") + " has it)");
                 merged = false;
             }
         }
