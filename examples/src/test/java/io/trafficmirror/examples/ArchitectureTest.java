@@ -139,6 +139,14 @@ class ArchitectureTest
         .should().notBePublic()
         .because("the matcher's public API is CompiledFilter, SessionClassifier, SessionMatch, MatchOptions and Verdict");
 
+    @ArchTest
+    static final ArchRule FILTER_MODEL_API_IS_LISTED = classes()
+        .that().resideInAPackage("io.trafficmirror.filter").and().areTopLevelClasses().and().arePublic()
+        .should().haveNameMatching("io\\.trafficmirror\\.filter\\.(AwsNamed|Cidr|Ec2ErrorCode|FieldsText|FilterRule|" +
+            "InvalidConfigurationException|IpAddressText|MirrorFilter|NetworkService|PortRange|RuleAction|" +
+            "TrafficDirection|Violation|Violations)")
+        .because("the filter model's public API is these types; a new one is added here on purpose");
+
     private static DescribedPredicate<JavaClass> areNot(final String className)
     {
         return DescribedPredicate.describe("are not " + className,

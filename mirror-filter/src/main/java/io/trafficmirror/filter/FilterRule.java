@@ -484,7 +484,7 @@ public final class FilterRule
             final Cidr destination = parseCidr(violations, name, "DestinationCidrBlock", destinationCidrBlock);
             if (source != null && destination != null && source.isIpv4() != destination.isIpv4())
             {
-                violations.add(name, "DestinationCidrBlock", destination,
+                violations.add(Ec2ErrorCode.INVALID_PARAMETER_COMBINATION, name, "DestinationCidrBlock", destination,
                     "an " + (source.isIpv4() ? "IPv4" : "IPv6") + " block, the family of SourceCidrBlock " + source);
             }
             violations.checkDescription(name, description);
@@ -502,7 +502,8 @@ public final class FilterRule
             PortRange.validate(violations, name, field + ".", from, to);
             if (protocol == null || (protocol != PROTOCOL_TCP && protocol != PROTOCOL_UDP))
             {
-                violations.add(name, field, from + "-" + to + " with Protocol " + (protocol == null ? "(any)" : protocol),
+                violations.add(Ec2ErrorCode.INVALID_PARAMETER_COMBINATION, name, field,
+                    from + "-" + to + " with Protocol " + (protocol == null ? "(any)" : protocol),
                     "port ranges only with Protocol 6 (TCP) or 17 (UDP)");
             }
         }
@@ -516,7 +517,8 @@ public final class FilterRule
             final Optional<String> problem = Cidr.problem(text);
             if (problem.isPresent())
             {
-                violations.add(name, field, '"' + Violations.abbreviate(text) + '"', problem.get());
+                violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, name, field, '"' + Violations.abbreviate(text) + '"',
+                    problem.get());
                 return null;
             }
             return Cidr.parse(text);

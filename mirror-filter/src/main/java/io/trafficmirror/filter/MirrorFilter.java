@@ -330,12 +330,14 @@ public final class MirrorFilter
                 final FilterRule rule = Objects.requireNonNull(rules.get(i), "rule");
                 if (rule.direction() != direction)
                 {
-                    violations.add(name, field + "[" + i + "].TrafficDirection", rule.direction(),
+                    violations.add(Ec2ErrorCode.INVALID_PARAMETER_COMBINATION, name,
+                        field + "[" + i + "].TrafficDirection", rule.direction(),
                         direction + " (the direction of " + field + ")");
                 }
                 if (!numbers.add(rule.ruleNumber()))
                 {
-                    violations.add(name, field + "[" + i + "].RuleNumber", rule.ruleNumber(),
+                    violations.add(Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_RULE_ALREADY_EXISTS, name,
+                        field + "[" + i + "].RuleNumber", rule.ruleNumber(),
                         "a rule number not used by another " + direction + " rule of this filter");
                 }
             }

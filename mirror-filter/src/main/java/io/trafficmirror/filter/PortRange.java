@@ -53,7 +53,8 @@ public final class PortRange
         final boolean toOk = violations.checkRange(objectId, fieldPrefix + "ToPort", toPort, MIN_PORT, MAX_PORT);
         if (fromOk && toOk && fromPort > toPort)
         {
-            violations.add(objectId, fieldPrefix + "ToPort", toPort, "FromPort (" + fromPort + ").." + MAX_PORT);
+            violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, objectId, fieldPrefix + "ToPort", toPort,
+                "FromPort (" + fromPort + ").." + MAX_PORT);
         }
     }
 

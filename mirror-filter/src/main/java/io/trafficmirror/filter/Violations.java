@@ -1,10 +1,18 @@
 package io.trafficmirror.filter;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Collects the violations found while validating, so that all of them are reported together.
+ * <p>
+ * The checks of a plain {@code new Violations()} are of EC2 fields, so a bad value carries
+ * {@link Ec2ErrorCode#INVALID_PARAMETER_VALUE} and a missing one {@link Ec2ErrorCode#MISSING_PARAMETER};
+ * {@link #withoutErrorCodes()} collects for settings EC2 has no counterpart for, whose checks carry no code.
+ * Recording a violation and asking whether a field has one take constant time, so validating n objects takes
+ * time linear in n however many of them are bad.
  * Not thread-safe; used by one validation at a time.
  */
 public final class Violations
@@ -16,9 +24,48 @@ public final class Violations
     public static final int MAX_ID_LENGTH = 255;
 
     private final List<Violation> violations = new ArrayList<>();
+    private final Set<String> fields = new HashSet<>();
+    private final boolean ec2;
 
     /**
-     * Records a violation.
+     * Collects violations of EC2 objects: the checks carry EC2's generic error codes.
+     */
+    public Violations()
+    {
+        this(true);
+    }
+
+    private Violations(final boolean ec2)
+    {
+        this.ec2 = ec2;
+    }
+
+    /**
+     * @return a collector for settings that EC2 has no counterpart for: its checks carry no error code.
+     */
+    public static Violations withoutErrorCodes()
+    {
+        return new Violations(false);
+    }
+
+    /**
+     * Records a violation that EC2 refuses with an error code.
+     *
+     * @param errorCode the code EC2 returns for it.
+     * @param objectId  object at fault.
+     * @param field     field at fault.
+     * @param value     bad value, {@code null} when missing.
+     * @param allowed   what is allowed.
+     * @return this.
+     */
+    public Violations add(
+        final Ec2ErrorCode errorCode, final String objectId, final String field, final Object value, final String allowed)
+    {
+        return add(Violation.of(errorCode, objectId, field, value, allowed));
+    }
+
+    /**
+     * Records a violation of something EC2 has no counterpart for.
      *
      * @param objectId object at fault.
      * @param field    field at fault.
@@ -26,9 +73,21 @@ public final class Violations
      * @param allowed  what is allowed.
      * @return this.
      */
-    public Violations add(final String objectId, final String field, final Object value, final String allowed)
+    public Violations addWithoutCode(final String objectId, final String field, final Object value, final String allowed)
     {
-        violations.add(Violation.of(objectId, field, value, allowed));
+        return add(Violation.of(objectId, field, value, allowed));
+    }
+
+    /**
+     * Records a violation found elsewhere.
+     *
+     * @param violation the violation.
+     * @return this.
+     */
+    public Violations add(final Violation violation)
+    {
+        violations.add(violation);
+        fields.add(violation.field());
         return this;
     }
 
@@ -40,7 +99,7 @@ public final class Violations
      */
     public Violations addAll(final List<Violation> found)
     {
-        violations.addAll(found);
+        found.forEach(this::add);
         return this;
     }
 
@@ -58,7 +117,28 @@ public final class Violations
     {
         if (value < min || value > max)
         {
-            add(objectId, field, value, min + ".." + max);
+            addChecked(Ec2ErrorCode.INVALID_PARAMETER_VALUE, objectId, field, value, min + ".." + max);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Checks that a count lies in {@code 0..max}, a quota whose excess EC2 refuses with its own code.
+     *
+     * @param errorCode the code EC2 returns when the quota is exceeded.
+     * @param objectId  object being checked.
+     * @param field     field being checked.
+     * @param count     the count.
+     * @param max       the quota.
+     * @return true when the count is within the quota.
+     */
+    public boolean checkQuota(
+        final Ec2ErrorCode errorCode, final String objectId, final String field, final long count, final long max)
+    {
+        if (count > max)
+        {
+            add(errorCode, objectId, field, count, "at most " + max + " (quota)");
             return false;
         }
         return true;
@@ -77,7 +157,7 @@ public final class Violations
     {
         if (value == null)
         {
-            add(objectId, field, null, allowed);
+            addChecked(Ec2ErrorCode.MISSING_PARAMETER, objectId, field, null, allowed);
             return false;
         }
         return true;
@@ -98,7 +178,8 @@ public final class Violations
         }
         if (!isValidId(id))
         {
-            add(objectId, field, '"' + id + '"', "1.." + MAX_ID_LENGTH + " printable characters without spaces");
+            addChecked(Ec2ErrorCode.INVALID_PARAMETER_VALUE, objectId, field, '"' + id + '"',
+                "1.." + MAX_ID_LENGTH + " printable characters without spaces");
         }
     }
 
@@ -112,7 +193,7 @@ public final class Violations
     {
         if (description != null && (description.length() > MAX_DESCRIPTION_LENGTH || hasControlCharacter(description)))
         {
-            add(objectId, "Description", '"' + abbreviate(description) + '"',
+            addChecked(Ec2ErrorCode.INVALID_PARAMETER_VALUE, objectId, "Description", '"' + abbreviate(description) + '"',
                 "at most " + MAX_DESCRIPTION_LENGTH + " characters, no control characters");
         }
     }
@@ -127,18 +208,11 @@ public final class Violations
 
     /**
      * @param field a field name or path.
-     * @return true when a violation of that field was found already.
+     * @return true when a violation of that field was found already; constant time.
      */
     public boolean hasField(final String field)
     {
-        for (final Violation violation : violations)
-        {
-            if (violation.field().equals(field))
-            {
-                return true;
-            }
-        }
-        return false;
+        return fields.contains(field);
     }
 
     /**
@@ -198,6 +272,12 @@ public final class Violations
     public static String abbreviate(final String text)
     {
         return text.length() <= 64 ? text : text.substring(0, 61) + "...";
+    }
+
+    private void addChecked(
+        final Ec2ErrorCode errorCode, final String objectId, final String field, final Object value, final String allowed)
+    {
+        add(ec2 ? Violation.of(errorCode, objectId, field, value, allowed) : Violation.of(objectId, field, value, allowed));
     }
 
     private static boolean hasControlCharacter(final String text)

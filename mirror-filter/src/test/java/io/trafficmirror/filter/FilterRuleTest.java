@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,7 +42,8 @@ class FilterRuleTest
         else
         {
             assertThat(violationsOf(builder::build))
-                .containsExactly(Violation.of("tmfr-1", "RuleNumber", ruleNumber, "1..32766"));
+                .containsExactly(Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "tmfr-1", "RuleNumber", ruleNumber,
+                    "1..32766"));
         }
     }
 
@@ -56,7 +58,8 @@ class FilterRuleTest
         }
         else
         {
-            assertThat(violationsOf(builder::build)).containsExactly(Violation.of("tmfr-1", "Protocol", protocol, "0..255"));
+            assertThat(violationsOf(builder::build))
+                .containsExactly(Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "tmfr-1", "Protocol", protocol, "0..255"));
         }
     }
 
@@ -89,7 +92,8 @@ class FilterRuleTest
         assertThat(validRule().protocol(17).sourcePortRange(53, 53).build().protocol()).hasValue(17);
 
         assertThat(violationsOf(() -> validRule().protocol(1).destinationPortRange(22, 22).build()))
-            .containsExactly(Violation.of("tmfr-1", "DestinationPortRange", "22-22 with Protocol 1",
+            .containsExactly(Violation.of(Ec2ErrorCode.INVALID_PARAMETER_COMBINATION, "tmfr-1", "DestinationPortRange",
+                "22-22 with Protocol 1",
                 "port ranges only with Protocol 6 (TCP) or 17 (UDP)"));
         assertThat(violationsOf(() -> validRule().sourcePortRange(22, 22).build()))
             .extracting(Violation::field).containsExactly("SourcePortRange");
@@ -99,7 +103,7 @@ class FilterRuleTest
     void shouldRequireBothBlocksOfOneFamily()
     {
         assertThat(violationsOf(() -> validRule().destinationCidrBlock("::/0").build()))
-            .containsExactly(Violation.of("tmfr-1", "DestinationCidrBlock", "::/0",
+            .containsExactly(Violation.of(Ec2ErrorCode.INVALID_PARAMETER_COMBINATION, "tmfr-1", "DestinationCidrBlock", "::/0",
                 "an IPv4 block, the family of SourceCidrBlock 0.0.0.0/0"));
         assertThat(validRule().sourceCidrBlock("::/0").destinationCidrBlock("2001:db8::/32").build().isIpv4()).isFalse();
     }
@@ -112,6 +116,7 @@ class FilterRuleTest
         assertThat(violations).extracting(Violation::field)
             .containsExactly("TrafficDirection", "RuleNumber", "RuleAction", "SourceCidrBlock", "DestinationCidrBlock");
         assertThat(violations).allSatisfy(v -> assertThat(v.value()).isEqualTo("(missing)"));
+        assertThat(violations).allSatisfy(v -> assertThat(v.errorCode()).contains(Ec2ErrorCode.MISSING_PARAMETER));
     }
 
     @Test
@@ -128,7 +133,8 @@ class FilterRuleTest
         assertThat(violationsOf(() -> validRule().id("").build()))
             .extracting(Violation::field).containsExactly("TrafficMirrorFilterRuleId");
         assertThat(validRule().id("x".repeat(255)).build().id()).isPresent();
-        assertThat(violationsOf(() -> validRule().id("x".repeat(256)).build())).hasSize(1);
+        assertThat(violationsOf(() -> validRule().id("x".repeat(256)).build()))
+            .extracting(Violation::errorCode).containsExactly(Optional.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE));
     }
 
     @Test

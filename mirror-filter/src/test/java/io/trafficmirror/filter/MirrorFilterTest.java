@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static io.trafficmirror.filter.FilterRuleTest.validRule;
 import static io.trafficmirror.filter.FilterRuleTest.violationsOf;
@@ -42,7 +43,8 @@ class MirrorFilterTest
             .addRule(validRule().id("c").ruleNumber(100).direction(TrafficDirection.EGRESS).build())
             .build());
 
-        assertThat(violations).containsExactly(Violation.of("tmf-1", "IngressFilterRules[1].RuleNumber", 100,
+        assertThat(violations).containsExactly(Violation.of(Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_RULE_ALREADY_EXISTS,
+            "tmf-1", "IngressFilterRules[1].RuleNumber", 100,
             "a rule number not used by another ingress rule of this filter"));
     }
 
@@ -55,13 +57,15 @@ class MirrorFilterTest
             .build());
 
         assertThat(violations).extracting(Violation::field).containsExactly("IngressFilterRules[0].TrafficDirection");
+        assertThat(violations).extracting(Violation::errorCode).containsExactly(
+            Optional.of(Ec2ErrorCode.INVALID_PARAMETER_COMBINATION));
     }
 
     @Test
     void shouldRequireAnId()
     {
         assertThat(violationsOf(() -> MirrorFilter.builder().build()))
-            .containsExactly(Violation.of("filter", "TrafficMirrorFilterId", null,
+            .containsExactly(Violation.of(Ec2ErrorCode.MISSING_PARAMETER, "filter", "TrafficMirrorFilterId", null,
                 "1..255 printable characters without spaces"));
     }
 

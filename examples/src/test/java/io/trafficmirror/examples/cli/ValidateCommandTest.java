@@ -52,9 +52,34 @@ class ValidateCommandTest
 
         assertThat(err.toString())
             .contains("3 problem(s)")
-            .contains("TrafficMirrorSessions[0].SessionNumber = 0; allowed: 1..32766")
-            .contains("TrafficMirrorFilters[0].IngressFilterRules[2].RuleNumber = 32767; allowed: 1..32766")
-            .contains("TrafficMirrorFilters[0].EgressFilterRules[2].RuleNumber = 32767; allowed: 1..32766");
+            .contains("  [InvalidParameterValue] tms-0c8f2e5b6a7d90123: TrafficMirrorSessions[0].SessionNumber = 0; " +
+                "allowed: 1..32766")
+            .contains("  [InvalidParameterValue] tmfr-0ab1c2d3e4f500201: " +
+                "TrafficMirrorFilters[0].IngressFilterRules[2].RuleNumber = 32767; allowed: 1..32766")
+            .contains("  [InvalidParameterValue] tmfr-0ab1c2d3e4f500401: " +
+                "TrafficMirrorFilters[0].EgressFilterRules[2].RuleNumber = 32767; allowed: 1..32766");
+    }
+
+    @Test
+    void shouldNameTheEc2ErrorCodeOfEachProblem(@TempDir final Path dir) throws Exception
+    {
+        final String scenario = Files.readString(Path.of("getting-started.json"));
+        final Path duplicateRule = dir.resolve("duplicate-rule.json");
+        Files.writeString(duplicateRule, scenario.replaceFirst("\"RuleNumber\": 101,", "\"RuleNumber\": 100,"));
+        final Path unknownTarget = dir.resolve("unknown-target.json");
+        Files.writeString(unknownTarget, scenario.replace(
+            "\"TrafficMirrorTargetId\": \"tmt-09e4f63ab1c7d2e45\",\n      \"TrafficMirrorFilterId\"",
+            "\"TrafficMirrorTargetId\": \"tmt-gone\",\n      \"TrafficMirrorFilterId\""));
+
+        assertThat(run("validate", "--config", duplicateRule.toString())).isEqualTo(1);
+        assertThat(run("validate", "--config", unknownTarget.toString())).isEqualTo(1);
+
+        assertThat(err.toString())
+            .contains("  [TrafficMirrorFilterRuleAlreadyExists] tmf-04812ff784b25ae67: " +
+                "TrafficMirrorFilters[0].IngressFilterRules[1].RuleNumber = 100; " +
+                "allowed: a rule number not used by another ingress rule of this filter")
+            .contains("  [InvalidTrafficMirrorTargetNoFound] tms-0c8f2e5b6a7d90123: " +
+                "TrafficMirrorSessions[0].TrafficMirrorTargetId = tmt-gone; allowed: the id of a target in TrafficMirrorTargets");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.trafficmirror.core.config;
 
+import io.trafficmirror.filter.Ec2ErrorCode;
 import io.trafficmirror.filter.FieldsText;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.InvalidConfigurationException;
@@ -28,9 +29,11 @@ import java.util.function.UnaryOperator;
  * checked together against a {@link Quotas} policy.
  * <p>
  * Beyond what each object checks alone, a configuration checks what spans objects: ids unique per kind,
- * sessions naming existing sources, targets and filters, session numbers unique per source, sessions per
- * source and sources per target within quota, rules per filter within quota, VNIs unique, and sources of
- * one VPC agreeing on its blocks. Sessions given without a VNI get a random one that no other session
+ * sessions naming existing sources, targets and filters, no interface both a source and a target, session
+ * numbers unique per source, sessions per source and sources per network-interface target within quota, rules
+ * per filter within quota, VNIs unique, and sources of one VPC agreeing on its blocks. Each check costs time
+ * linear in the number of objects, however many of them are at fault. Every violation that EC2 would refuse
+ * carries the {@link Ec2ErrorCode} EC2 refuses it with. Sessions given without a VNI get a random one that no other session
  * uses; the choice is a function of the VNI seed and the session id, so a seeded configuration is
  * repeatable in tests. The seed is not part of equality.
  * <p>
@@ -49,6 +52,7 @@ public final class MirrorConfiguration
     private final Map<String, MirrorFilter> filtersById;
     private final Map<String, MirrorSession> sessionsById;
     private final Map<String, MirrorSource> sourcesById;
+    private final Map<String, List<MirrorSession>> sessionsBySource;
 
     private MirrorConfiguration(final Builder builder, final List<MirrorSession> sessionsWithVnis)
     {
@@ -62,6 +66,7 @@ public final class MirrorConfiguration
         this.filtersById = index(filters, MirrorFilter::id);
         this.sessionsById = index(sessions, MirrorSession::id);
         this.sourcesById = index(sources, MirrorSource::networkInterfaceId);
+        this.sessionsBySource = bySource(sessions);
     }
 
     /**
@@ -175,16 +180,7 @@ public final class MirrorConfiguration
      */
     public List<MirrorSession> sessionsOf(final String networkInterfaceId)
     {
-        final List<MirrorSession> result = new ArrayList<>();
-        for (final MirrorSession session : sessions)
-        {
-            if (session.networkInterfaceId().equals(networkInterfaceId))
-            {
-                result.add(session);
-            }
-        }
-        result.sort(Comparator.comparingInt(MirrorSession::sessionNumber));
-        return List.copyOf(result);
+        return sessionsBySource.getOrDefault(networkInterfaceId, List.of());
     }
 
     /**
@@ -271,8 +267,10 @@ public final class MirrorConfiguration
      */
     public MirrorConfiguration withoutTarget(final String targetId)
     {
-        requireKnown(targetsById, targetId, "TrafficMirrorTargetId", "the id of a target");
-        refuseInUse(targetId, "TrafficMirrorTargetId", "a target", MirrorSession::targetId);
+        requireKnown(targetsById, targetId, Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_TARGET_NOT_FOUND,
+            "TrafficMirrorTargetId", "the id of a target");
+        refuseInUse(targetId, Ec2ErrorCode.TRAFFIC_MIRROR_TARGET_IN_USE, "TrafficMirrorTargetId", "a target",
+            MirrorSession::targetId);
         final Builder builder = toBuilder();
         builder.targets.removeIf(t -> t.id().equals(targetId));
         return builder.build();
@@ -287,8 +285,10 @@ public final class MirrorConfiguration
      */
     public MirrorConfiguration withoutFilter(final String filterId)
     {
-        requireKnown(filtersById, filterId, "TrafficMirrorFilterId", "the id of a filter");
-        refuseInUse(filterId, "TrafficMirrorFilterId", "a filter", MirrorSession::filterId);
+        requireKnown(filtersById, filterId, Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_NOT_FOUND,
+            "TrafficMirrorFilterId", "the id of a filter");
+        refuseInUse(filterId, Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_IN_USE, "TrafficMirrorFilterId", "a filter",
+            MirrorSession::filterId);
         final Builder builder = toBuilder();
         builder.filters.removeIf(f -> f.id().equals(filterId));
         return builder.build();
@@ -303,25 +303,27 @@ public final class MirrorConfiguration
      */
     public MirrorConfiguration withoutSession(final String sessionId)
     {
-        requireKnown(sessionsById, sessionId, "TrafficMirrorSessionId", "the id of a session");
+        requireKnown(sessionsById, sessionId, Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_SESSION_NOT_FOUND,
+            "TrafficMirrorSessionId", "the id of a session");
         final Builder builder = toBuilder();
         builder.sessions.removeIf(s -> s.id().equals(sessionId));
         return builder.build();
     }
 
     /**
-     * Deletes a source interface: refused while a session uses it.
+     * Deletes a source interface and every session on it, as AWS does when a source interface is deleted.
      *
      * @param networkInterfaceId the source id.
      * @return the new configuration.
-     * @throws InvalidConfigurationException when there is no such source or a session uses it.
+     * @throws InvalidConfigurationException when there is no such source.
      */
     public MirrorConfiguration withoutSource(final String networkInterfaceId)
     {
-        requireKnown(sourcesById, networkInterfaceId, "NetworkInterfaceId", "the id of a source interface");
-        refuseInUse(networkInterfaceId, "NetworkInterfaceId", "a source interface", MirrorSession::networkInterfaceId);
+        requireKnown(sourcesById, networkInterfaceId, Ec2ErrorCode.INVALID_NETWORK_INTERFACE_ID_NOT_FOUND,
+            "NetworkInterfaceId", "the id of a source interface");
         final Builder builder = toBuilder();
         builder.sources.removeIf(s -> s.networkInterfaceId().equals(networkInterfaceId));
+        builder.sessions.removeIf(s -> s.networkInterfaceId().equals(networkInterfaceId));
         return builder.build();
     }
 
@@ -340,8 +342,8 @@ public final class MirrorConfiguration
         final UnaryOperator<MirrorSession.Builder> changes,
         final Set<MirrorSession.Field> removeFields)
     {
-        final MirrorSession session = requireKnown(
-            sessionsById, sessionId, "TrafficMirrorSessionId", "the id of a session");
+        final MirrorSession session = requireKnown(sessionsById, sessionId,
+            Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_SESSION_NOT_FOUND, "TrafficMirrorSessionId", "the id of a session");
         final MirrorSession.Builder changed = changes.apply(session.toBuilder());
         removeFields.forEach(changed::remove);
         final MirrorSession modified = changed.id(sessionId).build();
@@ -360,7 +362,8 @@ public final class MirrorConfiguration
      */
     public MirrorConfiguration addFilterRule(final String filterId, final FilterRule rule)
     {
-        final MirrorFilter filter = requireKnown(filtersById, filterId, "TrafficMirrorFilterId", "the id of a filter");
+        final MirrorFilter filter = requireKnown(filtersById, filterId, Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_NOT_FOUND,
+            "TrafficMirrorFilterId", "the id of a filter");
         return withFilter(filter.toBuilder().addRule(rule).build());
     }
 
@@ -410,7 +413,8 @@ public final class MirrorConfiguration
     public MirrorConfiguration modifyNetworkServices(
         final String filterId, final Set<NetworkService> add, final Set<NetworkService> remove)
     {
-        final MirrorFilter filter = requireKnown(filtersById, filterId, "TrafficMirrorFilterId", "the id of a filter");
+        final MirrorFilter filter = requireKnown(filtersById, filterId, Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_NOT_FOUND,
+            "TrafficMirrorFilterId", "the id of a filter");
         final MirrorFilter.Builder builder = filter.toBuilder();
         add.forEach(builder::addNetworkService);
         remove.forEach(builder::removeNetworkService);
@@ -463,13 +467,18 @@ public final class MirrorConfiguration
                 return filter;
             }
         }
-        new Violations().add(String.valueOf(ruleId), "TrafficMirrorFilterRuleId", ruleId,
+        new Violations().add(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_RULE_NOT_FOUND, String.valueOf(ruleId),
+            "TrafficMirrorFilterRuleId", ruleId,
             "the id of a rule of some filter").throwIfAny();
         throw new IllegalStateException("unreachable");
     }
 
     private void refuseInUse(
-        final String id, final String field, final String what, final Function<MirrorSession, String> reference)
+        final String id,
+        final Ec2ErrorCode errorCode,
+        final String field,
+        final String what,
+        final Function<MirrorSession, String> reference)
     {
         final List<String> users = new ArrayList<>();
         for (final MirrorSession session : sessions)
@@ -481,17 +490,18 @@ public final class MirrorConfiguration
         }
         if (!users.isEmpty())
         {
-            new Violations().add(id, field, id, what + " that no session uses (in use by " + users + ")").throwIfAny();
+            new Violations().add(errorCode, id, field, id, what + " that no session uses (in use by " + users + ")")
+                .throwIfAny();
         }
     }
 
     private static <T> T requireKnown(
-        final Map<String, T> byId, final String id, final String field, final String allowed)
+        final Map<String, T> byId, final String id, final Ec2ErrorCode notFound, final String field, final String allowed)
     {
         final T found = byId.get(id);
         if (found == null)
         {
-            new Violations().add(String.valueOf(id), field, id, allowed).throwIfAny();
+            new Violations().add(notFound, String.valueOf(id), field, id, allowed).throwIfAny();
         }
         return found;
     }
@@ -507,6 +517,23 @@ public final class MirrorConfiguration
             }
         }
         list.add(item);
+    }
+
+    /** Each source's sessions by ascending session number, so that looking up one source costs no scan of all. */
+    private static Map<String, List<MirrorSession>> bySource(final List<MirrorSession> sessions)
+    {
+        final Map<String, List<MirrorSession>> grouped = new HashMap<>();
+        for (final MirrorSession session : sessions)
+        {
+            grouped.computeIfAbsent(session.networkInterfaceId(), k -> new ArrayList<>()).add(session);
+        }
+        final Map<String, List<MirrorSession>> sorted = new HashMap<>();
+        grouped.forEach((source, list) ->
+        {
+            list.sort(Comparator.comparingInt(MirrorSession::sessionNumber));
+            sorted.put(source, List.copyOf(list));
+        });
+        return Map.copyOf(sorted);
     }
 
     private static <T> Map<String, T> index(final List<T> items, final Function<T, String> id)
@@ -604,9 +631,12 @@ public final class MirrorConfiguration
         {
             final Violations violations = new Violations();
             final String configuration = "configuration";
-            violations.checkRange(configuration, "TrafficMirrorTargets", targets.size(), 0, quotas.targets());
-            violations.checkRange(configuration, "TrafficMirrorFilters", filters.size(), 0, quotas.filters());
-            violations.checkRange(configuration, "TrafficMirrorSessions", sessions.size(), 0, quotas.sessions());
+            violations.checkQuota(Ec2ErrorCode.TRAFFIC_MIRROR_TARGET_LIMIT_EXCEEDED, configuration,
+                "TrafficMirrorTargets", targets.size(), quotas.targets());
+            violations.checkQuota(Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_LIMIT_EXCEEDED, configuration,
+                "TrafficMirrorFilters", filters.size(), quotas.filters());
+            violations.checkQuota(Ec2ErrorCode.TRAFFIC_MIRROR_SESSION_LIMIT_EXCEEDED, configuration,
+                "TrafficMirrorSessions", sessions.size(), quotas.sessions());
             checkUnique(violations, targets, MirrorTarget::id, "TrafficMirrorTargetId", "targets");
             checkUnique(violations, filters, MirrorFilter::id, "TrafficMirrorFilterId", "filters");
             checkUnique(violations, sessions, MirrorSession::id, "TrafficMirrorSessionId", "sessions");
@@ -615,7 +645,8 @@ public final class MirrorConfiguration
             {
                 if (filter.ruleCount() > quotas.rulesPerFilter())
                 {
-                    violations.add(filter.id(), "FilterRules", filter.ruleCount() + " rules",
+                    violations.add(Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_RULE_LIMIT_EXCEEDED, filter.id(), "FilterRules",
+                        filter.ruleCount() + " rules",
                         "at most " + quotas.rulesPerFilter() + " rules per filter (quota)");
                 }
             }
@@ -633,29 +664,46 @@ public final class MirrorConfiguration
             final Set<String> sourceIds = ids(sources, MirrorSource::networkInterfaceId);
             final Map<String, Map<Integer, String>> numbersBySource = new LinkedHashMap<>();
             final Map<String, Set<String>> sourcesByTarget = new LinkedHashMap<>();
+            final Map<String, String> targetOfInterface = new HashMap<>();
+            for (final MirrorTarget target : targets)
+            {
+                if (target.type() == TargetType.NETWORK_INTERFACE)
+                {
+                    targetOfInterface.putIfAbsent(target.resourceId(), target.id());
+                }
+            }
             for (final MirrorSession session : sessions)
             {
                 if (!sourceIds.contains(session.networkInterfaceId()))
                 {
-                    violations.add(session.id(), "NetworkInterfaceId", session.networkInterfaceId(),
-                        "the id of a source in NetworkInterfaces");
+                    violations.add(Ec2ErrorCode.INVALID_NETWORK_INTERFACE_ID_NOT_FOUND, session.id(), "NetworkInterfaceId",
+                        session.networkInterfaceId(), "the id of a source in NetworkInterfaces");
+                }
+                final String targetOfSource = targetOfInterface.get(session.networkInterfaceId());
+                if (targetOfSource != null)
+                {
+                    // AWS: an interface cannot be both a mirror source and a mirror target, of one session or of two.
+                    violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, session.id(), "NetworkInterfaceId",
+                        session.networkInterfaceId(), "an interface that is not also a mirror target (" +
+                        targetOfSource + " is that interface)");
                 }
                 if (!targetIds.contains(session.targetId()))
                 {
-                    violations.add(session.id(), "TrafficMirrorTargetId", session.targetId(),
-                        "the id of a target in TrafficMirrorTargets");
+                    violations.add(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_TARGET_NOT_FOUND, session.id(),
+                        "TrafficMirrorTargetId", session.targetId(), "the id of a target in TrafficMirrorTargets");
                 }
                 if (!filterIds.contains(session.filterId()))
                 {
-                    violations.add(session.id(), "TrafficMirrorFilterId", session.filterId(),
-                        "the id of a filter in TrafficMirrorFilters");
+                    violations.add(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_NOT_FOUND, session.id(),
+                        "TrafficMirrorFilterId", session.filterId(), "the id of a filter in TrafficMirrorFilters");
                 }
                 final Map<Integer, String> numbers =
                     numbersBySource.computeIfAbsent(session.networkInterfaceId(), k -> new HashMap<>());
                 final String holder = numbers.putIfAbsent(session.sessionNumber(), session.id());
                 if (holder != null)
                 {
-                    violations.add(session.id(), "SessionNumber", session.sessionNumber(),
+                    violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, session.id(), "SessionNumber",
+                        session.sessionNumber(),
                         "a session number unique on " + session.networkInterfaceId() + " (" + holder + " has it)");
                 }
                 sourcesByTarget.computeIfAbsent(session.targetId(), k -> new HashSet<>())
@@ -665,7 +713,8 @@ public final class MirrorConfiguration
             {
                 if (numbers.size() > quotas.sessionsPerSource())
                 {
-                    violations.add(source, "TrafficMirrorSessions", numbers.size() + " sessions",
+                    violations.add(Ec2ErrorCode.TRAFFIC_MIRROR_SESSIONS_PER_INTERFACE_LIMIT_EXCEEDED, source,
+                        "TrafficMirrorSessions", numbers.size() + " sessions",
                         "at most " + quotas.sessionsPerSource() + " sessions per source interface (quota)");
                 }
             });
@@ -674,7 +723,8 @@ public final class MirrorConfiguration
                 final Set<String> sourcesOfTarget = sourcesByTarget.getOrDefault(target.id(), Set.of());
                 if (target.type() == TargetType.NETWORK_INTERFACE && sourcesOfTarget.size() > quotas.sourcesPerTarget())
                 {
-                    violations.add(target.id(), "NetworkInterfaceId", sourcesOfTarget.size() + " sources",
+                    violations.add(Ec2ErrorCode.TRAFFIC_MIRROR_SOURCES_PER_TARGET_LIMIT_EXCEEDED, target.id(),
+                        "NetworkInterfaceId", sourcesOfTarget.size() + " sources",
                         "at most " + quotas.sourcesPerTarget() + " sources per network-interface target (quota)");
                 }
             }
@@ -692,7 +742,7 @@ public final class MirrorConfiguration
                 final MirrorSource first = firstOfVpc.putIfAbsent(source.vpcId().get(), source);
                 if (first != null && !first.vpcCidrBlocks().equals(source.vpcCidrBlocks()))
                 {
-                    violations.add(source.networkInterfaceId(), "VpcCidrBlocks", source.vpcCidrBlocks(),
+                    violations.addWithoutCode(source.networkInterfaceId(), "VpcCidrBlocks", source.vpcCidrBlocks(),
                         "the blocks that " + first.networkInterfaceId() + " gives for " + source.vpcId().get() +
                         ": " + first.vpcCidrBlocks());
                 }
@@ -709,7 +759,8 @@ public final class MirrorConfiguration
                     final String holder = used.putIfAbsent(session.virtualNetworkId().getAsInt(), session.id());
                     if (holder != null)
                     {
-                        violations.add(session.id(), "VirtualNetworkId", session.virtualNetworkId().getAsInt(),
+                        violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, session.id(), "VirtualNetworkId",
+                            session.virtualNetworkId().getAsInt(),
                             "a VNI no other session uses (" + holder + " has it)");
                     }
                 }
@@ -724,7 +775,7 @@ public final class MirrorConfiguration
                 }
                 if (used.size() > MirrorSession.MAX_VNI)
                 {
-                    violations.add(session.id(), "VirtualNetworkId", null, "a free VNI, but all are in use");
+                    violations.addWithoutCode(session.id(), "VirtualNetworkId", null, "a free VNI, but all are in use");
                     continue;
                 }
                 final SplittableRandom random = new SplittableRandom(
@@ -761,7 +812,8 @@ public final class MirrorConfiguration
                 final String itemId = id.apply(item);
                 if (!seen.add(itemId))
                 {
-                    violations.add(itemId, field, itemId, "an id used by no other of the " + kind);
+                    // AWS gives every object its own id, so a repeated id has no EC2 counterpart.
+                    violations.addWithoutCode(itemId, field, itemId, "an id used by no other of the " + kind);
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.trafficmirror.core.config;
 
 import io.trafficmirror.filter.FieldsText;
 import io.trafficmirror.filter.Cidr;
+import io.trafficmirror.filter.Ec2ErrorCode;
 import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.IpAddressText;
 import io.trafficmirror.filter.Violations;
@@ -309,8 +310,8 @@ public final class MirrorSource
                 }
                 else
                 {
-                    violations.add(name, "MacAddress", '"' + Violations.abbreviate(macAddress) + '"',
-                        "six hex octets, e.g. 0e:1a:2b:3c:4d:5e");
+                    violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, name, "MacAddress",
+                        '"' + Violations.abbreviate(macAddress) + '"', "six hex octets, e.g. 0e:1a:2b:3c:4d:5e");
                 }
             }
             if (privateIpAddress != null)
@@ -343,38 +344,41 @@ public final class MirrorSource
                     }
                     else
                     {
-                        violations.add(name, "Ipv6Addresses[" + i + "].Ipv6Address", ipv6Addresses.get(i),
+                        violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, name, "Ipv6Addresses[" + i + "].Ipv6Address",
+                            ipv6Addresses.get(i),
                             "an address not listed twice");
                     }
                 }
             }
             if (privateIpAddress == null && privateIpAddresses.isEmpty() && ipv6Addresses.isEmpty())
             {
-                violations.add(name, "PrivateIpAddress", null, "at least one IPv4 or IPv6 address of the interface");
+                violations.add(Ec2ErrorCode.MISSING_PARAMETER, name, "PrivateIpAddress", null,
+                    "at least one IPv4 or IPv6 address of the interface");
             }
             if (vpcId != null)
             {
                 violations.checkId(name, "VpcId", vpcId);
             }
+            final Set<Cidr> blocksSeen = new HashSet<>();
             for (int i = 0; i < vpcCidrBlocks.size(); i++)
             {
                 final String text = vpcCidrBlocks.get(i);
                 final Optional<String> problem = Cidr.problem(text);
                 if (problem.isPresent())
                 {
-                    violations.add(name, "VpcCidrBlocks[" + i + "]", '"' + Violations.abbreviate(text) + '"',
+                    violations.addWithoutCode(name, "VpcCidrBlocks[" + i + "]", '"' + Violations.abbreviate(text) + '"',
                         problem.get());
                     continue;
                 }
                 final Cidr block = Cidr.parse(text);
-                if (!parsed.vpcCidrBlocks.contains(block))
+                if (blocksSeen.add(block))
                 {
                     parsed.vpcCidrBlocks.add(block);
                 }
             }
             if (!vpcCidrBlocks.isEmpty() && vpcId == null)
             {
-                violations.add(name, "VpcId", null, "the VPC id, required when VPC CIDR blocks are given");
+                violations.addWithoutCode(name, "VpcId", null, "the VPC id, required when VPC CIDR blocks are given");
             }
             violations.throwIfAny();
             return new MirrorSource(this, parsed);
@@ -392,7 +396,7 @@ public final class MirrorSource
                     return address;
                 }
             }
-            violations.add(name, field, '"' + Violations.abbreviate(text) + '"', family);
+            violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, name, field, '"' + Violations.abbreviate(text) + '"', family);
             return null;
         }
     }

@@ -241,13 +241,17 @@ public final class MirrorTarget
 
         private void checkMtu(final Violations violations, final String name)
         {
+            // Mtu is this project's own field: AWS learns a target's MTU from the target, so there is no code.
             if (type == null || type.maxMtu() == MAX_MTU)
             {
-                violations.checkRange(name, "Mtu", mtu, MIN_MTU, MAX_MTU);
+                if (mtu < MIN_MTU || mtu > MAX_MTU)
+                {
+                    violations.addWithoutCode(name, "Mtu", mtu, MIN_MTU + ".." + MAX_MTU);
+                }
             }
             else if (mtu < MIN_MTU || mtu > type.maxMtu())
             {
-                violations.add(name, "Mtu", mtu,
+                violations.addWithoutCode(name, "Mtu", mtu,
                     MIN_MTU + ".." + type.maxMtu() + " for a " + type.awsName() + " target (its load balancer's MTU)");
             }
         }

@@ -80,7 +80,7 @@ public final class Quotas
         final int targets,
         final int sessions)
     {
-        final Violations violations = new Violations();
+        final Violations violations = Violations.withoutErrorCodes();
         violations.checkRange("quotas", "rulesPerFilter", rulesPerFilter, 1, Integer.MAX_VALUE);
         violations.checkRange("quotas", "sessionsPerSource", sessionsPerSource, 1, Integer.MAX_VALUE);
         violations.checkRange("quotas", "sourcesPerTarget", sourcesPerTarget, 1, Integer.MAX_VALUE);

@@ -249,7 +249,9 @@ public final class MirrorEngine implements AutoCloseable
         Objects.requireNonNull(maxWait, "maxWait");
         if (maxWait.isNegative() || maxWait.isZero() || maxWait.compareTo(MAX_WAIT) > 0)
         {
-            new Violations().add(networkInterfaceId, "maxWait", maxWait, "1 nanosecond to 1 hour (PT1H)").throwIfAny();
+            Violations.withoutErrorCodes()
+                .addWithoutCode(networkInterfaceId, "maxWait", maxWait, "1 nanosecond to 1 hour (PT1H)")
+                .throwIfAny();
         }
         return new SourceHandle(this, networkInterfaceId, sourceIndex(networkInterfaceId), maxWait.toNanos());
     }
@@ -633,12 +635,12 @@ public final class MirrorEngine implements AutoCloseable
     private EngineState compile(final MirrorConfiguration configuration, final boolean closed, final String... extraSources)
     {
         Objects.requireNonNull(configuration, "configuration");
-        final Violations violations = new Violations();
+        final Violations violations = Violations.withoutErrorCodes();
         for (final MirrorSession session : configuration.sessions())
         {
             if (!bindings.containsKey(session.targetId()))
             {
-                violations.add(session.targetId(), "binding", null,
+                violations.addWithoutCode(session.targetId(), "binding", null,
                     "a TargetBinding for every target a session uses (" + session.id() + " uses it)");
             }
         }
@@ -1035,14 +1037,14 @@ public final class MirrorEngine implements AutoCloseable
          */
         public MirrorEngine build()
         {
-            final Violations violations = new Violations();
+            final Violations violations = Violations.withoutErrorCodes();
             violations.checkRequired("engine", "configuration", configuration, "a MirrorConfiguration");
             violations.checkRange("engine", "slotsPerTarget", slotsPerTarget, 1, 1 << 20);
             violations.checkRange("engine", "senderThreads", senderThreads, 1, 64);
             violations.checkRange("engine", "socketsPerEndpoint", socketsPerEndpoint, 1, 64);
             if (transport == DatagramTransport.NATIVE && !NativeTransport.isAvailable())
             {
-                violations.add("engine", "transport", transport,
+                violations.addWithoutCode("engine", "transport", transport,
                     "AUTO or JDK here: " + NativeTransport.unavailabilityReason());
             }
             violations.throwIfAny();

@@ -1,6 +1,8 @@
 package io.trafficmirror.core.config;
 
+import io.trafficmirror.filter.Ec2ErrorCode;
 import io.trafficmirror.filter.FilterRule;
+import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.MirrorFilter;
 import io.trafficmirror.filter.NetworkService;
 import io.trafficmirror.filter.RuleAction;
@@ -21,6 +23,7 @@ import static io.trafficmirror.core.config.Fixtures.target;
 import static io.trafficmirror.core.config.Fixtures.violationsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.groups.Tuple.tuple;
 
 class MirrorConfigurationTest
@@ -33,9 +36,12 @@ class MirrorConfigurationTest
             .build());
 
         assertThat(violations).containsExactly(
-            Violation.of("tms-2", "NetworkInterfaceId", "eni-x", "the id of a source in NetworkInterfaces"),
-            Violation.of("tms-2", "TrafficMirrorTargetId", "tmt-x", "the id of a target in TrafficMirrorTargets"),
-            Violation.of("tms-2", "TrafficMirrorFilterId", "tmf-x", "the id of a filter in TrafficMirrorFilters"));
+            Violation.of(Ec2ErrorCode.INVALID_NETWORK_INTERFACE_ID_NOT_FOUND, "tms-2", "NetworkInterfaceId", "eni-x",
+                "the id of a source in NetworkInterfaces"),
+            Violation.of(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_TARGET_NOT_FOUND, "tms-2", "TrafficMirrorTargetId", "tmt-x",
+                "the id of a target in TrafficMirrorTargets"),
+            Violation.of(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_NOT_FOUND, "tms-2", "TrafficMirrorFilterId", "tmf-x",
+                "the id of a filter in TrafficMirrorFilters"));
     }
 
     @Test
@@ -60,7 +66,8 @@ class MirrorConfigurationTest
         assertThat(twoSources.build().sessions()).hasSize(2);
 
         assertThat(violationsOf(() -> minimal().addSession(session("tms-2", "eni-1", "tmt-1", "tmf-1", 1).build()).build()))
-            .containsExactly(Violation.of("tms-2", "SessionNumber", 1, "a session number unique on eni-1 (tms-1 has it)"));
+            .containsExactly(Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "tms-2", "SessionNumber", 1,
+                "a session number unique on eni-1 (tms-1 has it)"));
     }
 
     @Test
@@ -72,7 +79,8 @@ class MirrorConfigurationTest
         assertThat(three.build().sessionsOf("eni-1")).extracting(MirrorSession::sessionNumber).containsExactly(1, 2, 3);
 
         three.addSession(session("tms-4", "eni-1", "tmt-1", "tmf-1", 4).build());
-        assertThat(violationsOf(three::build)).containsExactly(Violation.of("eni-1", "TrafficMirrorSessions",
+        assertThat(violationsOf(three::build)).containsExactly(Violation.of(
+            Ec2ErrorCode.TRAFFIC_MIRROR_SESSIONS_PER_INTERFACE_LIMIT_EXCEEDED, "eni-1", "TrafficMirrorSessions",
             "4 sessions", "at most 3 sessions per source interface (quota)"));
         assertThat(three.quotas(Quotas.embedded()).build().sessions()).hasSize(4);
     }
@@ -89,7 +97,8 @@ class MirrorConfigurationTest
 
         final MirrorFilter eleven = ten.addRule(rule(TrafficDirection.INGRESS, 11, RuleAction.ACCEPT)).build();
         assertThat(violationsOf(() -> minimal().addFilter(eleven).build())).containsExactly(
-            Violation.of("tmf-2", "FilterRules", "11 rules", "at most 10 rules per filter (quota)"));
+            Violation.of(Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_RULE_LIMIT_EXCEEDED, "tmf-2", "FilterRules", "11 rules",
+                "at most 10 rules per filter (quota)"));
         assertThat(minimal().quotas(Quotas.embedded()).addFilter(eleven).build().filter("tmf-2")).isPresent();
     }
 
@@ -106,7 +115,8 @@ class MirrorConfigurationTest
 
         builder.addSource(source("eni-11", 11).build())
             .addSession(session("tms-11", "eni-11", "tmt-1", "tmf-1", 1).build());
-        assertThat(violationsOf(builder::build)).containsExactly(Violation.of("tmt-1", "NetworkInterfaceId",
+        assertThat(violationsOf(builder::build)).containsExactly(Violation.of(
+            Ec2ErrorCode.TRAFFIC_MIRROR_SOURCES_PER_TARGET_LIMIT_EXCEEDED, "tmt-1", "NetworkInterfaceId",
             "11 sources", "at most 10 sources per network-interface target (quota)"));
 
         final MirrorConfiguration.Builder loadBalanced = MirrorConfiguration.builder();
@@ -130,9 +140,12 @@ class MirrorConfigurationTest
         assertThat(violationsOf(() -> minimal().quotas(small).addTarget(target("tmt-2").build())
             .addFilter(filter("tmf-2").build()).addSession(session("tms-2", "eni-1", "tmt-2", "tmf-2", 2).build())
             .build())).containsExactly(
-                Violation.of("configuration", "TrafficMirrorTargets", 2, "0..1"),
-                Violation.of("configuration", "TrafficMirrorFilters", 2, "0..1"),
-                Violation.of("configuration", "TrafficMirrorSessions", 2, "0..1"));
+                Violation.of(Ec2ErrorCode.TRAFFIC_MIRROR_TARGET_LIMIT_EXCEEDED, "configuration", "TrafficMirrorTargets", 2,
+                    "at most 1 (quota)"),
+                Violation.of(Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_LIMIT_EXCEEDED, "configuration", "TrafficMirrorFilters", 2,
+                    "at most 1 (quota)"),
+                Violation.of(Ec2ErrorCode.TRAFFIC_MIRROR_SESSION_LIMIT_EXCEEDED, "configuration", "TrafficMirrorSessions", 2,
+                    "at most 1 (quota)"));
     }
 
     @Test
@@ -143,7 +156,8 @@ class MirrorConfigurationTest
             .addSession(session("tms-2", "eni-2", "tmt-1", "tmf-1", 1).virtualNetworkId(7).build())
             .addSession(session("tms-3", "eni-2", "tmt-1", "tmf-1", 2).virtualNetworkId(7).build())
             .build())).containsExactly(
-                Violation.of("tms-3", "VirtualNetworkId", 7, "a VNI no other session uses (tms-2 has it)"));
+                Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "tms-3", "VirtualNetworkId", 7,
+                    "a VNI no other session uses (tms-2 has it)"));
     }
 
     @Test
@@ -181,17 +195,123 @@ class MirrorConfigurationTest
     }
 
     @Test
+    void shouldAllowElevenSourcesOnAGatewayLoadBalancerEndpointTarget()
+    {
+        final MirrorConfiguration.Builder builder = MirrorConfiguration.builder()
+            .addTarget(target("tmt-1").type(TargetType.GATEWAY_LOAD_BALANCER_ENDPOINT).resourceId("vpce-1").build())
+            .addFilter(filter("tmf-1").build());
+        for (int i = 1; i <= 11; i++)
+        {
+            builder.addSource(source("eni-" + i, i).build())
+                .addSession(session("tms-" + i, "eni-" + i, "tmt-1", "tmf-1", 1).build());
+        }
+
+        assertThat(builder.build().sessions()).hasSize(11);
+    }
+
+    @Test
+    void shouldRefuseAnInterfaceThatIsItsOwnSessionsTarget()
+    {
+        final MirrorConfiguration.Builder builder = minimal()
+            .addTarget(MirrorTarget.builder().id("tmt-self").networkInterface("eni-1").build())
+            .addSession(session("tms-2", "eni-1", "tmt-self", "tmf-1", 2).build());
+
+        assertThat(violationsOf(builder::build)).containsExactly(
+            Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "tms-1", "NetworkInterfaceId", "eni-1",
+                "an interface that is not also a mirror target (tmt-self is that interface)"),
+            Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "tms-2", "NetworkInterfaceId", "eni-1",
+                "an interface that is not also a mirror target (tmt-self is that interface)"));
+    }
+
+    @Test
+    void shouldRefuseAnInterfaceThatIsTheSourceOfOneSessionAndTheTargetOfAnother()
+    {
+        // eni-1 is mirrored to tmt-1; eni-2 is mirrored to a target that is eni-1's interface.
+        final MirrorConfiguration.Builder builder = minimal()
+            .addTarget(MirrorTarget.builder().id("tmt-eni-1").networkInterface("eni-1").build())
+            .addSource(source("eni-2", 2).build())
+            .addSession(session("tms-2", "eni-2", "tmt-eni-1", "tmf-1", 1).build());
+
+        final List<Violation> violations = violationsOf(builder::build);
+
+        assertThat(violations).extracting(Violation::objectId, Violation::field, Violation::value)
+            .containsExactly(tuple("tms-1", "NetworkInterfaceId", "eni-1"));
+        assertThat(violations.get(0).errorCode()).contains(Ec2ErrorCode.INVALID_PARAMETER_VALUE);
+    }
+
+    @Test
+    void shouldDeleteASourcesSessionsWithTheSource()
+    {
+        final MirrorConfiguration configuration = minimal()
+            .addSource(source("eni-2", 2).build())
+            .addSession(session("tms-2", "eni-1", "tmt-1", "tmf-1", 2).build())
+            .addSession(session("tms-3", "eni-2", "tmt-1", "tmf-1", 1).build())
+            .build();
+
+        final MirrorConfiguration without = configuration.withoutSource("eni-1");
+
+        assertThat(without.sources()).extracting(MirrorSource::networkInterfaceId).containsExactly("eni-2");
+        assertThat(without.sessions()).extracting(MirrorSession::id).containsExactly("tms-3");
+        assertThat(without.sessionsOf("eni-1")).isEmpty();
+        assertThat(without.targets()).isEqualTo(configuration.targets());
+        assertThat(without.filters()).isEqualTo(configuration.filters());
+        assertThat(configuration.sessions()).as("the original is unchanged").hasSize(3);
+        assertThat(violationsOf(() -> configuration.withoutSource("eni-nope"))).containsExactly(
+            Violation.of(Ec2ErrorCode.INVALID_NETWORK_INTERFACE_ID_NOT_FOUND, "eni-nope", "NetworkInterfaceId", "eni-nope",
+                "the id of a source interface"));
+    }
+
+    @Test
+    void shouldNameTheMissingSessionOrRuleByItsEc2Code()
+    {
+        final MirrorConfiguration configuration = minimal().build();
+
+        assertThat(violationsOf(() -> configuration.withoutSession("tms-nope")))
+            .extracting(v -> v.errorCode().orElseThrow())
+            .containsExactly(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_SESSION_NOT_FOUND);
+        assertThat(violationsOf(() -> configuration.modifySession("tms-nope", s -> s, Set.of())))
+            .extracting(v -> v.errorCode().orElseThrow())
+            .containsExactly(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_SESSION_NOT_FOUND);
+        assertThat(violationsOf(() -> configuration.deleteFilterRule("tmfr-nope")))
+            .extracting(v -> v.errorCode().orElseThrow())
+            .containsExactly(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_RULE_NOT_FOUND);
+        assertThat(violationsOf(() -> configuration.modifyFilterRule("tmfr-nope", r -> r, Set.of())))
+            .extracting(v -> v.errorCode().orElseThrow())
+            .containsExactly(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_RULE_NOT_FOUND);
+        assertThat(violationsOf(() -> configuration.addFilterRule("tmf-nope", rule(TrafficDirection.INGRESS, 1,
+            RuleAction.ACCEPT)))).extracting(v -> v.errorCode().orElseThrow())
+            .containsExactly(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_NOT_FOUND);
+        assertThat(violationsOf(() -> configuration.withoutTarget("tmt-nope")))
+            .extracting(v -> v.errorCode().orElseThrow())
+            .containsExactly(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_TARGET_NOT_FOUND);
+    }
+
+    @Test
+    void shouldRefuseASecondRuleOfOneDirectionAndNumberAsAlreadyExisting()
+    {
+        final MirrorConfiguration configuration = minimal().build();
+
+        final InvalidConfigurationException thrown = catchThrowableOfType(InvalidConfigurationException.class,
+            () -> configuration.addFilterRule("tmf-1", rule(TrafficDirection.INGRESS, 200, RuleAction.REJECT)));
+
+        assertThat(thrown.errorCodes()).containsExactly(Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_RULE_ALREADY_EXISTS);
+        assertThat(thrown.violations().get(0).message()).startsWith("[TrafficMirrorFilterRuleAlreadyExists] tmf-1: ");
+    }
+
+    @Test
     void shouldRefuseToRemoveAFilterOrTargetInUse()
     {
         final MirrorConfiguration configuration = minimal().addFilter(filter("tmf-2").build()).build();
 
-        assertThat(violationsOf(() -> configuration.withoutFilter("tmf-1"))).containsExactly(Violation.of("tmf-1",
+        assertThat(violationsOf(() -> configuration.withoutFilter("tmf-1"))).containsExactly(Violation.of(
+            Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_IN_USE, "tmf-1",
             "TrafficMirrorFilterId", "tmf-1", "a filter that no session uses (in use by [tms-1])"));
-        assertThat(violationsOf(() -> configuration.withoutTarget("tmt-1"))).containsExactly(Violation.of("tmt-1",
+        assertThat(violationsOf(() -> configuration.withoutTarget("tmt-1"))).containsExactly(Violation.of(
+            Ec2ErrorCode.TRAFFIC_MIRROR_TARGET_IN_USE, "tmt-1",
             "TrafficMirrorTargetId", "tmt-1", "a target that no session uses (in use by [tms-1])"));
-        assertThat(violationsOf(() -> configuration.withoutSource("eni-1"))).hasSize(1);
         assertThat(violationsOf(() -> configuration.withoutFilter("tmf-nope"))).containsExactly(
-            Violation.of("tmf-nope", "TrafficMirrorFilterId", "tmf-nope", "the id of a filter"));
+            Violation.of(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_NOT_FOUND, "tmf-nope", "TrafficMirrorFilterId", "tmf-nope",
+                "the id of a filter"));
 
         assertThat(configuration.withoutFilter("tmf-2").filters()).extracting(MirrorFilter::id).containsExactly("tmf-1");
         final MirrorConfiguration unused = configuration.withoutSession("tms-1");

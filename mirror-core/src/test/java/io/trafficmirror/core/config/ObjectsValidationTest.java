@@ -1,5 +1,6 @@
 package io.trafficmirror.core.config;
 
+import io.trafficmirror.filter.Ec2ErrorCode;
 import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.filter.Violation;
 import nl.jqno.equalsverifier.EqualsVerifier;
@@ -32,7 +33,8 @@ class ObjectsValidationTest
         else
         {
             assertThat(violationsOf(builder::build))
-                .containsExactly(Violation.of("tms-1", "SessionNumber", number, "1..32766"));
+                .containsExactly(Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "tms-1", "SessionNumber",
+                    number, "1..32766"));
         }
     }
 
@@ -48,7 +50,8 @@ class ObjectsValidationTest
         else
         {
             assertThat(violationsOf(builder::build))
-                .containsExactly(Violation.of("tms-1", "VirtualNetworkId", vni, "0..16777215"));
+                .containsExactly(Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "tms-1", "VirtualNetworkId",
+                    vni, "0..16777215"));
         }
     }
 
@@ -64,7 +67,7 @@ class ObjectsValidationTest
         else
         {
             assertThat(violationsOf(builder::build))
-                .containsExactly(Violation.of("tms-1", "PacketLength", length, "1..8500"));
+                .containsExactly(Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "tms-1", "PacketLength", length, "1..8500"));
         }
     }
 
@@ -119,10 +122,10 @@ class ObjectsValidationTest
     void shouldNameTheResourceFieldOfEachTargetType()
     {
         assertThat(violationsOf(() -> MirrorTarget.builder().id("tmt-1").type(TargetType.NETWORK_LOAD_BALANCER).build()))
-            .containsExactly(Violation.of("tmt-1", "NetworkLoadBalancerArn", null,
+            .containsExactly(Violation.of(Ec2ErrorCode.MISSING_PARAMETER, "tmt-1", "NetworkLoadBalancerArn", null,
                 "1..255 printable characters without spaces"));
         assertThat(violationsOf(() -> MirrorTarget.builder().id("tmt-1").build()))
-            .containsExactly(Violation.of("tmt-1", "Type", null,
+            .containsExactly(Violation.of(Ec2ErrorCode.MISSING_PARAMETER, "tmt-1", "Type", null,
                 "network-interface | network-load-balancer | gateway-load-balancer-endpoint"));
     }
 
@@ -158,7 +161,8 @@ class ObjectsValidationTest
     void shouldRejectPrivateAddressesThatAreNotIpv4Literals(final String address)
     {
         assertThat(violationsOf(() -> source("eni-1", 1).privateIpAddress(address).build()))
-            .containsExactly(Violation.of("eni-1", "PrivateIpAddress", '"' + address + '"', "an IPv4 address literal"));
+            .containsExactly(Violation.of(Ec2ErrorCode.INVALID_PARAMETER_VALUE, "eni-1", "PrivateIpAddress",
+                '"' + address + '"', "an IPv4 address literal"));
     }
 
     @ParameterizedTest

@@ -83,7 +83,7 @@ public final class AwsJsonConfiguration
      */
     public AwsJsonConfiguration withMaxDocumentBytes(final int maxDocumentBytes)
     {
-        final Violations violations = new Violations();
+        final Violations violations = Violations.withoutErrorCodes();
         violations.checkRange("reader", "maxDocumentBytes", maxDocumentBytes, 2, Integer.MAX_VALUE - 8);
         violations.throwIfAny();
         return new AwsJsonConfiguration(maxDocumentBytes, quotas, vniSeed);
@@ -213,8 +213,8 @@ public final class AwsJsonConfiguration
         {
             final String where = ex.getLocation() == null ? "document" :
                 "line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr();
-            throw new InvalidConfigurationException(new Violations()
-                .add("document", where, firstLine(ex.getOriginalMessage()), "well-formed JSON")
+            throw new InvalidConfigurationException(Violations.withoutErrorCodes()
+                .addWithoutCode("document", where, firstLine(ex.getOriginalMessage()), "well-formed JSON")
                 .toList());
         }
         catch (final IOException ex)
@@ -238,8 +238,8 @@ public final class AwsJsonConfiguration
 
     private InvalidConfigurationException tooLarge(final String size)
     {
-        return new InvalidConfigurationException(new Violations()
-            .add("document", "size", size, "at most " + maxDocumentBytes + " bytes (see withMaxDocumentBytes)")
+        return new InvalidConfigurationException(Violations.withoutErrorCodes()
+            .addWithoutCode("document", "size", size, "at most " + maxDocumentBytes + " bytes (see withMaxDocumentBytes)")
             .toList());
     }
 }

@@ -8,6 +8,7 @@ import io.trafficmirror.core.config.MirrorTarget;
 import io.trafficmirror.core.config.TargetType;
 import io.trafficmirror.filter.AwsNamed;
 import io.trafficmirror.filter.Cidr;
+import io.trafficmirror.filter.Ec2ErrorCode;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.InvalidConfigurationException;
 import io.trafficmirror.filter.MirrorFilter;
@@ -19,10 +20,13 @@ import io.trafficmirror.filter.Violations;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -36,6 +40,7 @@ import static io.trafficmirror.core.config.json.Fields.DESTINATION_PORT_RANGE;
 import static io.trafficmirror.core.config.json.Fields.DIRECTION;
 import static io.trafficmirror.core.config.json.Fields.EGRESS_RULES;
 import static io.trafficmirror.core.config.json.Fields.FILTERS;
+import static io.trafficmirror.core.config.json.Fields.FILTER_RULES;
 import static io.trafficmirror.core.config.json.Fields.FILTER_ID;
 import static io.trafficmirror.core.config.json.Fields.FROM_PORT;
 import static io.trafficmirror.core.config.json.Fields.INGRESS_RULES;
@@ -73,6 +78,14 @@ import static io.trafficmirror.core.config.json.Fields.VPC_ID;
 
 /**
  * Turns a parsed JSON tree into a configuration, collecting every problem with its JSON path. One use only.
+ * <p>
+ * Rules come from the filters' {@code IngressFilterRules} and {@code EgressFilterRules} and from a top-level
+ * {@code TrafficMirrorFilterRules} array, as {@code describe-traffic-mirror-filter-rules} prints it, whose rules
+ * name their filter and direction. A listed rule equal to one the filter already has is the same rule listed
+ * twice and is taken once; a different rule of the same direction and number is refused as EC2 refuses a second
+ * such rule. Problems with a value carry {@code InvalidParameterValue} or {@code MissingParameter}; problems
+ * with the document's shape (the root, an array that is not one) carry no EC2 error code. No check looks at every
+ * object once per object, so the checks take time linear in the number of objects however many are at fault.
  */
 final class AwsJsonReader
 {
@@ -90,14 +103,19 @@ final class AwsJsonReader
     {
         if (root == null || !root.isObject())
         {
-            violations.add("document", "(root)", root == null || root.isMissingNode() ? null : kind(root),
+            violations.addWithoutCode("document", "(root)", root == null || root.isMissingNode() ? null : kind(root),
                 "a JSON object with TrafficMirrorFilters, TrafficMirrorSessions, TrafficMirrorTargets, " +
                 "NetworkInterfaces and optionally Vpcs");
             violations.throwIfAny();
         }
         final Map<String, List<String>> vpcBlocks = readVpcs(root);
+        final Map<String, List<ListedRule>> listedRules = readListedRules(root);
         forEach(root, "", FILTERS, (node, path) ->
-            build(path, idOf(node, FILTER_ID), () -> readFilter(node, path), builder::addFilter));
+        {
+            final String filterId = idOf(node, FILTER_ID);
+            final List<ListedRule> listed = filterId == null ? null : listedRules.remove(filterId);
+            build(path, filterId, () -> readFilter(node, path, listed == null ? List.of() : listed), builder::addFilter);
+        });
         forEach(root, "", TARGETS, (node, path) ->
             build(path, idOf(node, TARGET_ID), () -> readTarget(node, path), builder::addTarget));
         forEach(root, "", SESSIONS, (node, path) ->
@@ -121,7 +139,62 @@ final class AwsJsonReader
         }
     }
 
-    private MirrorFilter readFilter(final JsonNode node, final String path)
+    /** A rule of the top-level {@code TrafficMirrorFilterRules} array and where it is. */
+    private static final class ListedRule
+    {
+        private final JsonNode node;
+        private final String path;
+
+        private ListedRule(final JsonNode node, final String path)
+        {
+            this.node = node;
+            this.path = path;
+        }
+    }
+
+    /**
+     * Groups the rules of {@code TrafficMirrorFilterRules} by the filter they name; a rule that names none, or
+     * one that {@code TrafficMirrorFilters} does not hold, is reported here.
+     */
+    private Map<String, List<ListedRule>> readListedRules(final JsonNode root)
+    {
+        final Set<String> filterIds = new HashSet<>();
+        final JsonNode filters = root.get(FILTERS);
+        if (filters != null && filters.isArray())
+        {
+            filters.forEach(filter -> filterIds.add(idOf(filter, FILTER_ID)));
+        }
+        final Map<String, List<ListedRule>> byFilter = new HashMap<>();
+        forEach(root, "", FILTER_RULES, (rule, path) ->
+        {
+            final String filterId = textOf(rule, path, FILTER_ID, false);
+            if (filterId == null)
+            {
+                if (!rule.hasNonNull(FILTER_ID))
+                {
+                    violations.add(Ec2ErrorCode.MISSING_PARAMETER, path, path + "." + FILTER_ID, null,
+                        "the id of the filter the rule belongs to");
+                }
+                return;
+            }
+            if (!filterIds.contains(filterId))
+            {
+                violations.add(Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_FILTER_NOT_FOUND, path, path + "." + FILTER_ID,
+                    '"' + Violations.abbreviate(filterId) + '"', "the id of a filter in TrafficMirrorFilters");
+                return;
+            }
+            byFilter.computeIfAbsent(filterId, k -> new ArrayList<>()).add(new ListedRule(rule, path));
+        });
+        return byFilter;
+    }
+
+    /** The key under which EC2 keeps a filter's rules unique: direction and rule number. */
+    private static long ruleKey(final FilterRule rule)
+    {
+        return ((long)rule.direction().ordinal() << 32) | (rule.ruleNumber() & 0xFFFF_FFFFL);
+    }
+
+    private MirrorFilter readFilter(final JsonNode node, final String path, final List<ListedRule> listed)
     {
         final MirrorFilter.Builder filter = MirrorFilter.builder()
             .id(text(node, path, FILTER_ID))
@@ -134,6 +207,16 @@ final class AwsJsonReader
             () -> readRule(rule, rulePath, filterId, TrafficDirection.INGRESS), ingress::add));
         forEach(node, path, EGRESS_RULES, (rule, rulePath) -> build(rulePath, null,
             () -> readRule(rule, rulePath, filterId, TrafficDirection.EGRESS), egress::add));
+        final List<FilterRule> listedRules = new ArrayList<>(listed.size());
+        final List<String> listedPaths = new ArrayList<>(listed.size());
+        for (final ListedRule rule : listed)
+        {
+            build(rule.path, null, () -> readRule(rule.node, rule.path, filterId, null), built ->
+            {
+                listedRules.add(built);
+                listedPaths.add(rule.path);
+            });
+        }
         forEach(node, path, NETWORK_SERVICES, (service, servicePath) ->
         {
             final NetworkService value = named(service, servicePath, NetworkService.class);
@@ -147,13 +230,58 @@ final class AwsJsonReader
             // A rule is missing, so indexes into the rule lists no longer match the document: stop here.
             return null;
         }
+        if (!mergeListedRules(ingress, egress, listedRules, listedPaths))
+        {
+            return null;
+        }
         return filter.ingressRules(ingress).egressRules(egress).build();
+    }
+
+    /**
+     * Adds the rules listed on their own to the filter's: one equal to a rule already held is taken once, one
+     * that differs from a held rule of its direction and number is refused.
+     *
+     * @return false when a listed rule was refused.
+     */
+    private boolean mergeListedRules(
+        final List<FilterRule> ingress,
+        final List<FilterRule> egress,
+        final List<FilterRule> listedRules,
+        final List<String> listedPaths)
+    {
+        if (listedRules.isEmpty())
+        {
+            return true;
+        }
+        final Map<Long, FilterRule> held = new HashMap<>();
+        ingress.forEach(rule -> held.putIfAbsent(ruleKey(rule), rule));
+        egress.forEach(rule -> held.putIfAbsent(ruleKey(rule), rule));
+        boolean merged = true;
+        for (int i = 0; i < listedRules.size(); i++)
+        {
+            final FilterRule rule = listedRules.get(i);
+            final FilterRule holder = held.putIfAbsent(ruleKey(rule), rule);
+            if (holder == null)
+            {
+                (rule.direction() == TrafficDirection.INGRESS ? ingress : egress).add(rule);
+            }
+            else if (!holder.equals(rule))
+            {
+                final String path = listedPaths.get(i);
+                violations.add(Ec2ErrorCode.TRAFFIC_MIRROR_FILTER_RULE_ALREADY_EXISTS, path, path + "." + RULE_NUMBER,
+                    rule.ruleNumber(), "a rule number no other " + rule.direction() + " rule of the filter has, " +
+                    "unless every field is the same (" + holder.id().orElse("the filter's rule") + " has it)");
+                merged = false;
+            }
+        }
+        return merged;
     }
 
     private FilterRule readRule(
         final JsonNode node, final String path, final String filterId, final TrafficDirection listDirection)
     {
-        // A hand-written rule may leave TrafficDirection out: the list it is in says it.
+        // A hand-written rule may leave TrafficDirection out: the list it is in says it. A rule listed on its own
+        // (listDirection null) must say it.
         final TrafficDirection direction = node.has(DIRECTION) ?
             named(node.get(DIRECTION), path + "." + DIRECTION, TrafficDirection.class) : listDirection;
         final FilterRule.Builder rule = FilterRule.builder()
@@ -170,7 +298,8 @@ final class AwsJsonReader
         final String ownerId = text(node, path, FILTER_ID);
         if (ownerId != null && filterId != null && !ownerId.equals(filterId))
         {
-            violations.add(filterId, path + "." + FILTER_ID, ownerId, "the id of the filter holding the rule");
+            violations.add(Ec2ErrorCode.INVALID_PARAMETER_COMBINATION, filterId, path + "." + FILTER_ID, ownerId,
+                "the id of the filter holding the rule");
         }
         return rule.build();
     }
@@ -190,7 +319,8 @@ final class AwsJsonReader
         final String rangePath = path + "." + field;
         if (!range.isObject())
         {
-            violations.add(rangePath, rangePath, kind(range), "an object with FromPort and ToPort");
+            violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, rangePath, rangePath, kind(range),
+                "an object with FromPort and ToPort");
             return;
         }
         final Integer from = integer(range, rangePath, FROM_PORT);
@@ -201,7 +331,7 @@ final class AwsJsonReader
             {
                 if (!range.hasNonNull(port))
                 {
-                    violations.add(rangePath, rangePath + "." + port, null, "a port, 0..65535");
+                    violations.add(Ec2ErrorCode.MISSING_PARAMETER, rangePath, rangePath + "." + port, null, "a port, 0..65535");
                 }
             }
             return;
@@ -293,7 +423,7 @@ final class AwsJsonReader
         forEach(root, "", VPCS, (vpc, path) ->
         {
             final String vpcId = textOf(vpc, path, VPC_ID, true);
-            final List<String> blocks = new ArrayList<>();
+            final Set<String> blocks = new LinkedHashSet<>();
             addBlock(blocks, vpc, path, CIDR_BLOCK);
             forEach(vpc, path, CIDR_BLOCK_ASSOCIATIONS, (association, associationPath) ->
             {
@@ -309,9 +439,9 @@ final class AwsJsonReader
                     addBlock(blocks, association, associationPath, IPV6_CIDR_BLOCK);
                 }
             });
-            if (vpcId != null && blocksByVpc.putIfAbsent(vpcId, blocks) != null)
+            if (vpcId != null && blocksByVpc.putIfAbsent(vpcId, List.copyOf(blocks)) != null)
             {
-                violations.add(vpcId, path + "." + VPC_ID, vpcId, "a VPC listed once in Vpcs");
+                violations.addWithoutCode(vpcId, path + "." + VPC_ID, vpcId, "a VPC listed once in Vpcs");
             }
         });
         return blocksByVpc;
@@ -323,7 +453,7 @@ final class AwsJsonReader
         return state.isMissingNode() || ASSOCIATED.equals(state.asText());
     }
 
-    private void addBlock(final List<String> blocks, final JsonNode node, final String path, final String field)
+    private void addBlock(final Set<String> blocks, final JsonNode node, final String path, final String field)
     {
         final String text = text(node, path, field);
         if (text == null)
@@ -333,14 +463,11 @@ final class AwsJsonReader
         final Optional<String> problem = Cidr.problem(text);
         if (problem.isPresent())
         {
-            violations.add(path, path + "." + field, '"' + Violations.abbreviate(text) + '"', problem.get());
+            violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, path, path + "." + field,
+                '"' + Violations.abbreviate(text) + '"', problem.get());
             return;
         }
-        final String block = Cidr.parse(text).toString();
-        if (!blocks.contains(block))
-        {
-            blocks.add(block);
-        }
+        blocks.add(Cidr.parse(text).toString());
     }
 
     private interface ElementReader
@@ -361,7 +488,7 @@ final class AwsJsonReader
         }
         if (!array.isArray())
         {
-            violations.add(base, base, kind(array), "an array");
+            violations.addWithoutCode(base, base, kind(array), "an array");
             return;
         }
         for (int i = 0; i < array.size(); i++)
@@ -374,7 +501,7 @@ final class AwsJsonReader
             }
             else
             {
-                violations.add(path, path, kind(element), NETWORK_SERVICES.equals(field) ? "a string" : "an object");
+                violations.addWithoutCode(path, path, kind(element), NETWORK_SERVICES.equals(field) ? "a string" : "an object");
             }
         }
     }
@@ -404,7 +531,7 @@ final class AwsJsonReader
                 final Violation placed = violation.at(path);
                 if (!violations.hasField(placed.field()))
                 {
-                    violations.addAll(List.of(placed));
+                    violations.add(placed);
                 }
             }
         }
@@ -428,13 +555,13 @@ final class AwsJsonReader
         {
             if (required)
             {
-                violations.add(path, path + "." + field, null, "a string");
+                violations.add(Ec2ErrorCode.MISSING_PARAMETER, path, path + "." + field, null, "a string");
             }
             return null;
         }
         if (!value.isTextual())
         {
-            violations.add(path, path + "." + field, kind(value), "a string");
+            violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, path, path + "." + field, kind(value), "a string");
             return null;
         }
         return value.asText();
@@ -449,7 +576,7 @@ final class AwsJsonReader
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt())
         {
-            violations.add(path, path + "." + field, kind(value), "an integer");
+            violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, path, path + "." + field, kind(value), "an integer");
             return null;
         }
         return value.intValue();
@@ -469,7 +596,7 @@ final class AwsJsonReader
                 return found;
             }
         }
-        violations.add(path, path, kind(value), AwsNamed.allowedNames(type));
+        violations.add(Ec2ErrorCode.INVALID_PARAMETER_VALUE, path, path, kind(value), AwsNamed.allowedNames(type));
         return null;
     }
 

@@ -6,6 +6,7 @@ package io.trafficmirror.core.config.json;
 final class Fields
 {
     static final String FILTERS = "TrafficMirrorFilters";
+    static final String FILTER_RULES = "TrafficMirrorFilterRules";
     static final String SESSIONS = "TrafficMirrorSessions";
     static final String TARGETS = "TrafficMirrorTargets";
     static final String NETWORK_INTERFACES = "NetworkInterfaces";

@@ -7,6 +7,7 @@ import io.trafficmirror.core.config.MirrorSource;
 import io.trafficmirror.core.config.MirrorTarget;
 import io.trafficmirror.core.config.Quotas;
 import io.trafficmirror.core.config.TargetType;
+import io.trafficmirror.filter.Ec2ErrorCode;
 import io.trafficmirror.filter.Cidr;
 import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.InvalidConfigurationException;
@@ -196,7 +197,8 @@ class AwsJsonConfigurationTest
             .replace("\"TrafficMirrorTargetId\": \"tmt-09e4f63ab1c7d2e45\",\n      \"TrafficMirrorFilterId\"",
                 "\"TrafficMirrorTargetId\": \"tmt-missing\",\n      \"TrafficMirrorFilterId\"");
 
-        assertThat(violationsOf(() -> json.read(document))).containsExactly(Violation.of("tms-0c8f2e5b6a7d90123",
+        assertThat(violationsOf(() -> json.read(document))).containsExactly(Violation.of(
+            Ec2ErrorCode.INVALID_TRAFFIC_MIRROR_TARGET_NOT_FOUND, "tms-0c8f2e5b6a7d90123",
             "TrafficMirrorSessions[0].TrafficMirrorTargetId", "tmt-missing", "the id of a target in TrafficMirrorTargets"));
     }
 

@@ -132,7 +132,76 @@ final class Documents
         }
         """;
 
+    /**
+     * The output of {@code aws ec2 describe-traffic-mirror-filter-rules --traffic-mirror-filter-id tmf-07f2ce4581EXAMPLE}
+     * for the filter of {@link #AWS_CLI_OUTPUT}: its ingress rule 100 exactly as {@code describe-traffic-mirror-filters}
+     * prints it, and two rules that listing does not show. Each rule names its filter and direction and carries tags.
+     */
+    static final String FILTER_RULES_OUTPUT = """
+        {
+          "TrafficMirrorFilterRules": [
+            {
+              "TrafficMirrorFilterRuleId": "tmfr-0ca76e0e08EXAMPLE",
+              "TrafficMirrorFilterId": "tmf-07f2ce4581EXAMPLE",
+              "TrafficDirection": "ingress",
+              "RuleNumber": 100,
+              "RuleAction": "accept",
+              "Protocol": 6,
+              "DestinationPortRange": { "FromPort": 22, "ToPort": 22 },
+              "DestinationCidrBlock": "10.0.0.0/24",
+              "SourceCidrBlock": "10.0.0.0/24",
+              "Description": "TCP Rule",
+              "Tags": []
+            },
+            {
+              "TrafficMirrorFilterRuleId": "tmfr-0d2b8c4f19EXAMPLE",
+              "TrafficMirrorFilterId": "tmf-07f2ce4581EXAMPLE",
+              "TrafficDirection": "ingress",
+              "RuleNumber": 200,
+              "RuleAction": "reject",
+              "DestinationCidrBlock": "0.0.0.0/0",
+              "SourceCidrBlock": "0.0.0.0/0",
+              "Tags": [ { "Key": "Name", "Value": "reject-the-rest" } ]
+            },
+            {
+              "TrafficMirrorFilterRuleId": "tmfr-0e3c9d5a2aEXAMPLE",
+              "TrafficMirrorFilterId": "tmf-07f2ce4581EXAMPLE",
+              "TrafficDirection": "egress",
+              "RuleNumber": 100,
+              "RuleAction": "accept",
+              "Protocol": 17,
+              "SourcePortRange": { "FromPort": 53, "ToPort": 53 },
+              "DestinationCidrBlock": "0.0.0.0/0",
+              "SourceCidrBlock": "10.0.0.0/16",
+              "Description": "DNS answers",
+              "Tags": []
+            }
+          ]
+        }
+        """;
+
     private Documents()
     {
+    }
+
+    /**
+     * Merges JSON objects whose top-level members differ, as {@code jq -s add} does.
+     *
+     * @param documents objects, each as text.
+     * @return one object with every member of each.
+     */
+    static String jqAdd(final String... documents)
+    {
+        final StringBuilder merged = new StringBuilder("{");
+        for (final String document : documents)
+        {
+            final String body = document.strip();
+            if (merged.length() > 1)
+            {
+                merged.append(',');
+            }
+            merged.append(body, 1, body.length() - 1);
+        }
+        return merged.append('}').toString();
     }
 }
