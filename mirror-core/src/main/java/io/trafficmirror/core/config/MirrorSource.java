@@ -11,6 +11,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +31,13 @@ import java.util.regex.Pattern;
  */
 public final class MirrorSource
 {
+    /**
+     * The most CIDR blocks of one address family a VPC may list: 50, the largest an adjusted VPC quota allows for IPv4
+     * (5 by default). It also bounds the work of validating a hostile document, whose VPC blocks belong to each of the
+     * VPC's interfaces.
+     */
+    public static final int MAX_VPC_CIDR_BLOCKS_PER_FAMILY = 50;
+
     private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
 
     private final String networkInterfaceId;
@@ -376,12 +384,34 @@ public final class MirrorSource
                     parsed.vpcCidrBlocks.add(block);
                 }
             }
+            checkVpcBlockCount(violations, name, "VpcCidrBlocks", parsed.vpcCidrBlocks);
             if (!vpcCidrBlocks.isEmpty() && vpcId == null)
             {
                 violations.addWithoutCode(name, "VpcId", null, "the VPC id, required when VPC CIDR blocks are given");
             }
             violations.throwIfAny();
             return new MirrorSource(this, parsed);
+        }
+
+        /**
+         * Refuses more than {@link #MAX_VPC_CIDR_BLOCKS_PER_FAMILY} blocks of one family. No EC2 code: AWS refuses the
+         * association that would pass its quota, so no listing of a real VPC holds more.
+         *
+         */
+        private static void checkVpcBlockCount(
+            final Violations violations, final String objectId, final String field, final Collection<Cidr> blocks)
+        {
+            int ipv6 = 0;
+            for (final Cidr block : blocks)
+            {
+                ipv6 += block.isIpv6() ? 1 : 0;
+            }
+            final int ipv4 = blocks.size() - ipv6;
+            if (ipv4 > MAX_VPC_CIDR_BLOCKS_PER_FAMILY || ipv6 > MAX_VPC_CIDR_BLOCKS_PER_FAMILY)
+            {
+                violations.addWithoutCode(objectId, field, ipv4 + " IPv4 and " + ipv6 + " IPv6 blocks",
+                    "at most " + MAX_VPC_CIDR_BLOCKS_PER_FAMILY + " blocks of each family (the VPC quota's maximum)");
+            }
         }
 
         private static InetAddress parseAddress(

@@ -439,6 +439,16 @@ final class AwsJsonReader
                     addBlock(blocks, association, associationPath, IPV6_CIDR_BLOCK);
                 }
             });
+            final long ipv6 = blocks.stream().filter(block -> block.indexOf(':') >= 0).count();
+            final long ipv4 = blocks.size() - ipv6;
+            final int most = MirrorSource.MAX_VPC_CIDR_BLOCKS_PER_FAMILY;
+            if (ipv4 > most || ipv6 > most)
+            {
+                // Said once for the VPC, and its blocks dropped, rather than copied into each of its interfaces.
+                violations.addWithoutCode(vpcId == null ? path : vpcId, path, ipv4 + " IPv4 and " + ipv6 + " IPv6 blocks",
+                    "at most " + most + " blocks of each family (the VPC quota's maximum)");
+                blocks.clear();
+            }
             if (vpcId != null && blocksByVpc.putIfAbsent(vpcId, List.copyOf(blocks)) != null)
             {
                 violations.addWithoutCode(vpcId, path + "." + VPC_ID, vpcId, "a VPC listed once in Vpcs");

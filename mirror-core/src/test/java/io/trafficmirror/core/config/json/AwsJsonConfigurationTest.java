@@ -353,4 +353,41 @@ class AwsJsonConfigurationTest
             return len;
         }
     }
+
+    @Test
+    void shouldRefuseAVpcWithMoreBlocksThanAnyQuotaAllowsOnceAndNotPerInterface() throws Exception
+    {
+        final StringBuilder associations = new StringBuilder();
+        for (int i = 0; i <= MirrorSource.MAX_VPC_CIDR_BLOCKS_PER_FAMILY; i++)
+        {
+            associations.append(i == 0 ? "" : ", ").append("{ \"CidrBlock\": \"10.").append(i).append(".0.0/16\" }");
+        }
+        final String document = Files.readString(GETTING_STARTED).replace(
+            "{ \"AssociationId\": \"vpc-cidr-assoc-0123456789abcdef0\", \"CidrBlock\": \"172.31.0.0/16\", " +
+                "\"CidrBlockState\": { \"State\": \"associated\" } }", associations);
+        assertThat(document).isNotEqualTo(Files.readString(GETTING_STARTED));
+
+        assertThat(violationsOf(() -> json.read(document))).singleElement().satisfies(v ->
+        {
+            assertThat(v.objectId()).isEqualTo("vpc-0d9c8b7a6f5e41234");
+            assertThat(v.field()).isEqualTo("Vpcs[0]");
+            assertThat(v.value()).isEqualTo("52 IPv4 and 0 IPv6 blocks");
+            assertThat(v.allowed()).startsWith("at most 50 blocks of each family");
+        });
+
+        final MirrorSource.Builder source = MirrorSource.builder().networkInterfaceId("eni-1")
+            .privateIpAddress("10.0.0.5").vpcId("vpc-1");
+        for (int i = 0; i <= MirrorSource.MAX_VPC_CIDR_BLOCKS_PER_FAMILY; i++)
+        {
+            source.addVpcCidrBlock("10." + i + ".0.0/16");
+        }
+        assertThat(violationsOf(source::build)).singleElement().satisfies(v ->
+        {
+            assertThat(v.field()).isEqualTo("VpcCidrBlocks");
+            assertThat(v.value()).isEqualTo("51 IPv4 and 0 IPv6 blocks");
+        });
+        source.addVpcCidrBlock("10.0.0.0/16"); // a block given twice counts once
+        assertThat(violationsOf(source::build)).hasSize(1);
+    }
+
 }
