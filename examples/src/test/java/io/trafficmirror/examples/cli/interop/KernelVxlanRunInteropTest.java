@@ -55,6 +55,9 @@ class KernelVxlanRunInteropTest
     private static final int PACKET_LENGTH = 100;
     private static final int SSH = 22;
     private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String MIRRORED = "trafficmirror_target_mirrored_packets_total";
+    private static final String RULE_HITS = "trafficmirror_rule_hits_packets_total";
+    private static final String RULE_50 = "rule=\"50\"";
 
     private NetworkNamespace peerSide;
     private NetworkNamespace targetSide;
@@ -101,21 +104,19 @@ class KernelVxlanRunInteropTest
     void runMirrorsExactlyWhatTheConfigurationAcceptsOfLiveTrafficAndCountsItOnMetrics() throws Exception
     {
         final Path config = configuration("run.json", false);
-        final int metricsPort;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            metricsPort = free.getLocalPort();
-        }
+        final int metricsPort = freePort();
         final List<byte[]> seen;
+        final List<byte[]> expected = new ArrayList<>();
         final List<byte[]> delivered;
         final String scrape;
         final int exit;
         final String out;
+        int ssh = 0;
         try (Tcpdump source = Tcpdump.start(List.of(), hostDevice, temp.resolve("source.pcap"));
             Tcpdump target = Tcpdump.start(targetSide.exec(), DEVICE, temp.resolve("target.pcap"));
             JavaProcess run = mirrorRun(config, "--metrics", "127.0.0.1:" + metricsPort))
         {
-            final ServerSocket ssh = sshListener();
+            final ServerSocket sshServer = sshListener();
             try (ServerSocket echo = echoServer(0))
             {
                 tcpToPeer();
@@ -127,32 +128,31 @@ class KernelVxlanRunInteropTest
             }
             finally
             {
-                ssh.close();
+                sshServer.close();
             }
-            seen = settle(source);
-            delivered = target.stop();
-            scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+            // The echo replies of the last pings are the last frames of the traffic.
+            source.await(KernelVxlanRunInteropTest::isEchoReply, 3, WAIT);
+            seen = source.stop();
+            for (final byte[] frame : seen)
+            {
+                if (isSshToHost(frame))
+                {
+                    ssh++;
+                }
+                else if (isHostsIpv4(frame))
+                {
+                    expected.add(Arrays.copyOf(frame, Math.min(frame.length, PACKET_LENGTH)));
+                }
+            }
+            scrape = awaitMetrics(metricsPort, MIRRORED, expected.size(), null, 0);
             Commands.check("kill", "-TERM", Long.toString(run.pid()));
             exit = run.awaitExit(WAIT);
             out = run.out() + "\nstderr:\n" + run.err();
+            target.await(frame -> true, expected.size(), WAIT);
+            delivered = target.stop();
         }
         assertThat(exit).as("exit code of mirror run after SIGTERM; output: %s", out).isZero();
 
-        final List<byte[]> expected = new ArrayList<>();
-        int ssh = 0;
-        for (final byte[] frame : seen)
-        {
-            if (isSshToHost(frame))
-            {
-                ssh++;
-            }
-            else if (isHostsIpv4(frame))
-            {
-                expected.add(Arrays.copyOf(frame, Math.min(frame.length, PACKET_LENGTH)));
-            }
-        }
         assertThat(ssh).as("SSH frames tcpdump saw on %s", hostDevice).isGreaterThan(2);
         assertThat(expected).as("accepted frames tcpdump saw").hasSizeGreaterThan(20);
         for (final int protocol : new int[]{1, 6, 17})
@@ -167,8 +167,8 @@ class KernelVxlanRunInteropTest
         expectedFlows.forEach((flow, frames) -> assertThat(deliveredFlows.get(flow))
             .as("frames of flow %d", flow).containsExactlyElementsOf(frames));
 
-        assertThat(counter(scrape, "trafficmirror_target_mirrored_packets_total"))
-            .as("mirrored copies on /metrics: %s", scrape).isEqualTo(delivered.size());
+        assertThat(counter(scrape, MIRRORED, null)).as("mirrored copies on /metrics: %s", scrape)
+            .isEqualTo(delivered.size());
         assertThat(scrape).contains("cloudwatch=\"NetworkPacketsMirrorIn\"", "trafficmirror_rule_hits_packets_total");
         // The summary's totals: every copy sent, none dropped, however the run ended.
         assertThat(out).containsPattern("live: " + Pattern.quote(hostDevice) + " +\\d+ +" + delivered.size() + " +" +
@@ -180,28 +180,34 @@ class KernelVxlanRunInteropTest
     void sighupSwapsInAConfigurationThatRejectsIcmpAndKeepsItWhenTheNextIsInvalid() throws Exception
     {
         final Path config = configuration("reload.json", false);
+        final int metricsPort = freePort();
         final List<byte[]> delivered;
         final int exit;
         final String out;
         try (Tcpdump target = Tcpdump.start(targetSide.exec(), DEVICE, temp.resolve("reload-target.pcap"));
-            JavaProcess run = mirrorRun(config))
+            JavaProcess run = mirrorRun(config, "--metrics", "127.0.0.1:" + metricsPort))
         {
+            // Each phase: three datagrams and their echoes, two echo requests and their replies; each signal waits
+            // until the engine has handled the phase before (the ICMP ones rejected by rule 50 after the reload).
             udpToPeer(TrafficPeer.UDP_PORT, "phase 1", 3);
             ping(2);
+            awaitMetrics(metricsPort, MIRRORED, 10, null, 0);
             Files.copy(configuration("reject-icmp.json", true), config, StandardCopyOption.REPLACE_EXISTING);
             Commands.check("kill", "-HUP", Long.toString(run.pid()));
             run.await(true, "SIGHUP: reloaded", 1, WAIT);
             udpToPeer(TrafficPeer.UDP_PORT, "phase 2", 3);
             ping(2);
+            awaitMetrics(metricsPort, MIRRORED, 16, RULE_50, 4);
             Files.writeString(config, "{ \"TrafficMirrorSessions\": [ { \"SessionNumber\": 0 } ] }");
             Commands.check("kill", "-HUP", Long.toString(run.pid()));
             run.await(true, "refused, still running the previous configuration", 1, WAIT);
             udpToPeer(TrafficPeer.UDP_PORT, "phase 3", 3);
             ping(2);
-            Thread.sleep(300);
+            awaitMetrics(metricsPort, MIRRORED, 22, RULE_50, 8);
             Commands.check("kill", "-INT", Long.toString(run.pid()));
             exit = run.awaitExit(WAIT);
             out = run.out() + "\nstderr:\n" + run.err();
+            target.await(frame -> true, 22, WAIT);
             delivered = target.stop();
         }
         assertThat(exit).as("exit code of mirror run after SIGINT; output: %s", out).isZero();
@@ -257,11 +263,38 @@ class KernelVxlanRunInteropTest
         return file;
     }
 
-    /** Stops the source capture once the last copies had time to leave, and returns what it saw. */
-    private static List<byte[]> settle(final Tcpdump source) throws Exception
+    /**
+     * Scrapes mirror run's /metrics until the copies mirrored reach {@code mirrored} and, when {@code rule} is given,
+     * its hits reach {@code hits}: libpcap hands frames over a block at a time, so a signal sent at once could
+     * overtake the last frames sent. Returns the last scrape.
+     */
+    private static String awaitMetrics(final int port, final String name, final long mirrored, final String rule,
+        final long hits) throws Exception
     {
-        Thread.sleep(500);
-        return source.stop();
+        final HttpClient client = HttpClient.newHttpClient();
+        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .GET().build();
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true)
+        {
+            final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET /metrics").isEqualTo(200);
+            final String scrape = response.body();
+            if (counter(scrape, name, null) >= mirrored && (rule == null || counter(scrape, RULE_HITS, rule) >= hits) ||
+                System.nanoTime() > deadline)
+            {
+                return scrape;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return free.getLocalPort();
+        }
     }
 
     private void tcpToPeer() throws IOException
@@ -381,6 +414,12 @@ class KernelVxlanRunInteropTest
         return u16(frame, transport) == SSH || u16(frame, transport + 2) == SSH;
     }
 
+    private static boolean isEchoReply(final byte[] frame)
+    {
+        return frame.length > 34 && u16(frame, 12) == 0x0800 && (frame[23] & 0xFF) == 1 &&
+            (frame[14 + (frame[14] & 0x0F) * 4] & 0xFF) == 0;
+    }
+
     private static byte[] ipv4(final String address)
     {
         try
@@ -398,13 +437,17 @@ class KernelVxlanRunInteropTest
         return new String(frame, StandardCharsets.ISO_8859_1).contains(text);
     }
 
-    private static long counter(final String scrape, final String name)
+    /** The sum of a counter's series on a scrape, only those whose labels contain {@code labels} when given. */
+    private static long counter(final String scrape, final String name, final String labels)
     {
-        final Matcher matcher = Pattern.compile("(?m)^" + name + "\\{[^}]*\\} ([0-9.Ee+]+)$").matcher(scrape);
+        final Matcher matcher = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} ([0-9.Ee+]+)$").matcher(scrape);
         long total = 0;
         while (matcher.find())
         {
-            total += (long)Double.parseDouble(matcher.group(1));
+            if (labels == null || matcher.group(1).contains(labels))
+            {
+                total += (long)Double.parseDouble(matcher.group(2));
+            }
         }
         return total;
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * {@code tcpdump -i DEVICE -w FILE} of whole frames, in a namespace or not, started before traffic and stopped
@@ -33,7 +34,9 @@ final class Tcpdump implements AutoCloseable
     static Tcpdump start(final List<String> prefix, final String device, final Path file) throws Exception
     {
         final List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of("tcpdump", "-i", device, "-n", "-U", "-s", "0", "-w", file.toString()));
+        // Immediate mode: without it libpcap hands frames over a block at a time, and those of a block not yet full
+        // when tcpdump is stopped are never written.
+        command.addAll(List.of("tcpdump", "--immediate-mode", "-i", device, "-n", "-U", "-s", "0", "-w", file.toString()));
         final Path log = Files.createTempFile(file.getParent(), "tcpdump", ".log");
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         final Tcpdump capture = new Tcpdump(process, log, file);
@@ -48,6 +51,31 @@ final class Tcpdump implements AutoCloseable
             TimeUnit.MILLISECONDS.sleep(10);
         }
         return capture;
+    }
+
+    /**
+     * Waits until the file holds {@code count} frames that match, for traffic that must have been written before
+     * the capture stops (tcpdump writes each frame as it gets it, but gets it a little later than it was sent).
+     */
+    void await(final Predicate<byte[]> match, final int count, final Duration timeout) throws Exception
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline)
+        {
+            try
+            {
+                if (Pcap.frames(file).stream().filter(match).count() >= count)
+                {
+                    return;
+                }
+            }
+            catch (final IOException ex)
+            {
+                // A record half written: read again.
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        throw new IOException("tcpdump did not write " + count + " matching frames to " + file + " within " + timeout);
     }
 
     /** Stops the capture and returns the frames it holds. */
