@@ -61,6 +61,11 @@ final class RunCommand implements Callable<Integer>
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
     /** How long the copies still queued at the end may take to leave; what is left after it is counted as shutdown. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Copies a target can have queued: four times the engine's default, so that live bursts outlast a sender thread
+     * the scheduler keeps waiting (a busy host); about 35 MB per target at AWS's largest PacketLength, 8500.
+     */
+    static final int SLOTS_PER_TARGET = 4096;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     @Option(names = "--config", required = true, paramLabel = "CONFIG.json",
@@ -115,7 +120,8 @@ final class RunCommand implements Callable<Integer>
         requireSessions(name, err, configuration, devices);
         final Map<String, TargetBinding> bindings = TargetOptions.bindings(name, err, config, configuration, targets);
 
-        final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration);
+        final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration)
+            .slotsPerTarget(SLOTS_PER_TARGET);
         bindings.forEach(builder::bind);
         final MirrorEngine engine = builder.build();
         engine.start();
