@@ -36,8 +36,16 @@ final class JavaProcess implements AutoCloseable
     static JavaProcess start(final List<String> prefix, final Path directory, final String mainClass,
         final String... args) throws IOException
     {
+        return start(prefix, directory, List.of(), mainClass, args);
+    }
+
+    /** Starts {@code prefix... java jvmOptions... -cp CLASS_PATH mainClass args...}. */
+    static JavaProcess start(final List<String> prefix, final Path directory, final List<String> jvmOptions,
+        final String mainClass, final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add(mainClass);
