@@ -136,10 +136,12 @@ final class RunCommand implements Callable<Integer>
                 captures.put(device.getKey(), capture(name, err, engine, device.getKey(), device.getValue()));
             }
             metrics = metricsEndpoint == null ? null : metrics(name, err, engine, metricsEndpoint);
-            installSignals(err, restores);
+            final List<String> handled = installSignals(err, restores);
             err.println(name + ": mirroring " + describe(devices, bindings) +
                 (metrics == null ? "" : "; metrics on http://" + hostPort(metrics.address()) + MetricsEndpoint.PATH) +
-                "; SIGHUP reloads " + config + ", SIGTERM or SIGINT stops");
+                (handled.contains("HUP") ? "; SIGHUP reloads " + config : "") +
+                (handled.contains("TERM") && handled.contains("INT") ?
+                    (handled.contains("HUP") ? ", " : "; ") + "SIGTERM or SIGINT stops" : ""));
             err.flush();
             loop(name, err, engine, devices, bindings, start);
         }
@@ -300,30 +302,27 @@ final class RunCommand implements Callable<Integer>
         err.flush();
     }
 
-    private void installSignals(final PrintWriter err, final List<Runnable> restores)
+    /** Installs the handlers this JVM allows and returns their signals' names. */
+    private List<String> installSignals(final PrintWriter err, final List<Runnable> restores)
     {
-        for (final String signal : List.of("TERM", "INT"))
+        final List<String> handled = new ArrayList<>();
+        for (final String signal : List.of("TERM", "INT", "HUP"))
         {
-            final Runnable restore = Signals.handle(signal, () -> stopSignal.compareAndSet(null, "SIG" + signal));
+            final Runnable action = signal.equals("HUP") ? () -> reloadRequested.set(true) :
+                () -> stopSignal.compareAndSet(null, "SIG" + signal);
+            final Runnable restore = Signals.handle(signal, action);
             if (restore == null)
             {
-                err.println(spec.qualifiedName() + ": cannot handle SIG" + signal + " in this JVM: it ends the run " +
-                    "without a summary");
+                err.println(spec.qualifiedName() + ": cannot handle SIG" + signal + " in this JVM: " +
+                    (signal.equals("HUP") ? "no reload" : "it ends the run without a summary"));
             }
             else
             {
                 restores.add(restore);
+                handled.add(signal);
             }
         }
-        final Runnable restore = Signals.handle("HUP", () -> reloadRequested.set(true));
-        if (restore == null)
-        {
-            err.println(spec.qualifiedName() + ": cannot handle SIGHUP in this JVM: no reload");
-        }
-        else
-        {
-            restores.add(restore);
-        }
+        return handled;
     }
 
     /** The {@code --interface} values by ENI id, each device known to this host. */
