@@ -1,8 +1,6 @@
 package io.trafficmirror.examples.cli.interop;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -110,15 +108,6 @@ final class JavaProcess implements AutoCloseable
         return Files.readString(err, StandardCharsets.UTF_8);
     }
 
-    /** The lines of standard output, for reading tables. */
-    List<String> outLines() throws IOException
-    {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(out),
-            StandardCharsets.UTF_8)))
-        {
-            return reader.lines().toList();
-        }
-    }
 
     @Override
     public void close()

@@ -110,7 +110,7 @@ class KernelVxlanRunInteropTest
         final List<byte[]> delivered;
         final String scrape;
         final int exit;
-        final String out;
+        String out;
         int ssh = 0;
         try (Tcpdump source = Tcpdump.start(List.of(), hostDevice, temp.resolve("source.pcap"));
             Tcpdump target = Tcpdump.start(targetSide.exec(), DEVICE, temp.resolve("target.pcap"));
@@ -131,7 +131,8 @@ class KernelVxlanRunInteropTest
                 sshServer.close();
             }
             // The echo replies of the last pings are the last frames of the traffic.
-            source.await(KernelVxlanRunInteropTest::isEchoReply, 3, WAIT);
+            assertThat(source.await(KernelVxlanRunInteropTest::isEchoReply, 3, WAIT)).as("echo replies on %s", hostDevice)
+                .isTrue();
             seen = source.stop();
             for (final byte[] frame : seen)
             {
@@ -150,6 +151,11 @@ class KernelVxlanRunInteropTest
             out = run.out() + "\nstderr:\n" + run.err();
             target.await(frame -> true, expected.size(), WAIT);
             delivered = target.stop();
+            out += "\nvx0: " + targetSide.ip("-s", "link", "show", DEVICE) + "\ntarget veth: " +
+                targetSide.ip("-s", "link") + "\nroot: " + Commands.check("ip", "-s", "link", "show", "dev",
+                Commands.check("ip", "-o", "-4", "addr", "show", "to", targetSide.rootAddress() + "/32")
+                .split("\\s+")[1]) + Commands.check("cat", "/proc/net/stat/arp_cache") +
+                Commands.check("cat", "/proc/net/snmp");
         }
         assertThat(exit).as("exit code of mirror run after SIGTERM; output: %s", out).isZero();
 
@@ -159,7 +165,8 @@ class KernelVxlanRunInteropTest
         {
             assertThat(expected).as("frames of IP protocol %d", protocol).anyMatch(f -> (f[23] & 0xFF) == protocol);
         }
-        assertThat(delivered).as("frames out of the kernel's %s", DEVICE).hasSameSizeAs(expected);
+        assertThat(delivered).as("frames out of the kernel's %s (expected %s, delivered %s); mirror run said: %s",
+            DEVICE, describe(expected), describe(delivered), out).hasSameSizeAs(expected);
         assertThat(delivered).noneMatch(KernelVxlanRunInteropTest::isSshToHost);
         final Map<Integer, List<byte[]>> expectedFlows = Flows.byFlow(expected);
         final Map<Integer, List<byte[]>> deliveredFlows = Flows.byFlow(delivered);
@@ -319,8 +326,8 @@ class KernelVxlanRunInteropTest
 
     private void tcpFromPeer(final int port) throws Exception
     {
-        peer.send("connect " + host + " " + port);
         final int done = (int)peer.out().lines().filter(TrafficPeer.DONE::equals).count();
+        peer.send("connect " + host + " " + port);
         peer.await(false, TrafficPeer.DONE, done + 1, WAIT);
     }
 
@@ -412,6 +419,21 @@ class KernelVxlanRunInteropTest
         }
         final int transport = 14 + (frame[14] & 0x0F) * 4;
         return u16(frame, transport) == SSH || u16(frame, transport + 2) == SSH;
+    }
+
+    /** One word per frame, for messages: protocol, ports or ICMP type, and length. */
+    private static String describe(final List<byte[]> frames)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final byte[] frame : frames)
+        {
+            final int transport = 14 + (frame[14] & 0x0F) * 4;
+            final int protocol = frame[23] & 0xFF;
+            text.append(protocol == 1 ? "icmp" + (frame[transport] & 0xFF) :
+                (protocol == 6 ? "tcp" : "udp") + u16(frame, transport) + ">" + u16(frame, transport + 2))
+                .append('/').append(frame.length).append(' ');
+        }
+        return text.toString();
     }
 
     private static boolean isEchoReply(final byte[] frame)
