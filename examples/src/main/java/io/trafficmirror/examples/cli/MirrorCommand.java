@@ -120,6 +120,7 @@ public final class MirrorCommand implements Runnable
                 .addSubcommand(new ExplainCommand())
                 .addSubcommand(new ReplayCommand())
                 .addSubcommand(new ReceiveCommand())
+                .addSubcommand(new RunCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
         }
         return commandLine
@@ -150,6 +151,8 @@ public final class MirrorCommand implements Runnable
                 return new ReplayCommand();
             case "receive":
                 return new ReceiveCommand();
+            case "run":
+                return new RunCommand();
             default:
                 return null;
         }

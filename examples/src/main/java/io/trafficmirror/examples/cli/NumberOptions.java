@@ -98,7 +98,7 @@ final class NumberOptions
         }
     }
 
-    /** {@code receive --duration}. */
+    /** {@code receive --duration} and {@code run --duration}. */
     static final class DurationSeconds extends Range
     {
         DurationSeconds()
@@ -152,6 +152,16 @@ final class NumberOptions
         VniFiles()
         {
             super(1, MirrorReceiver.MAX_VNI_FILES, false, true, "a file count from 1 to " + MirrorReceiver.MAX_VNI_FILES);
+        }
+    }
+
+    /** {@code run --snaplen}. */
+    static final class SnapLength extends Range
+    {
+        SnapLength()
+        {
+            super(RunCommand.MIN_SNAPLEN, RunCommand.DEFAULT_SNAPLEN, false, true, "a capture length from " +
+                RunCommand.MIN_SNAPLEN + " to " + RunCommand.DEFAULT_SNAPLEN + " bytes");
         }
     }
 }

@@ -3,10 +3,7 @@ package io.trafficmirror.examples.cli;
 import io.trafficmirror.core.capture.CaptureReader;
 import io.trafficmirror.core.capture.LinkType;
 import io.trafficmirror.core.config.MirrorConfiguration;
-import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.MirrorSource;
-import io.trafficmirror.core.config.MirrorTarget;
-import io.trafficmirror.core.config.TargetType;
 import io.trafficmirror.core.engine.MetricsSnapshot;
 import io.trafficmirror.core.engine.MirrorEngine;
 import io.trafficmirror.core.engine.PacketClassifier;
@@ -20,8 +17,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +46,6 @@ import java.util.concurrent.locks.LockSupport;
             "(its TTL, DF and UDP checksum); the VXLAN header and inner frames are AWS's."})
 final class ReplayCommand implements Callable<Integer>
 {
-    private static final int VXLAN_PORT = 4789;
     /** How long one copy may wait for room before it is dropped as queue full: only a stuck sender takes this long. */
     private static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
@@ -92,8 +86,9 @@ final class ReplayCommand implements Callable<Integer>
         final MirrorConfiguration configuration = Inputs.configuration(spec, config, embeddedQuotas);
         // Before the engine starts, so that a capture that cannot be read ends the run with nothing to close.
         Inputs.requireFile(spec, pcap);
-        final Map<String, TargetBinding> bindings = bindings(configuration);
         final PrintWriter err = spec.commandLine().getErr();
+        final Map<String, TargetBinding> bindings =
+            TargetOptions.bindings(spec.qualifiedName(), err, config, configuration, targets);
         final MirrorEngine.Builder builder = MirrorEngine.builder().configuration(configuration)
             .slotsPerTarget(slotsPerTarget).transport(transport);
         bindings.forEach(builder::bind);
@@ -177,49 +172,5 @@ final class ReplayCommand implements Callable<Integer>
                     .offer(frame, frame.position(), frame.remaining(), direction.get());
             }
         }
-    }
-
-    private Map<String, TargetBinding> bindings(final MirrorConfiguration configuration)
-    {
-        final Map<String, TargetBinding> bindings = new LinkedHashMap<>();
-        for (final String option : targets)
-        {
-            final int equals = option.indexOf('=');
-            if (equals <= 0)
-            {
-                Inputs.fail(spec, MirrorCommand.EXIT_USAGE,
-                    "--target \"" + option + "\": expected TARGET_ID=HOST:PORT[,HOST:PORT...]");
-            }
-            final String id = option.substring(0, equals);
-            if (configuration.target(id).isEmpty())
-            {
-                Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--target " + id + ": no such target in " + config);
-            }
-            try
-            {
-                bindings.put(id, TargetBinding.loadBalanced(Endpoints.parseList(option.substring(equals + 1), VXLAN_PORT)));
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "--target " + id + ": " + ex.getMessage());
-            }
-        }
-        for (final MirrorSession session : configuration.sessions())
-        {
-            final MirrorTarget target = configuration.target(session.targetId()).orElseThrow();
-            if (bindings.containsKey(target.id()))
-            {
-                continue;
-            }
-            final Optional<InetAddress> address = target.type() == TargetType.NETWORK_INTERFACE ?
-                configuration.source(target.resourceId()).flatMap(MirrorSource::privateIpAddress) : Optional.empty();
-            if (address.isEmpty())
-            {
-                Inputs.fail(spec, MirrorCommand.EXIT_USAGE, "target " + target.id() + " (" + target.type() + " " +
-                    target.resourceId() + ") has no known address: give --target " + target.id() + "=HOST:PORT");
-            }
-            bindings.put(target.id(), TargetBinding.udp(new InetSocketAddress(address.get(), VXLAN_PORT)));
-        }
-        return bindings;
     }
 }

@@ -62,7 +62,12 @@ class ArgumentsTest
                 "--config", CONFIG, "--pcap", capture},
             new String[]{"--slots-per-target", "0", "1 to 1048576", "replay", "--config", CONFIG, "--pcap", capture},
             new String[]{"--slots-per-target", "4294967296", "1 to 1048576", "replay", "--config", CONFIG,
-                "--pcap", capture});
+                "--pcap", capture},
+            new String[]{"--max-vni-files", "0", "1 to 16384", "receive", "--per-vni", missing},
+            new String[]{"--duration", "9223372036854775807", "1 to 31536000 seconds", "run", "--config", CONFIG,
+                "--interface", "eni-missing=lo"},
+            new String[]{"--snaplen", "262145", "64 to 262144 bytes", "run", "--config", CONFIG,
+                "--interface", "eni-missing=lo"});
         for (final String[] c : cases)
         {
             final List<String> args = new ArrayList<>(List.of(c).subList(3, c.length));

@@ -61,9 +61,10 @@ class MirrorCommandTest
     {
         assertThat(MirrorCommand.commandLine("explain").getSubcommands()).containsOnlyKeys("explain");
         assertThat(MirrorCommand.commandLine("").getSubcommands())
-            .containsOnlyKeys("demo", "validate", "explain", "replay", "receive", "help");
+            .containsOnlyKeys("demo", "validate", "explain", "replay", "receive", "run", "help");
         for (final String[] args : List.of(new String[]{"explain", "--help"}, new String[]{"explain", "--nope"},
-            new String[]{"validate", "--help"}, new String[]{"replay"}, new String[]{"receive", "--help"}))
+            new String[]{"validate", "--help"}, new String[]{"replay"}, new String[]{"receive", "--help"},
+            new String[]{"run", "--help"}, new String[]{"run", "--config", "getting-started.json"}))
         {
             final StringWriter out = new StringWriter();
             final StringWriter err = new StringWriter();
