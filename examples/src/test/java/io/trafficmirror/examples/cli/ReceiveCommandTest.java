@@ -1,6 +1,7 @@
 package io.trafficmirror.examples.cli;
 
 import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.SmallDisk;
 import io.trafficmirror.testing.Tshark;
 import io.trafficmirror.vxlan.VxlanHeaderEncoder;
 import org.junit.jupiter.api.Test;
@@ -249,13 +250,9 @@ class ReceiveCommandTest
     @Timeout(60)
     void shouldStopWithTheReasonInOneLineAndExitOneWhenTheDiskFills() throws Exception
     {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small tmpfs needs root");
-        final Path disk = Files.createDirectory(temp.resolve("disk"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", disk.toString()) == 0,
-            "mount -t tmpfs failed (no permission to mount here)");
-        try
+        try (SmallDisk disk = SmallDisk.mount(temp, "128k"))
         {
-            final Path capture = disk.resolve("full.pcap");
+            final Path capture = disk.path().resolve("full.pcap");
             final int port;
             try (DatagramChannel probe = DatagramChannel.open())
             {
@@ -300,22 +297,6 @@ class ReceiveCommandTest
             assertThat(Long.parseLong(counters.group(10))).as("write failed").isPositive();
             assertThat(Pcap.frames(capture)).hasSize(Integer.parseInt(counters.group(2)));
         }
-        finally
-        {
-            run("umount", disk.toString());
-        }
-    }
-
-    private static int run(final String... command) throws IOException, InterruptedException
-    {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(10, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -1,15 +1,12 @@
 package io.trafficmirror.core.engine;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.trafficmirror.core.engine.EngineFixtures.PEER_IP;
 import static io.trafficmirror.core.engine.EngineFixtures.SESSION;
@@ -28,14 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeletedSourceTest
 {
-    private static final Runnable NO_HOOK = MirrorEngine.afterStateRead;
-
-    @AfterEach
-    void removeHook()
-    {
-        MirrorEngine.afterStateRead = NO_HOOK;
-    }
-
     @Test
     @Timeout(60)
     void shouldSendACopyInFlightAndMirrorNothingMoreOnceTheSourceIsDeleted() throws Exception
@@ -49,30 +38,13 @@ class DeletedSourceTest
             engine.start();
             final SourceHandle source = engine.source(SOURCE);
 
-            final CountDownLatch held = new CountDownLatch(1);
-            final CountDownLatch resume = new CountDownLatch(1);
-            final AtomicInteger result = new AtomicInteger(-1);
-            final Thread producer = new Thread(() ->
-                result.set(source.offer(ByteBuffer.wrap(ipv4(17, PEER_IP, SOURCE_IP, 1000, 2000, 150)))));
-            MirrorEngine.afterStateRead = () ->
-            {
-                if (Thread.currentThread() == producer)
-                {
-                    held.countDown();
-                    awaitUninterruptibly(resume);
-                }
-            };
-            producer.start();
-            held.await();
+            final HeldOffer offer = HeldOffer.start(source, ipv4(17, PEER_IP, SOURCE_IP, 1000, 2000, 150));
 
             final MirrorConfiguration withoutSource = configuration.withoutSource(SOURCE);
             engine.update(withoutSource);
             assertThat(engine.configuration().sessions()).isEmpty();
 
-            resume.countDown();
-            producer.join();
-            MirrorEngine.afterStateRead = NO_HOOK;
-            assertThat(result.get()).as("the offer began before the update").isEqualTo(OfferResult.QUEUED);
+            assertThat(offer.release()).as("the offer began before the update").isEqualTo(OfferResult.QUEUED);
             final List<UdpSink.Received> received = sink.await(1, Duration.ofSeconds(10));
             assertThat(source.offer(ByteBuffer.wrap(ipv4(17, PEER_IP, SOURCE_IP, 1000, 2000, 150))))
                 .as("after the update").isEqualTo(OfferResult.NOT_MIRRORED);
@@ -92,22 +64,6 @@ class DeletedSourceTest
             final MetricsSnapshot.SourceMetrics sourceMetrics = metrics.sources().get(SOURCE);
             assertThat(sourceMetrics.offeredPackets()).isEqualTo(2);
             assertThat(sourceMetrics.notMirroredByReason()).containsEntry(NotMirroredReason.NO_SESSION, 1L);
-        }
-    }
-
-    private static void awaitUninterruptibly(final CountDownLatch latch)
-    {
-        while (true)
-        {
-            try
-            {
-                latch.await();
-                return;
-            }
-            catch (final InterruptedException ex)
-            {
-                // held on purpose until the test lets go
-            }
         }
     }
 }

@@ -1,16 +1,12 @@
 package io.trafficmirror.core.engine;
 
 import io.trafficmirror.core.config.MirrorConfiguration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.trafficmirror.core.engine.EngineFixtures.PEER_IP;
 import static io.trafficmirror.core.engine.EngineFixtures.SESSION;
@@ -28,14 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RetirementTest
 {
-    private static final Runnable NO_HOOK = MirrorEngine.afterStateRead;
-
-    @AfterEach
-    void removeHook()
-    {
-        MirrorEngine.afterStateRead = NO_HOOK;
-    }
-
     @Test
     @Timeout(60)
     void shouldKeepARetiredTargetOpenWhileAProducerHoldsTheStateThatUsesIt() throws Exception
@@ -50,21 +38,7 @@ class RetirementTest
             final SourceHandle source = engine.source(SOURCE);
             final TargetRuntime retired = engine.runtime(TARGET);
 
-            final CountDownLatch held = new CountDownLatch(1);
-            final CountDownLatch resume = new CountDownLatch(1);
-            final AtomicInteger result = new AtomicInteger(-1);
-            final Thread producer = new Thread(() ->
-                result.set(source.offer(ByteBuffer.wrap(ipv4(17, PEER_IP, SOURCE_IP, 1000, 2000, 150)))));
-            MirrorEngine.afterStateRead = () ->
-            {
-                if (Thread.currentThread() == producer)
-                {
-                    held.countDown();
-                    awaitUninterruptibly(resume);
-                }
-            };
-            producer.start();
-            held.await();
+            final HeldOffer offer = HeldOffer.start(source, ipv4(17, PEER_IP, SOURCE_IP, 1000, 2000, 150));
 
             // The same target bound elsewhere: a new runtime, and the old one is retired.
             engine.update(configuration, Map.of(TARGET, TargetBinding.udp(newSink.address())));
@@ -79,9 +53,7 @@ class RetirementTest
             assertThat(retired.closed).as("closed while a producer could still reach it").isFalse();
             assertThat(retired.retirementChecks).as("the sender kept asking").isGreaterThanOrEqualTo(checksAtUpdate + 4_000);
 
-            resume.countDown();
-            producer.join();
-            assertThat(result.get()).isEqualTo(OfferResult.QUEUED);
+            assertThat(offer.release()).isEqualTo(OfferResult.QUEUED);
             final List<UdpSink.Received> received = oldSink.await(1, Duration.ofSeconds(10));
             while (!retired.closed && System.nanoTime() < deadline)
             {
@@ -96,22 +68,6 @@ class RetirementTest
             assertThat(copies.mirroredPackets()).isEqualTo(1);
             assertThat(copies.droppedPackets()).isZero();
             assertThat(newSink.count.get()).isZero();
-        }
-    }
-
-    private static void awaitUninterruptibly(final CountDownLatch latch)
-    {
-        while (true)
-        {
-            try
-            {
-                latch.await();
-                return;
-            }
-            catch (final InterruptedException ex)
-            {
-                // held on purpose until the test lets go
-            }
         }
     }
 }

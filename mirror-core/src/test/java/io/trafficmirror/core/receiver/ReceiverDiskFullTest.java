@@ -3,16 +3,14 @@ package io.trafficmirror.core.receiver;
 import static io.trafficmirror.core.receiver.MirrorReceiverTest.handled;
 import static io.trafficmirror.core.receiver.MirrorReceiverTest.vxlan;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.trafficmirror.core.transport.DatagramTransport;
 import io.trafficmirror.testing.Pcap;
+import io.trafficmirror.testing.SmallDisk;
 import io.trafficmirror.testing.Tshark;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,14 +32,14 @@ class ReceiverDiskFullTest
     @TempDir
     Path temp;
 
-    private Path mount;
+    private SmallDisk mount;
 
     @AfterEach
     void unmount() throws Exception
     {
         if (mount != null)
         {
-            run("umount", mount.toString());
+            mount.close();
         }
     }
 
@@ -96,7 +94,7 @@ class ReceiverDiskFullTest
     void shouldRefuseAtOpenADirectoryOnAReadOnlyDisk() throws Exception
     {
         final Path disk = smallDisk("64k");
-        run("mount", "-o", "remount,ro", disk.toString());
+        mount.makeReadOnly();
         ReceiverFilesTest.assertRefused(MirrorReceiver.builder().transport(DatagramTransport.JDK)
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).pcapPerVni(disk, 0), disk,
             "read-only file system");
@@ -117,23 +115,7 @@ class ReceiverDiskFullTest
 
     private Path smallDisk(final String size) throws Exception
     {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small tmpfs needs root");
-        final Path point = Files.createDirectory(temp.resolve("disk"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", point.toString()) == 0,
-            "mount -t tmpfs failed (no permission to mount here)");
-        mount = point;
-        return point;
-    }
-
-    private static int run(final String... command) throws IOException, InterruptedException
-    {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(10, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
+        mount = SmallDisk.mount(temp, size);
+        return mount.path();
     }
 }

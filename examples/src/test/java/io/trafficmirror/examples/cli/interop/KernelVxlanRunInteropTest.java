@@ -7,7 +7,6 @@ import io.trafficmirror.examples.cli.MirrorCommand;
 import io.trafficmirror.testing.Flows;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -360,27 +359,7 @@ class KernelVxlanRunInteropTest
     {
         final ServerSocket server = new ServerSocket();
         server.bind(new InetSocketAddress(host, port));
-        final Thread thread = new Thread(() ->
-        {
-            while (!server.isClosed())
-            {
-                try (Socket socket = server.accept())
-                {
-                    socket.setSoTimeout(5_000);
-                    final InputStream in = socket.getInputStream();
-                    final OutputStream out = socket.getOutputStream();
-                    final byte[] buffer = new byte[4096];
-                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer))
-                    {
-                        out.write(buffer, 0, n);
-                    }
-                }
-                catch (final IOException ex)
-                {
-                    // Closed at the end of the test, or one connection failed.
-                }
-            }
-        }, "run-interop-echo-" + port);
+        final Thread thread = new Thread(() -> TrafficPeer.serveTcp(server), "run-interop-echo-" + port);
         thread.setDaemon(true);
         thread.start();
         return server;

@@ -76,9 +76,10 @@ public final class TrafficPeer
         System.exit(0);
     }
 
-    private static void serveTcp(final ServerSocket server)
+    /** Echoes each connection's bytes, then closes it, until the server is closed. */
+    static void serveTcp(final ServerSocket server)
     {
-        while (true)
+        while (!server.isClosed())
         {
             try (Socket socket = server.accept())
             {
@@ -93,7 +94,7 @@ public final class TrafficPeer
             }
             catch (final IOException ex)
             {
-                // One connection failed; serve the next.
+                // Closed, or one connection failed: serve the next while open.
             }
         }
     }
