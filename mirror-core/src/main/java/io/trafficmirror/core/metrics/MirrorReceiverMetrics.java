@@ -58,6 +58,12 @@ public final class MirrorReceiverMetrics implements MeterBinder
         counter(registry, dropped, tags.and("reason", "malformed"), description, PACKETS, ReceiverCounters::malformed);
         counter(registry, dropped, tags.and("reason", "not_ethernet"), description, PACKETS,
             ReceiverCounters::droppedNotEthernet);
+        counter(registry, dropped, tags.and("reason", "writer_behind"), description, PACKETS,
+            ReceiverCounters::droppedWriterBehind);
+        counter(registry, dropped, tags.and("reason", "file_open"), description, PACKETS,
+            ReceiverCounters::droppedFileOpen);
+        counter(registry, dropped, tags.and("reason", "write_failed"), description, PACKETS,
+            ReceiverCounters::droppedWriteFailed);
     }
 
     private void counter(

@@ -200,7 +200,40 @@ class MicrometerBindersTest
             assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "malformed")).isEqualTo(1);
             assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "sender")).isZero();
             assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "not_ethernet")).isZero();
+            assertThat(droppedOverAllReasons() + count("trafficmirror.receiver.accepted.packets"))
+                .as("every datagram is accepted or dropped for a reason the meters show").isEqualTo(4);
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReportTheFrameWhoseHandlerThrewAsAWriteFailure() throws Exception
+    {
+        try (MirrorReceiver receiver = MirrorReceiver.builder()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .handler((vni, sender, nanos, frame) ->
+            {
+                throw new IllegalStateException("the handler's own failure");
+            }).open();
+            DatagramChannel channel = DatagramChannel.open())
+        {
+            new MirrorReceiverMetrics(receiver, Tags.of("receiver", "test")).bindTo(registry);
+            receiver.start();
+            channel.send(ByteBuffer.wrap(concat(vxlanHeader(0x08, 7), ipv4(17, PEER_IP, SOURCE_IP, 1000, 2000, 150))),
+                receiver.localAddress());
+            await(() -> receiver.counters().received() == 1 && receiver.stopReason().isPresent());
+
+            assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "write_failed")).isEqualTo(1);
+            assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "writer_behind")).isZero();
+            assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "file_open")).isZero();
+            assertThat(droppedOverAllReasons() + count("trafficmirror.receiver.accepted.packets")).isEqualTo(1);
+        }
+    }
+
+    private double droppedOverAllReasons()
+    {
+        return registry.find("trafficmirror.receiver.dropped.packets").functionCounters().stream()
+            .mapToDouble(FunctionCounter::count).sum();
     }
 
     private static MirrorConfiguration configuration(final String session, final String target)
