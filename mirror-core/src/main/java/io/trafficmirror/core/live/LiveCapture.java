@@ -79,7 +79,8 @@ public final class LiveCapture implements AutoCloseable
     }
 
     /**
-     * Stops capturing; returns once the capture thread has ended (within a few milliseconds).
+     * Stops capturing; returns once the capture thread has ended. Frames libpcap captured before the call but had not
+     * yet handed over are still offered first, which takes up to a few hundred milliseconds (at most one second).
      */
     @Override
     public void close()
