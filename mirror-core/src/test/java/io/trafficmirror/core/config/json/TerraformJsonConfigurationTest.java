@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trafficmirror.core.config.MirrorConfiguration;
 import io.trafficmirror.core.config.MirrorSession;
 import io.trafficmirror.core.config.TargetType;
+import io.trafficmirror.filter.FilterRule;
 import io.trafficmirror.filter.InvalidConfigurationException;
+import io.trafficmirror.filter.PortRange;
 import io.trafficmirror.filter.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,6 +158,36 @@ class TerraformJsonConfigurationTest
         assertThat(messages).containsExactly("[MissingParameter] " + file + ":aws_ec2_traffic_mirror_session.web" +
             ".traffic_mirror_target_id = (known after apply); " +
             "allowed: a value known when planning, or a reference to a resource of the plan");
+    }
+
+    @Test
+    void shouldResolveAReferenceFromAResourceWithAnInstanceKey(@TempDir final Path dir) throws Exception
+    {
+        final ObjectNode plan = document(PLAN);
+        final String address = "aws_ec2_traffic_mirror_filter_rule.extra[\"dns\"]";
+        final ObjectNode extra = ((ArrayNode)plan.get("resource_changes")).addObject();
+        extra.put("address", address).put("mode", "managed").put("type", "aws_ec2_traffic_mirror_filter_rule")
+            .put("name", "extra").put("index", "dns");
+        final ObjectNode change = extra.putObject("change");
+        change.putArray("actions").add("create");
+        change.putObject("after").put("traffic_direction", "ingress").put("rule_number", 300)
+            .put("rule_action", "accept").put("protocol", 17).put("source_cidr_block", "0.0.0.0/0")
+            .put("destination_cidr_block", "0.0.0.0/0").put("description", "").putArray("destination_port_range")
+            .addObject().put("from_port", 53).put("to_port", 53);
+        change.putObject("after_unknown").put("id", true).put("traffic_mirror_filter_id", true);
+        final ObjectNode configured = ((ArrayNode)plan.path("configuration").path("root_module").path("resources"))
+            .addObject().put("address", "aws_ec2_traffic_mirror_filter_rule.extra").put("mode", "managed");
+        configured.putObject("expressions").putObject("traffic_mirror_filter_id").putArray("references")
+            .add("aws_ec2_traffic_mirror_filter.getting_started.id").add("aws_ec2_traffic_mirror_filter.getting_started");
+
+        final MirrorConfiguration fromPlan = json.read(List.of(write(dir, "plan.json", plan), INTERFACES));
+
+        final FilterRule rule = fromPlan.filter("aws_ec2_traffic_mirror_filter.getting_started").orElseThrow()
+            .ingressRules().stream().filter(r -> r.ruleNumber() == 300).findFirst().orElseThrow();
+        assertThat(rule.id()).contains(address);
+        assertThat(rule.protocol()).hasValue(17);
+        assertThat(rule.destinationPortRange()).contains(PortRange.single(53));
+        assertThat(rule.description()).isEmpty();
     }
 
     @Test
