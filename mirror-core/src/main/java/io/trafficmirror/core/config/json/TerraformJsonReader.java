@@ -373,14 +373,12 @@ final class TerraformJsonReader
                 // A block of at most one: Terraform shows it as a list.
                 value = value.isEmpty() ? null : value.get(0);
             }
-            if (isUnknown(attribute) || unknown.path(attribute).path(0).isObject())
+            final JsonNode unknownPorts = unknown.path(attribute).path(0);
+            if (isUnknown(attribute) || unknownPorts.path("from_port").asBoolean(false) ||
+                unknownPorts.path("to_port").asBoolean(false))
             {
-                final JsonNode ports = unknown.path(attribute).path(0);
-                if (isUnknown(attribute) || ports.path("from_port").asBoolean(false) || ports.path("to_port").asBoolean(false))
-                {
-                    knownOnlyAfterApply(attribute);
-                    return;
-                }
+                knownOnlyAfterApply(attribute);
+                return;
             }
             if (value == null || value.isNull())
             {

@@ -124,8 +124,7 @@ class TerraformJsonConfigurationTest
                 "network_load_balancer_arn, gateway_load_balancer_endpoint_id");
         assertThat(messages).anySatisfy(message -> assertThat(message)
             .startsWith("[InvalidParameterValue] tmfr-0ab1c2d3e4f500101: " +
-                file + ":aws_ec2_traffic_mirror_filter_rule.ssh_in_v4.destination_port_range")
-            .contains("70000"));
+                file + ":aws_ec2_traffic_mirror_filter_rule.ssh_in_v4.destination_port_range.to_port = 70000; allowed: "));
     }
 
     @Test
