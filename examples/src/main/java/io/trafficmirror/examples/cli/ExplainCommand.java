@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -38,8 +39,9 @@ final class ExplainCommand implements Callable<Integer>
     private static final byte[] NO_RULE = CsvOutput.bytes("-");
     private static final byte[] ACCEPT = CsvOutput.bytes(",accept,");
 
-    @Option(names = "--config", required = true, paramLabel = "CONFIG.json", description = "The AWS JSON configuration.")
-    private Path config;
+    @Option(names = "--config", required = true, paramLabel = "CONFIG.json",
+        description = "The AWS JSON configuration, or terraform show -json of a plan or a state; repeatable.")
+    private List<Path> config;
 
     @Option(names = "--pcap", required = true, paramLabel = "IN.pcap", description = "A pcap or pcapng capture.")
     private Path pcap;
@@ -97,7 +99,7 @@ final class ExplainCommand implements Callable<Integer>
                 }
                 if ("--config".equals(name) && command.config == null)
                 {
-                    command.config = Path.of(value);
+                    command.config = List.of(Path.of(value));
                 }
                 else if ("--pcap".equals(name) && command.pcap == null)
                 {

@@ -17,6 +17,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * Loading what subcommands read, with the command line's error conventions, in one line naming the path: a path
@@ -95,6 +97,61 @@ final class Inputs
         {
             throw unreadable(command, err, file, ex);
         }
+    }
+
+    static MirrorConfiguration configuration(
+        final CommandLine.Model.CommandSpec spec, final List<Path> files, final boolean embeddedQuotas)
+    {
+        return configuration(spec.qualifiedName(), spec.commandLine().getErr(), files, reader(embeddedQuotas));
+    }
+
+    static MirrorConfiguration configuration(
+        final String command, final PrintWriter err, final List<Path> files, final boolean embeddedQuotas)
+    {
+        return configuration(command, err, files, reader(embeddedQuotas));
+    }
+
+    /**
+     * Reads the configuration that several {@code --config} files make together, in order (AWS JSON or the output
+     * of {@code terraform show -json}); one file reads as {@link #configuration(String, PrintWriter, Path,
+     * AwsJsonConfiguration)} does, with its messages.
+     */
+    static MirrorConfiguration configuration(
+        final String command, final PrintWriter err, final List<Path> files, final AwsJsonConfiguration reader)
+    {
+        if (files.size() == 1)
+        {
+            return configuration(command, err, files.get(0), reader);
+        }
+        files.forEach(file -> requireFile(command, err, file));
+        try
+        {
+            return reader.read(files);
+        }
+        catch (final InvalidConfigurationException ex)
+        {
+            err.println(command + ": " + names(files) + ": " + ex.violations().size() + " problem(s)");
+            for (final Violation violation : ex.violations())
+            {
+                err.println("  " + violation.message());
+            }
+            throw new Exit(MirrorCommand.EXIT_FAILURE);
+        }
+        catch (final IOException ex)
+        {
+            err.println(command + ": cannot read " + names(files) + ": " + ex.getMessage());
+            throw new Exit(MirrorCommand.EXIT_FAILURE);
+        }
+    }
+
+    /**
+     * @return the configuration's files for messages: {@code a.json}, or {@code a.json, b.json}.
+     */
+    static String names(final List<Path> files)
+    {
+        final StringJoiner names = new StringJoiner(", ");
+        files.forEach(file -> names.add(file.toString()));
+        return names.toString();
     }
 
     static CaptureReader capture(final CommandLine.Model.CommandSpec spec, final Path file)

@@ -49,8 +49,9 @@ final class ReplayCommand implements Callable<Integer>
     /** How long one copy may wait for room before it is dropped as queue full: only a stuck sender takes this long. */
     private static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
-    @Option(names = "--config", required = true, paramLabel = "CONFIG.json", description = "The AWS JSON configuration.")
-    private Path config;
+    @Option(names = "--config", required = true, paramLabel = "CONFIG.json",
+        description = "The AWS JSON configuration, or terraform show -json of a plan or a state; repeatable.")
+    private List<Path> config;
 
     @Option(names = "--pcap", required = true, paramLabel = "IN.pcap", description = "A pcap or pcapng capture.")
     private Path pcap;

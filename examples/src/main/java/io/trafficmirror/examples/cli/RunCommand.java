@@ -67,8 +67,9 @@ final class RunCommand implements Callable<Integer>
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     @Option(names = "--config", required = true, paramLabel = "CONFIG.json",
-        description = "The AWS JSON configuration; SIGHUP reads it again.")
-    private Path config;
+        description = "The AWS JSON configuration, or terraform show -json of a plan or a state; repeatable; " +
+            "SIGHUP reads them again.")
+    private List<Path> config;
 
     @Option(names = "--interface", required = true, paramLabel = "ENI_ID=DEVICE",
         description = "Capture DEVICE as the configured source interface ENI_ID (one with sessions); repeatable.")
@@ -129,7 +130,7 @@ final class RunCommand implements Callable<Integer>
             final List<String> handled = installSignals(err, restores);
             err.println(name + ": mirroring " + describe(devices, bindings) +
                 (metrics == null ? "" : "; metrics on http://" + hostPort(metrics.address()) + MetricsEndpoint.PATH) +
-                (handled.contains("HUP") ? "; SIGHUP reloads " + config : "") +
+                (handled.contains("HUP") ? "; SIGHUP reloads " + Inputs.names(config) : "") +
                 (handled.contains("TERM") && handled.contains("INT") ?
                     (handled.contains("HUP") ? ", " : "; ") + "SIGTERM or SIGINT stops" : ""));
             err.flush();
@@ -238,7 +239,7 @@ final class RunCommand implements Callable<Integer>
     private void reload(final String name, final PrintWriter err, final MirrorEngine engine,
         final Map<String, String> devices, final Map<String, TargetBinding> bindings)
     {
-        final String refused = name + ": SIGHUP: " + config + " refused, still running the previous configuration";
+        final String refused = name + ": SIGHUP: " + Inputs.names(config) + " refused, still running the previous configuration";
         final MirrorConfiguration next;
         try
         {
@@ -287,7 +288,7 @@ final class RunCommand implements Callable<Integer>
             return;
         }
         bindings.putAll(changed);
-        err.println(name + ": SIGHUP: reloaded " + config + ": " + next.sessions().size() + " session(s), " +
+        err.println(name + ": SIGHUP: reloaded " + Inputs.names(config) + ": " + next.sessions().size() + " session(s), " +
             next.targets().size() + " target(s)");
         err.flush();
     }
@@ -385,8 +386,8 @@ final class RunCommand implements Callable<Integer>
             final StringJoiner sources = new StringJoiner(", ");
             configuration.sessions().forEach(s -> sources.add(s.networkInterfaceId()));
             Inputs.fail(name, err, MirrorCommand.EXIT_USAGE, "--interface " + eni + ": " +
-                (configuration.source(eni).isPresent() ? "no session of " + config + " mirrors this interface" :
-                    "no such network interface in " + config) +
+                (configuration.source(eni).isPresent() ? "no session of " + Inputs.names(config) + " mirrors this interface" :
+                    "no such network interface in " + Inputs.names(config)) +
                 (sources.length() == 0 ? "" : " (interfaces with sessions: " + sources.toString() + ")"));
         }
     }

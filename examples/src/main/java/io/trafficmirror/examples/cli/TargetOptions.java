@@ -32,12 +32,12 @@ final class TargetOptions
     /**
      * @param command the command's name, for messages.
      * @param err     where a bad target is reported, in one line.
-     * @param config  the configuration's file, for messages.
+     * @param config  the configuration's files, for messages.
      * @param options the {@code --target} values.
      * @return a binding for every target a session uses, by target id.
      * @throws Inputs.Exit with {@link MirrorCommand#EXIT_USAGE} after printing what is wrong.
      */
-    static Map<String, TargetBinding> bindings(final String command, final PrintWriter err, final Path config,
+    static Map<String, TargetBinding> bindings(final String command, final PrintWriter err, final List<Path> config,
         final MirrorConfiguration configuration, final List<String> options)
     {
         final Map<String, TargetBinding> bindings = new LinkedHashMap<>();
@@ -52,7 +52,8 @@ final class TargetOptions
             final String id = option.substring(0, equals);
             if (configuration.target(id).isEmpty())
             {
-                Inputs.fail(command, err, MirrorCommand.EXIT_USAGE, "--target " + id + ": no such target in " + config);
+                Inputs.fail(command, err, MirrorCommand.EXIT_USAGE, "--target " + id + ": no such target in " +
+                    Inputs.names(config));
             }
             try
             {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
@@ -27,8 +28,9 @@ final class ValidateCommand implements Callable<Integer>
 {
     @Option(names = "--config", required = true, paramLabel = "CONFIG.json",
         description = "Merged output of aws ec2 describe-traffic-mirror-filters, -sessions, -targets, " +
-            "describe-network-interfaces and optionally describe-vpcs.")
-    private Path config;
+            "describe-network-interfaces and optionally describe-vpcs, or terraform show -json of a plan or a " +
+            "state; repeatable, the documents are read as one.")
+    private List<Path> config;
 
     @Option(names = "--json", description = "Print the validated configuration as AWS JSON instead of a summary.")
     private boolean json;

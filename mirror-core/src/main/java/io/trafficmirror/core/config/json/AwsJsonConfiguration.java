@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,6 +31,9 @@ import java.util.Objects;
  * JSON path, e.g. {@code TrafficMirrorFilters[0].IngressFilterRules[2].RuleNumber}. Checks that span objects
  * (references, uniqueness, quotas) run once every object is valid on its own. Reading never resolves host
  * names, caps nesting depth and string length, and never hangs on a bad document.
+ * <p>
+ * The output of {@code terraform show -json}, for a state or a plan, is read too, its objects named by their
+ * Terraform addresses in violations; several documents of either kind are read as one with {@link #read(List)}.
  * <p>
  * Instances are immutable and thread-safe.
  */
@@ -202,31 +207,88 @@ public final class AwsJsonConfiguration
         Files.writeString(file, write(configuration), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads several documents as one configuration, in order: each is AWS JSON or the output of
+     * {@code terraform show -json}, and their objects are joined, so network interfaces may come from
+     * {@code aws ec2 describe-network-interfaces} and the mirroring from a Terraform plan. An id that two
+     * documents define is a conflict. Violations name the file, then the JSON path or the Terraform address and
+     * attribute. One file reads as {@link #read(Path)} does, with the same messages.
+     *
+     * @param files the files, at least one.
+     * @return the validated configuration.
+     * @throws IOException                   when a file cannot be read.
+     * @throws InvalidConfigurationException listing every problem with the documents.
+     */
+    public MirrorConfiguration read(final List<Path> files) throws IOException
+    {
+        if (files.isEmpty())
+        {
+            throw new IllegalArgumentException("no configuration file");
+        }
+        if (files.size() == 1)
+        {
+            return read(files.get(0));
+        }
+        final List<MergedDocuments.Document> documents = new ArrayList<>(files.size());
+        for (final Path file : files)
+        {
+            final long size = Files.size(file);
+            if (size > maxDocumentBytes)
+            {
+                throw tooLarge(file + ": " + size + " bytes");
+            }
+            final byte[] document;
+            try (InputStream in = Files.newInputStream(file))
+            {
+                document = in.readNBytes(maxDocumentBytes + 1);
+            }
+            if (document.length > maxDocumentBytes)
+            {
+                throw tooLarge(file + ": more than " + maxDocumentBytes + " bytes");
+            }
+            documents.add(new MergedDocuments.Document(file + ":", parse(document, file + ":")));
+        }
+        return new MergedDocuments().read(documents, builder());
+    }
+
     private MirrorConfiguration read(final byte[] document)
     {
-        final JsonNode root;
+        final JsonNode root = parse(document, "");
+        if (TerraformJsonReader.isTerraform(root))
+        {
+            return new MergedDocuments().read(List.of(new MergedDocuments.Document("", root)), builder());
+        }
+        return new AwsJsonReader(builder()).read(root);
+    }
+
+    private JsonNode parse(final byte[] document, final String label)
+    {
         try
         {
-            root = tree.read(document);
+            return tree.read(document);
         }
         catch (final JsonProcessingException ex)
         {
             final String where = ex.getLocation() == null ? "document" :
                 "line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr();
             throw new InvalidConfigurationException(Violations.withoutErrorCodes()
-                .addWithoutCode("document", where, firstLine(ex.getOriginalMessage()), "well-formed JSON")
+                .addWithoutCode(label + "document", label + where, firstLine(ex.getOriginalMessage()), "well-formed JSON")
                 .toList());
         }
         catch (final IOException ex)
         {
             throw new IllegalStateException("reading from memory does not fail", ex);
         }
+    }
+
+    private MirrorConfiguration.Builder builder()
+    {
         final MirrorConfiguration.Builder builder = MirrorConfiguration.builder().quotas(quotas);
         if (vniSeed != null)
         {
             builder.vniSeed(vniSeed);
         }
-        return new AwsJsonReader(builder).read(root);
+        return builder;
     }
 
     private static String firstLine(final String message)
