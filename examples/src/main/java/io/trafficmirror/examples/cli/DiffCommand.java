@@ -31,8 +31,8 @@ import java.util.concurrent.Callable;
     name = "diff",
     mixinStandardHelpOptions = true,
     description = {
-        "Compare two AWS JSON configurations on a capture: print, for the packets they decide differently, explain's",
-        "columns for both side by side:",
+        "Compare two AWS JSON configurations on a capture: for the packets they decide differently, print explain's "
+            + "columns for both side by side:",
         "  " + DiffCommand.HEADER,
         "then 'changed: N of M packets'. Exits 0 whether or not anything changed."})
 final class DiffCommand implements Callable<Integer>

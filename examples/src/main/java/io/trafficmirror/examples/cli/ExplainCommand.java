@@ -53,7 +53,7 @@ final class ExplainCommand implements Callable<Integer>
     @Option(names = "--pcap", required = true, paramLabel = "IN.pcap", description = "A pcap or pcapng capture.")
     private Path pcap;
 
-    @Option(names = "--verbose", description = "Print a readable reason per row on stderr.")
+    @Option(names = "--verbose", description = "Print a readable reason per row on stderr (not with --summary).")
     private boolean verbose;
 
     @Option(names = "--summary", description = "Print totals per interface, session, direction, rule and action, "
