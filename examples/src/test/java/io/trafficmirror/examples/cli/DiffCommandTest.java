@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,17 @@ class DiffCommandTest
             "--pcap", corrupt.toString())).isEqualTo(1);
         assertThat(unreadable.err.toString().lines()).singleElement().asString()
             .startsWith("mirror diff: ").contains("corrupt.pcap");
+
+        // A capture cut inside its last record: no count line, as a count of part of it would read as the whole.
+        final Path cut = dir.resolve("cut.pcap");
+        final byte[] whole = Files.readAllBytes(capture);
+        Files.write(cut, Arrays.copyOf(whole, whole.length - 3));
+        final CliRunner truncated = new CliRunner();
+        assertThat(truncated.run("diff", "--before", "getting-started.json", "--after", "getting-started.json",
+            "--pcap", cut.toString())).isEqualTo(1);
+        assertThat(truncated.out.toString().lines()).containsExactly(DiffCommand.HEADER);
+        assertThat(truncated.err.toString().lines()).singleElement().asString()
+            .startsWith("mirror diff: ").contains(cut.toString());
 
         final CliRunner noAfter = new CliRunner();
         assertThat(noAfter.run("diff", "--before", "getting-started.json", "--pcap", capture.toString())).isEqualTo(2);
