@@ -24,11 +24,20 @@ import java.util.concurrent.Callable;
  *
  * <p>Streams: one frame and one output buffer at a time, whatever the capture's size. Each frame is parsed once
  * for every interface's direction and decision, and rows are built from digits and text encoded up front.
+ *
+ * <p>{@code --summary} prints totals instead ({@link ExplainSummary}), from the same decisions in the same pass.
  */
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
-    description = "Dry-run an AWS JSON configuration against a capture; print one CSV row per packet and interface.")
+    description = {
+        "Dry-run an AWS JSON configuration against a capture; print one CSV row per packet and interface:",
+        "  " + ExplainCommand.HEADER,
+        "With --summary, one row per distinct interface, session, direction, rule and action instead:",
+        "  " + ExplainSummary.HEADER,
+        "then per target: target ID span_seconds= copies= mirrored_bytes= received_bytes= mean_bits_per_second= "
+            + "peak_bits_per_second=",
+        "(received bytes and rates count the 50 bytes of outer Ethernet, IPv4, UDP and VXLAN headers per copy)."})
 final class ExplainCommand implements Callable<Integer>
 {
     static final String HEADER = "index,direction,interface,session,session_number,rule_number,action,mirrored_bytes";
@@ -46,8 +55,12 @@ final class ExplainCommand implements Callable<Integer>
     @Option(names = "--pcap", required = true, paramLabel = "IN.pcap", description = "A pcap or pcapng capture.")
     private Path pcap;
 
-    @Option(names = "--verbose", description = "Print a readable reason per row on stderr.")
+    @Option(names = "--verbose", description = "Print a readable reason per row on stderr (not with --summary).")
     private boolean verbose;
+
+    @Option(names = "--summary", description = "Print totals per interface, session, direction, rule and action, "
+        + "and each target's mean and peak bit rate, instead of one row per packet.")
+    private boolean summary;
 
     @Option(names = "--embedded-quotas", description = "Check against the larger embedded-use quotas.")
     private boolean embeddedQuotas;
@@ -63,7 +76,7 @@ final class ExplainCommand implements Callable<Integer>
 
     /**
      * The command for arguments in the plain form {@code explain --config FILE --pcap FILE [--verbose]
-     * [--embedded-quotas]} (options in any order, values as the next argument or after {@code =}), so that the
+     * [--summary] [--embedded-quotas]} (options in any order, values as the next argument or after {@code =}), so that the
      * common run starts without picocli building its model by reflection. Anything else, such as help, a repeated
      * or unknown option, or a missing one, is left to picocli and its messages.
      *
@@ -109,6 +122,10 @@ final class ExplainCommand implements Callable<Integer>
                 {
                     command.verbose = true;
                 }
+                else if ("--summary".equals(name) && !command.summary)
+                {
+                    command.summary = true;
+                }
                 else if ("--embedded-quotas".equals(name) && !command.embeddedQuotas)
                 {
                     command.embeddedQuotas = true;
@@ -134,18 +151,31 @@ final class ExplainCommand implements Callable<Integer>
      */
     int run(final String name, final PrintWriter commandOut, final PrintWriter err)
     {
+        if (summary && verbose)
+        {
+            Inputs.fail(name, err, MirrorCommand.EXIT_USAGE,
+                "--summary and --verbose cannot be combined: --verbose explains each row, --summary prints totals");
+        }
         final MirrorConfiguration configuration = Inputs.configuration(name, err, config, embeddedQuotas);
         final PacketClassifier classifier = PacketClassifier.of(configuration);
-        final Rows rows = new Rows(classifier);
         final CsvOutput out = CsvOutput.to(commandOut);
         try
         {
             // The header goes out first, even when the capture then cannot be opened.
-            out.append(CsvOutput.bytes(HEADER)).endRow(NEWLINE);
+            out.append(CsvOutput.bytes(summary ? ExplainSummary.HEADER : HEADER)).endRow(NEWLINE);
             out.flush();
             try (CaptureReader reader = Inputs.capture(name, err, pcap))
             {
-                explain(reader, classifier, rows, out, verbose ? err : null);
+                if (summary)
+                {
+                    final ExplainSummary totals = new ExplainSummary(configuration, classifier);
+                    summarize(reader, classifier, totals);
+                    totals.write(out, NEWLINE);
+                }
+                else
+                {
+                    explain(reader, classifier, new Rows(classifier), out, verbose ? err : null);
+                }
                 out.flush();
             }
         }
@@ -225,6 +255,43 @@ final class ExplainCommand implements Callable<Integer>
                 {
                     verbose.println(index.value() + ": not the traffic of any configured network interface");
                 }
+            }
+        }
+    }
+
+    /**
+     * Counts what {@link #explain} would print, row by row: the same decisions, totalled. A capture cut short ends
+     * the command without totals, as totals of part of a capture would read as the whole.
+     */
+    private static void summarize(final CaptureReader reader, final PacketClassifier classifier,
+        final ExplainSummary totals) throws IOException
+    {
+        final int sources = classifier.sourceCount();
+        while (reader.next())
+        {
+            final ByteBuffer frame = reader.frame();
+            final int length = frame.remaining();
+            totals.record(reader.hasTimestamp(), reader.timestampNanos());
+            if (reader.linkType() != LinkType.ETHERNET)
+            {
+                totals.noInterface(length);
+                continue;
+            }
+            classifier.parse(frame, frame.position(), length);
+            boolean any = false;
+            for (int source = 0; source < sources; source++)
+            {
+                final TrafficDirection direction = classifier.direction(source);
+                if (direction == null)
+                {
+                    continue;
+                }
+                any = true;
+                totals.row(source, direction == TrafficDirection.INGRESS, classifier.decide(source, direction), length);
+            }
+            if (!any)
+            {
+                totals.noInterface(length);
             }
         }
     }

@@ -118,6 +118,7 @@ public final class MirrorCommand implements Runnable
             commandLine.addSubcommand(new DemoCommand())
                 .addSubcommand(new ValidateCommand())
                 .addSubcommand(new ExplainCommand())
+                .addSubcommand(new DiffCommand())
                 .addSubcommand(new ReplayCommand())
                 .addSubcommand(new ReceiveCommand())
                 .addSubcommand(new RunCommand())
@@ -147,6 +148,8 @@ public final class MirrorCommand implements Runnable
                 return new ValidateCommand();
             case "explain":
                 return new ExplainCommand();
+            case "diff":
+                return new DiffCommand();
             case "replay":
                 return new ReplayCommand();
             case "receive":

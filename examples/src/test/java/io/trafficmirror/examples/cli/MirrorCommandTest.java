@@ -32,7 +32,9 @@ class MirrorCommandTest
             new String[]{"explain", "--config", "getting-started.json", "--pcap", "nope.pcap"},
             new String[]{"explain", "--config", "nope.json", "--pcap", capture},
             new String[]{"explain", "--config", badConfig.toString(), "--pcap", capture},
-            new String[]{"explain", "--config", "getting-started.json", "--pcap", corrupt.toString()});
+            new String[]{"explain", "--config", "getting-started.json", "--pcap", corrupt.toString()},
+            new String[]{"explain", "--summary", "--config", "getting-started.json", "--pcap", capture},
+            new String[]{"explain", "--summary", "--config", "getting-started.json", "--pcap", capture, "--verbose"});
         for (final String[] args : plain)
         {
             assertThat(ExplainCommand.parsePlain(args)).as(String.join(" ", args)).isNotNull();
@@ -43,6 +45,7 @@ class MirrorCommandTest
             new String[]{"explain", "--config", "getting-started.json"},
             new String[]{"explain", "--config", "getting-started.json", "--pcap", capture, "--pcap", capture},
             new String[]{"explain", "--config", "getting-started.json", "--pcap", capture, "--verbose=false"},
+            new String[]{"explain", "--config", "getting-started.json", "--pcap", capture, "--summary", "--summary"},
             new String[]{"explain", "--config", "getting-started.json", "--pcap", capture, "--help"},
             new String[]{"explain", "--config", "getting-started.json", "--pcap", capture, "--bogus"},
             new String[]{"explain", "--config", "getting-started.json", "--pcap", "-"},
@@ -61,10 +64,11 @@ class MirrorCommandTest
     {
         assertThat(MirrorCommand.commandLine("explain").getSubcommands()).containsOnlyKeys("explain");
         assertThat(MirrorCommand.commandLine("").getSubcommands())
-            .containsOnlyKeys("demo", "validate", "explain", "replay", "receive", "run", "help");
+            .containsOnlyKeys("demo", "validate", "explain", "diff", "replay", "receive", "run", "help");
         for (final String[] args : List.of(new String[]{"explain", "--help"}, new String[]{"explain", "--nope"},
             new String[]{"validate", "--help"}, new String[]{"replay"}, new String[]{"receive", "--help"},
-            new String[]{"run", "--help"}, new String[]{"run", "--config", "getting-started.json"}))
+            new String[]{"run", "--help"}, new String[]{"run", "--config", "getting-started.json"},
+            new String[]{"diff", "--help"}, new String[]{"diff", "--before", "getting-started.json"}))
         {
             final StringWriter out = new StringWriter();
             final StringWriter err = new StringWriter();
