@@ -1,0 +1,112 @@
+package io.trafficmirror.core.receiver;
+
+import io.trafficmirror.core.capture.LinkType;
+import io.trafficmirror.core.capture.PcapWriter;
+import io.trafficmirror.core.capture.TimestampResolution;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * Every frame into one pcap stream, such as standard output piped to an analyzer: the header goes out when the
+ * sink is made, so that the reader can start at once, and records as the writer thread flushes them (at most
+ * {@value MirrorReceiver#FLUSH_INTERVAL_MILLIS} ms after they were taken). A stream cannot be cut back or reopened:
+ * when a write fails (the reader went away: a broken pipe), the frame and what was buffered are counted as write
+ * drops and the failure is thrown as a {@link StreamClosedException}, which ends the loop with
+ * {@link StopReason#OUTPUT_CLOSED}. Writer thread only.
+ */
+final class StreamPcapSink implements FrameSink
+{
+    private final PcapWriter writer;
+    private final LiveCounters counters;
+    private final String name;
+
+    /**
+     * @param channel a blocking channel; closed with the sink.
+     * @param name what to call the stream in messages, e.g. "standard output".
+     * @throws StreamClosedException when the header cannot be written.
+     */
+    StreamPcapSink(final WritableByteChannel channel, final String name, final TimestampResolution resolution,
+        final LiveCounters counters) throws IOException
+    {
+        this.writer = PcapWriter.over(channel, LinkType.ETHERNET, resolution, PcapWriter.DEFAULT_SNAP_LENGTH);
+        this.counters = counters;
+        this.name = name;
+        try
+        {
+            writer.flush();
+        }
+        catch (final IOException e)
+        {
+            throw closed(e);
+        }
+    }
+
+    @Override
+    public int accept(final int vni, final InetSocketAddress sender, final long epochNanos, final ByteBuffer buffer,
+        final int offset, final int length) throws IOException
+    {
+        final long records = writer.recordsWritten();
+        final long bytes = writer.bytesWritten();
+        try
+        {
+            writer.write(epochNanos, buffer, offset, length);
+            return ACCEPTED;
+        }
+        catch (final IOException e)
+        {
+            counters.writeFailed(1, length);
+            throw lost(records, bytes, e);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException
+    {
+        final long records = writer.recordsWritten();
+        final long bytes = writer.bytesWritten();
+        try
+        {
+            writer.flush();
+        }
+        catch (final IOException e)
+        {
+            throw lost(records, bytes, e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        final long records = writer.recordsWritten();
+        final long bytes = writer.bytesWritten();
+        try
+        {
+            writer.close();
+        }
+        catch (final IOException e)
+        {
+            throw lost(records, bytes, e);
+        }
+    }
+
+    /** Counts the buffered records a failed write took with it (the writer's counts are back to what went out). */
+    private StreamClosedException lost(final long records, final long bytes, final IOException e)
+    {
+        final long lostRecords = records - writer.recordsWritten();
+        final long lostBytes = bytes - writer.bytesWritten() - lostRecords * PcapWriter.RECORD_HEADER_LENGTH;
+        counters.writeFailed(lostRecords, lostBytes);
+        return closed(e);
+    }
+
+    private StreamClosedException closed(final IOException e)
+    {
+        final String reason = e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName()
+            : e.getMessage();
+        final StreamClosedException closed = new StreamClosedException(name + " closed ("
+            + Character.toLowerCase(reason.charAt(0)) + reason.substring(1) + ")");
+        closed.initCause(e);
+        return closed;
+    }
+}
