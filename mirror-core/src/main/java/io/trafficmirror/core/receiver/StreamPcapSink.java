@@ -30,7 +30,8 @@ final class StreamPcapSink implements FrameSink
     StreamPcapSink(final WritableByteChannel channel, final String name, final TimestampResolution resolution,
         final LiveCounters counters) throws IOException
     {
-        this.writer = PcapWriter.over(channel, LinkType.ETHERNET, resolution, PcapWriter.DEFAULT_SNAP_LENGTH);
+        this.writer = PcapWriter.over(new Stream(channel), LinkType.ETHERNET, resolution,
+            PcapWriter.DEFAULT_SNAP_LENGTH);
         this.counters = counters;
         this.name = name;
         try
@@ -40,6 +41,38 @@ final class StreamPcapSink implements FrameSink
         catch (final IOException e)
         {
             throw closed(e);
+        }
+    }
+
+    /**
+     * The channel as a plain stream, even when it is a file channel over a pipe (standard output's is one): a stream
+     * has no position to take and cannot be cut back after a failed write.
+     */
+    private static final class Stream implements WritableByteChannel
+    {
+        private final WritableByteChannel channel;
+
+        Stream(final WritableByteChannel channel)
+        {
+            this.channel = channel;
+        }
+
+        @Override
+        public int write(final ByteBuffer source) throws IOException
+        {
+            return channel.write(source);
+        }
+
+        @Override
+        public boolean isOpen()
+        {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            channel.close();
         }
     }
 
