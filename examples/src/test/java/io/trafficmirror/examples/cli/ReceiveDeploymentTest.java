@@ -130,7 +130,7 @@ class ReceiveDeploymentTest
         {
             final Path capture = disk.path().resolve("full.pcap");
             final InProcess receiver = InProcess.start("receive", "--listen", "127.0.0.1:0", "--pcap",
-                capture.toString(), "--health-check", "127.0.0.1:0", "--duration", "4");
+                capture.toString(), "--health-check", "127.0.0.1:0", "--duration", "3");
             final int port = receiver.port(LISTENING);
             final int healthPort = receiver.port(HEALTH);
             try (DatagramChannel channel = DatagramChannel.open())
@@ -146,7 +146,7 @@ class ReceiveDeploymentTest
                     }
                 }
             }
-            receiver.awaitError("health checks answer 503 until stopped or 4 s from the start");
+            receiver.awaitError("health checks answer 503 until stopped or 3 s from the start");
 
             final HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + healthPort + "/")).timeout(Duration.ofSeconds(5)).build(),
