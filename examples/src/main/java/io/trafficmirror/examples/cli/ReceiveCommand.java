@@ -76,12 +76,12 @@ final class ReceiveCommand implements Callable<Integer>
     @Option(names = "--health-check", paramLabel = "HOST:PORT",
         description = "Answer load balancers' health checks here (port " + DEFAULT_HEALTH_PORT + " when none is given): "
             + "TCP by accepting; HTTP GET of any path with 200 and the counters as one line of JSON, or 503 once the "
-            + "receiver has failed, which then keeps answering 503 until stopped or --duration is up, and exits 1.")
+            + "receiver has failed, which then keeps answering 503 until stopped (SIGTERM) or --duration is up (exit 1).")
     private String healthCheck;
 
     @Option(names = "--rotate-bytes", paramLabel = "N", defaultValue = "0", converter = NumberOptions.RotateBytes.class,
-        description = "Start a new file before one would pass N bytes (0, the default, never). The files are then "
-            + "numbered before the extension: OUT-000000.pcap, OUT-000001.pcap, ... and DIR/vni-<N>-000000.pcap, ...")
+        description = "Start a new file before one would pass N bytes (0, the default, never), the files numbered "
+            + "before the extension: OUT-000000.pcap, OUT-000001.pcap, ... and DIR/vni-<N>-000000.pcap, ...")
     private long rotateBytes;
 
     @Option(names = "--max-vni-files", paramLabel = "N", converter = NumberOptions.VniFiles.class,
