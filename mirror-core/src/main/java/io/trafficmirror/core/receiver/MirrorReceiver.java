@@ -302,7 +302,8 @@ public final class MirrorReceiver implements Closeable
      * Runs the loop on the calling thread until {@link #stop()}, a limit, or a failure.
      *
      * @return why it ended.
-     * @throws IOException if a capture file could not be written (also in {@link #failure()}).
+     * @throws IOException if a capture file could not be written (also in {@link #failure()}); a pcap stream whose
+     *     reader went away is not thrown but returned as {@link StopReason#OUTPUT_CLOSED}.
      * @throws IllegalStateException if the loop already ran or runs, or the receiver is closed.
      */
     public StopReason run() throws IOException
@@ -346,7 +347,8 @@ public final class MirrorReceiver implements Closeable
     }
 
     /**
-     * What ended the loop with {@link StopReason#FAILED}: an exception from the handler or from writing a file.
+     * What ended the loop with {@link StopReason#FAILED}: an exception from the handler or from writing a file; or,
+     * with {@link StopReason#OUTPUT_CLOSED}, why the pcap stream could not be written.
      *
      * @return the exception, or empty.
      */
