@@ -41,14 +41,14 @@ import java.util.concurrent.TimeUnit;
         + "on standard output.")
 final class ReceiveCommand implements Callable<Integer>
 {
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:4789",
-        description = "Address to bind (default ${DEFAULT-VALUE}).")
-    private String listen;
-
     /** What {@code --pcap} takes for standard output. */
     static final String STANDARD_OUTPUT = "-";
     /** The port of {@code --health-check HOST} when none is given. */
     static final int DEFAULT_HEALTH_PORT = 8080;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:4789",
+        description = "Address to bind (default ${DEFAULT-VALUE}).")
+    private String listen;
 
     @Option(names = "--pcap", paramLabel = "OUT.pcap|-",
         description = "Write every inner frame to exactly this file, created (with its header) at start; or, with -, "

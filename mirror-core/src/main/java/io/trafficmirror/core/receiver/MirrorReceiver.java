@@ -1048,7 +1048,8 @@ public final class MirrorReceiver implements Closeable
          * @throws IOException if the address cannot be bound.
          * @throws FileSystemException naming the path and why, if the pcap file cannot be created (it
          *     is created here, with its header, so that a capture without traffic is a valid file) or the pcap
-         *     directory is missing, not a directory or not writable; the socket is closed again.
+         *     directory is missing, not a directory or not writable, or the pcap stream's header cannot be written;
+         *     the socket is closed again.
          * @throws IllegalStateException unless exactly one of handler, pcap file, pcap directory and pcap stream is
          *     set, or if a rotation period is set for a handler or a stream.
          */

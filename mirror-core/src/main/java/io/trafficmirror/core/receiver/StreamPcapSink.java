@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.FileSystemException;
 
 /**
  * Every frame into one pcap stream, such as standard output piped to an analyzer: the header goes out when the
@@ -25,7 +26,7 @@ final class StreamPcapSink implements FrameSink
     /**
      * @param channel a blocking channel; closed with the sink.
      * @param name what to call the stream in messages, e.g. "standard output".
-     * @throws StreamClosedException when the header cannot be written.
+     * @throws FileSystemException naming the stream and why, when the header cannot be written.
      */
     StreamPcapSink(final WritableByteChannel channel, final String name, final TimestampResolution resolution,
         final LiveCounters counters) throws IOException
@@ -40,7 +41,9 @@ final class StreamPcapSink implements FrameSink
         }
         catch (final IOException e)
         {
-            throw closed(e);
+            final FileSystemException failure = new FileSystemException(name, null, reason(e));
+            failure.initCause(e);
+            throw failure;
         }
     }
 
@@ -135,11 +138,16 @@ final class StreamPcapSink implements FrameSink
 
     private StreamClosedException closed(final IOException e)
     {
-        final String reason = e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName()
-            : e.getMessage();
-        final StreamClosedException closed = new StreamClosedException(name + " closed ("
-            + Character.toLowerCase(reason.charAt(0)) + reason.substring(1) + ")");
+        final StreamClosedException closed = new StreamClosedException(name + " closed (" + reason(e) + ")");
         closed.initCause(e);
         return closed;
+    }
+
+    /** The system's reason in words, lower case: "broken pipe". */
+    private static String reason(final IOException e)
+    {
+        final String reason = e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName()
+            : e.getMessage();
+        return Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
     }
 }
