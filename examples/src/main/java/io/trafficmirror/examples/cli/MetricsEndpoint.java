@@ -1,36 +1,30 @@
 package io.trafficmirror.examples.cli;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trafficmirror.core.engine.MirrorEngine;
 import io.trafficmirror.core.metrics.MirrorEngineMetrics;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /metrics} of {@code mirror run --metrics HOST:PORT}: the engine's meters ({@link MirrorEngineMetrics})
- * in a Micrometer Prometheus registry, whose {@code scrape()} text the JDK's HTTP server returns. One thread
+ * in a Micrometer Prometheus registry, whose {@code scrape()} text an {@link HttpEndpoint} returns. One thread
  * serves the requests, off the packet path.
  */
 final class MetricsEndpoint implements AutoCloseable
 {
     static final String PATH = "/metrics";
 
-    private final HttpServer server;
+    private final HttpEndpoint endpoint;
     private final PrometheusMeterRegistry registry;
-    private final MirrorEngineMetrics metrics;
 
-    private MetricsEndpoint(final HttpServer server, final PrometheusMeterRegistry registry,
-        final MirrorEngineMetrics metrics)
+    private MetricsEndpoint(final HttpEndpoint endpoint, final PrometheusMeterRegistry registry)
     {
-        this.server = server;
+        this.endpoint = endpoint;
         this.registry = registry;
-        this.metrics = metrics;
     }
 
     /**
@@ -43,51 +37,34 @@ final class MetricsEndpoint implements AutoCloseable
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final MirrorEngineMetrics metrics = new MirrorEngineMetrics(engine);
         metrics.bindTo(registry);
-        final HttpServer server = HttpServer.create(address, 0);
-        final MetricsEndpoint endpoint = new MetricsEndpoint(server, registry, metrics);
-        server.createContext(PATH, endpoint::serve);
-        server.start();
-        return endpoint;
+        try
+        {
+            return new MetricsEndpoint(HttpEndpoint.start(address, PATH, () ->
+            {
+                // A scrape reads counters as of now, not as of the last snapshot (up to a second old), and sees the
+                // meters of sessions and targets a reload added.
+                metrics.refresh();
+                return new HttpEndpoint.Response(200, "text/plain; version=0.0.4; charset=utf-8",
+                    registry.scrape().getBytes(StandardCharsets.UTF_8));
+            }), registry);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            registry.close();
+            throw ex;
+        }
     }
 
     /** The address served, with the port the system chose when the one asked for was 0. */
     InetSocketAddress address()
     {
-        return server.getAddress();
-    }
-
-    private void serve(final HttpExchange exchange) throws IOException
-    {
-        try (exchange)
-        {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod()))
-            {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            // A scrape reads counters as of now, not as of the last snapshot (up to a second old), and sees the
-            // meters of sessions and targets a reload added.
-            metrics.refresh();
-            final byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            if ("HEAD".equals(exchange.getRequestMethod()))
-            {
-                exchange.sendResponseHeaders(200, -1);
-                return;
-            }
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody())
-            {
-                out.write(body);
-            }
-        }
+        return endpoint.address();
     }
 
     @Override
     public void close()
     {
-        server.stop(0);
+        endpoint.close();
         registry.close();
     }
 }

@@ -146,6 +146,16 @@ final class NumberOptions
         }
     }
 
+    /** {@code receive --rotate-seconds}. */
+    static final class RotateSeconds extends Range
+    {
+        RotateSeconds()
+        {
+            super(1, MAX_DURATION_SECONDS, true, false, "0 (never rotate) or a period from 1 to " +
+                MAX_DURATION_SECONDS + " seconds");
+        }
+    }
+
     /** {@code receive --max-vni-files}. */
     static final class VniFiles extends Range
     {

@@ -64,6 +64,8 @@ public final class MirrorReceiverMetrics implements MeterBinder
             ReceiverCounters::droppedFileOpen);
         counter(registry, dropped, tags.and("reason", "write_failed"), description, PACKETS,
             ReceiverCounters::droppedWriteFailed);
+        counter(registry, dropped, tags.and("reason", "no_session"), description, PACKETS,
+            ReceiverCounters::droppedNoSession);
     }
 
     private void counter(

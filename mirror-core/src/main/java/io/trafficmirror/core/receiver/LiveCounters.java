@@ -20,6 +20,8 @@ final class LiveCounters
     final AtomicLong acceptedBytes = new AtomicLong();
     final AtomicLong droppedSender = new AtomicLong();
     final AtomicLong droppedVni = new AtomicLong();
+    /** Frames whose VNI belongs to no session of the configuration the receiver was given. */
+    final AtomicLong droppedNoSession = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
     final AtomicLong droppedNotEthernet = new AtomicLong();
     final AtomicLong droppedWriterBehind = new AtomicLong();
@@ -67,6 +69,6 @@ final class LiveCounters
         final long writtenBytes = Math.max(0, acceptedBytes.getOpaque() - lostBytes);
         return new ReceiverCounters(received.getOpaque(), written, writtenBytes, droppedSender.getOpaque(),
             droppedVni.getOpaque(), malformed.getOpaque(), droppedNotEthernet.getOpaque(),
-            droppedWriterBehind.getOpaque(), openFailed, writeFailed);
+            droppedWriterBehind.getOpaque(), openFailed, writeFailed, droppedNoSession.getOpaque());
     }
 }

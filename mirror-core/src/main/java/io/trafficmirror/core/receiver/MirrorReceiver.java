@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The target side of traffic mirroring: binds a UDP port, takes VXLAN (or GENEVE) datagrams, checks them against
  * the sender and VNI allowlists, and hands each inner frame to a {@link FrameHandler} or writes it to pcap files
- * (one, or one per VNI, optionally rotated by size).
+ * (one, or one per VNI, optionally rotated by size and by time) or to a pcap stream (standard output piped to an
+ * analyzer). Given the sessions of a configuration ({@link Builder#sessions}), it names per-VNI files after the
+ * session that owns the VNI and drops, counted, the frames of VNIs no session owns.
  *
  * <pre>
  * try (MirrorReceiver receiver = MirrorReceiver.builder()
@@ -104,6 +108,8 @@ public final class MirrorReceiver implements Closeable
     public static final int DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
     /** Bytes of frames queued for the capture file writer unless told otherwise. */
     public static final int DEFAULT_WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
+    /** The longest rotation period: a leap year. */
+    public static final Duration MAX_ROTATION_PERIOD = Duration.ofDays(366);
     /** The smallest write queue: room for two of the largest frames. */
     public static final int MIN_WRITE_QUEUE_BYTES = QueuedSink.MIN_CAPACITY;
 
@@ -120,6 +126,8 @@ public final class MirrorReceiver implements Closeable
     private final Encapsulation encapsulation;
     private final SenderAllowlist senders;
     private final int[] allowedVnis;
+    /** Sorted VNIs of the configuration's sessions, or null to take every VNI. */
+    private final int[] sessionVnis;
     private final FrameSink sink;
     private final boolean handlerSink;
     private final int maxOpenVniFiles;
@@ -164,6 +172,7 @@ public final class MirrorReceiver implements Closeable
             : builder.bindAddress.getPort() == GENEVE_PORT ? Encapsulation.GENEVE : Encapsulation.VXLAN;
         this.senders = new SenderAllowlist(builder.allowedSenders);
         this.allowedVnis = builder.allowedVnis;
+        this.sessionVnis = builder.sessionVnis();
         this.sink = sink;
         this.handlerSink = sink instanceof CallbackSink;
         this.counters = counters;
@@ -293,7 +302,8 @@ public final class MirrorReceiver implements Closeable
      * Runs the loop on the calling thread until {@link #stop()}, a limit, or a failure.
      *
      * @return why it ended.
-     * @throws IOException if a capture file could not be written (also in {@link #failure()}).
+     * @throws IOException if a capture file could not be written (also in {@link #failure()}); a pcap stream whose
+     *     reader went away is not thrown but returned as {@link StopReason#OUTPUT_CLOSED}.
      * @throws IllegalStateException if the loop already ran or runs, or the receiver is closed.
      */
     public StopReason run() throws IOException
@@ -337,7 +347,8 @@ public final class MirrorReceiver implements Closeable
     }
 
     /**
-     * What ended the loop with {@link StopReason#FAILED}: an exception from the handler or from writing a file.
+     * What ended the loop with {@link StopReason#FAILED}: an exception from the handler or from writing a file; or,
+     * with {@link StopReason#OUTPUT_CLOSED}, why the pcap stream could not be written.
      *
      * @return the exception, or empty.
      */
@@ -436,6 +447,14 @@ public final class MirrorReceiver implements Closeable
             // Capture files are interruptible channels too: the last records must not be lost to an interrupt.
             interrupted = Thread.interrupted();
             sink.drain();
+            return reason;
+        }
+        catch (final StreamClosedException e)
+        {
+            // The stream's reader went away: the end of this receiver's output, reported as a reason, not thrown.
+            reason = StopReason.OUTPUT_CLOSED;
+            failure = e;
+            drainAfter(e);
             return reason;
         }
         catch (final ClosedChannelException | ClosedSelectorException e)
@@ -575,6 +594,11 @@ public final class MirrorReceiver implements Closeable
             LiveCounters.increment(counters.droppedVni);
             return !stopRequested;
         }
+        if (sessionVnis != null && Arrays.binarySearch(sessionVnis, vni) < 0)
+        {
+            LiveCounters.increment(counters.droppedNoSession);
+            return !stopRequested;
+        }
         final int innerLength = decoder.innerLength();
         final long epochNanos = epochAnchorNanos + (nanos - monotonicAnchorNanos);
         final int outcome;
@@ -660,7 +684,11 @@ public final class MirrorReceiver implements Closeable
         private FrameHandler handler;
         private Path pcapFile;
         private Path pcapDirectory;
+        private WritableByteChannel pcapStream;
+        private String pcapStreamName;
         private long rotateBytes;
+        private long rotateNanos;
+        private Map<Integer, String> sessions;
         private TimestampResolution resolution = TimestampResolution.MICROSECONDS;
         private int maxVniFiles;
         private int maxVnis = DEFAULT_MAX_VNIS;
@@ -773,6 +801,98 @@ public final class MirrorReceiver implements Closeable
             this.pcapDirectory = Objects.requireNonNull(directory, "directory");
             this.rotateBytes = checkRotation(rotateBytes);
             return this;
+        }
+
+        /**
+         * Write every frame to a pcap stream (instead of a handler or files): the header at once, then the records
+         * as they are flushed, at most {@value MirrorReceiver#FLUSH_INTERVAL_MILLIS} ms after they were taken, so
+         * that an analyzer reading a pipe ({@code tshark -i -}) sees traffic live. When the stream's reader goes
+         * away (a broken pipe), the loop ends with {@link StopReason#OUTPUT_CLOSED}, what was lost counted as write
+         * failures.
+         *
+         * @param channel a blocking channel, such as one over standard output; closed with the receiver.
+         * @param name what to call it in messages: "standard output".
+         * @return this.
+         */
+        public Builder pcapStream(final WritableByteChannel channel, final String name)
+        {
+            this.pcapStream = Objects.requireNonNull(channel, "channel");
+            this.pcapStreamName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Rotate capture files by time as well as by size: each file holds one period, its start in the name, UTC,
+         * to the second, after the name and before any size sequence: {@code out-20261202T031500Z.pcap},
+         * {@code vni-7-20261202T031500Z-000001.pcap}. Periods are whole multiples of their length since 1970 (an hour
+         * starts on the hour). Checked on the writer thread as each frame is written: a period without frames has
+         * no file, and a file is closed when a frame of a later period arrives, or at the end. Not for a stream.
+         *
+         * @param period null or zero for none (the default); otherwise whole seconds, 1 second to 366 days.
+         * @return this.
+         */
+        public Builder rotateEvery(final Duration period)
+        {
+            if (period == null || period.isZero())
+            {
+                this.rotateNanos = 0;
+                return this;
+            }
+            if (period.isNegative() || period.getNano() != 0 || period.compareTo(MAX_ROTATION_PERIOD) > 0)
+            {
+                throw new IllegalArgumentException("receiver: rotation period " + period
+                    + " is not a whole number of seconds from 1 to " + MAX_ROTATION_PERIOD.getSeconds());
+            }
+            this.rotateNanos = period.toNanos();
+            return this;
+        }
+
+        /**
+         * The sessions of a configuration, by VNI: per-VNI files are named after the session that owns the VNI
+         * ({@code tms-0123456789abcdef0-vni-5569041.pcap}), and frames of VNIs that no session owns are dropped and
+         * counted ({@link ReceiverCounters#droppedNoSession()}).
+         *
+         * @param sessionByVni each session's id under its VNI (0..16777215); characters other than letters, digits,
+         *     '.', '_' and '-' become '_' in file names. Null (the default) takes every VNI.
+         * @return this.
+         */
+        public Builder sessions(final Map<Integer, String> sessionByVni)
+        {
+            if (sessionByVni == null)
+            {
+                this.sessions = null;
+                return this;
+            }
+            for (final Map.Entry<Integer, String> entry : sessionByVni.entrySet())
+            {
+                final int vni = entry.getKey();
+                if (vni < 0 || vni > VxlanHeaderDecoder.MAX_VNI)
+                {
+                    throw new IllegalArgumentException("receiver: session " + entry.getValue() + ": VNI " + vni
+                        + " is outside 0..16777215");
+                }
+                Objects.requireNonNull(entry.getValue(), "session id");
+            }
+            this.sessions = Map.copyOf(sessionByVni);
+            return this;
+        }
+
+        /** The sessions' VNIs, sorted, or null when no sessions were given. */
+        private int[] sessionVnis()
+        {
+            return sessions == null ? null : sessions.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        }
+
+        /** The sessions' ids by VNI, made safe for file names, or null. */
+        private VniTable<String> sessionNames()
+        {
+            if (sessions == null)
+            {
+                return null;
+            }
+            final VniTable<String> names = new VniTable<>();
+            sessions.forEach((vni, id) -> names.put(vni, id.replaceAll("[^A-Za-z0-9._-]", "_")));
+            return names;
         }
 
         /**
@@ -928,8 +1048,10 @@ public final class MirrorReceiver implements Closeable
          * @throws IOException if the address cannot be bound.
          * @throws FileSystemException naming the path and why, if the pcap file cannot be created (it
          *     is created here, with its header, so that a capture without traffic is a valid file) or the pcap
-         *     directory is missing, not a directory or not writable; the socket is closed again.
-         * @throws IllegalStateException unless exactly one of handler, pcap file and pcap directory is set.
+         *     directory is missing, not a directory or not writable, or the pcap stream's header cannot be written;
+         *     the socket is closed again.
+         * @throws IllegalStateException unless exactly one of handler, pcap file, pcap directory and pcap stream is
+         *     set, or if a rotation period is set for a handler or a stream.
          */
         public MirrorReceiver open() throws IOException
         {
@@ -946,10 +1068,19 @@ public final class MirrorReceiver implements Closeable
             {
                 deliveries.add("pcapPerVni");
             }
+            if (pcapStream != null)
+            {
+                deliveries.add("pcapStream");
+            }
             if (deliveries.size() != 1)
             {
-                throw new IllegalStateException("receiver: set exactly one of handler, pcapFile and pcapPerVni; got "
+                throw new IllegalStateException("receiver: set exactly one of handler, pcapFile, pcapPerVni and pcapStream; got "
                     + (deliveries.isEmpty() ? "none" : String.join(", ", deliveries)));
+            }
+            if (rotateNanos > 0 && (handler != null || pcapStream != null))
+            {
+                throw new IllegalStateException("receiver: a rotation period is for pcapFile and pcapPerVni, not "
+                    + deliveries.get(0));
             }
             final boolean useNative = transport == DatagramTransport.NATIVE && transport.resolvesToNative();
             final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
@@ -969,15 +1100,22 @@ public final class MirrorReceiver implements Closeable
                 }
                 else if (pcapFile != null)
                 {
-                    sink = new QueuedSink(new PcapFileSink(pcapFile, rotateBytes, resolution, counters), counters, 0,
-                        writeQueueBytes, beforeEachWrite, writerName);
+                    final Instant now = Instant.now();
+                    sink = new QueuedSink(new PcapFileSink(pcapFile, rotateBytes, rotateNanos, resolution, counters,
+                        now.getEpochSecond() * 1_000_000_000L + now.getNano()), counters, 0, writeQueueBytes,
+                        beforeEachWrite, writerName);
+                }
+                else if (pcapStream != null)
+                {
+                    sink = new QueuedSink(new StreamPcapSink(pcapStream, pcapStreamName, resolution, counters), counters,
+                        0, writeQueueBytes, beforeEachWrite, writerName);
                 }
                 else
                 {
                     RotatingPcapFile.checkWritableDirectory(pcapDirectory);
                     maxOpen = maxOpenVniFiles(portNumber);
-                    sink = new QueuedSink(new PerVniPcapSink(pcapDirectory, rotateBytes, resolution, maxOpen, counters),
-                        counters, maxVnis, writeQueueBytes, beforeEachWrite, writerName);
+                    sink = new QueuedSink(new PerVniPcapSink(pcapDirectory, rotateBytes, rotateNanos, sessionNames(),
+                        resolution, maxOpen, counters), counters, maxVnis, writeQueueBytes, beforeEachWrite, writerName);
                 }
                 final DatagramTransport chosen = useNative ? DatagramTransport.NATIVE : DatagramTransport.JDK;
                 final MirrorReceiver receiver = new MirrorReceiver(this, port, chosen, receiveBuffer, sink, counters,

@@ -15,11 +15,11 @@ final class PcapFileSink implements FrameSink
     /**
      * @throws FileSystemException naming the file and why, when it cannot be created.
      */
-    PcapFileSink(final Path file, final long rotateBytes, final TimestampResolution resolution,
-        final LiveCounters counters) throws FileSystemException
+    PcapFileSink(final Path file, final long rotateBytes, final long rotateNanos, final TimestampResolution resolution,
+        final LiveCounters counters, final long epochNanos) throws FileSystemException
     {
-        this.file = new RotatingPcapFile(file.toAbsolutePath(), rotateBytes, resolution, counters);
-        this.file.create();
+        this.file = new RotatingPcapFile(file.toAbsolutePath(), rotateBytes, rotateNanos, resolution, counters);
+        this.file.create(epochNanos);
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 
 /**
- * One pcap file per VNI in a directory, {@code vni-<N>.pcap} (or a rotating {@code vni-<N>-<seq>.pcap} series),
+ * One pcap file per VNI in a directory, {@code vni-<N>.pcap} (or a rotating {@code vni-<N>-<seq>.pcap} series;
+ * with the sessions of a configuration, {@code <session>-vni-<N>.pcap}),
  * so that traffic from different mirror sessions, whose inner addresses may overlap, stays apart. A file is
  * created at its VNI's first frame. At most {@code maxOpen} files are open at once, so that a sender choosing VNIs
  * cannot exhaust the process's file descriptors: past that, the least recently written file is flushed and closed,
@@ -19,6 +20,8 @@ final class PerVniPcapSink implements FrameSink
 {
     private final Path directory;
     private final long rotateBytes;
+    private final long rotateNanos;
+    private final VniTable<String> sessions;
     private final TimestampResolution resolution;
     private final int maxOpen;
     private final LiveCounters counters;
@@ -42,11 +45,18 @@ final class PerVniPcapSink implements FrameSink
         }
     }
 
-    PerVniPcapSink(final Path directory, final long rotateBytes, final TimestampResolution resolution,
-        final int maxOpen, final LiveCounters counters)
+    /**
+     * @param sessions the session owning each VNI, whose id goes before the VNI in the file name
+     *     ({@code tms-0123456789abcdef0-vni-5569041.pcap}); null, or a VNI not in it, for {@code vni-<N>.pcap}.
+     */
+    PerVniPcapSink(final Path directory, final long rotateBytes, final long rotateNanos,
+        final VniTable<String> sessions, final TimestampResolution resolution, final int maxOpen,
+        final LiveCounters counters)
     {
         this.directory = directory;
         this.rotateBytes = rotateBytes;
+        this.rotateNanos = rotateNanos;
+        this.sessions = sessions;
         this.resolution = resolution;
         this.maxOpen = maxOpen;
         this.counters = counters;
@@ -59,8 +69,9 @@ final class PerVniPcapSink implements FrameSink
         Entry entry = files.get(vni);
         if (entry == null)
         {
-            entry = new Entry(new RotatingPcapFile(directory.resolve("vni-" + vni + ".pcap"), rotateBytes,
-                resolution, counters));
+            final String session = sessions == null ? null : sessions.get(vni);
+            entry = new Entry(new RotatingPcapFile(directory.resolve((session == null ? "" : session + "-") + "vni-"
+                + vni + ".pcap"), rotateBytes, rotateNanos, resolution, counters));
             files.put(vni, entry);
         }
         if (entry.listed)

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
@@ -26,31 +29,49 @@ import java.util.Locale;
  * ({@link FrameSink#OPEN_FAILED}, and the next frame tries again); when a write fails, the frame and the records
  * the file had buffered are write drops, the file is cut back to whole records and the failure is thrown, naming
  * the file.
+ *
+ * <p>With a period as well ({@code rotateNanos}), or instead, the name carries the start of the file's period in
+ * UTC, before the size sequence if there is one: {@code out-20261202T031500Z.pcap}, or
+ * {@code out-20261202T031500Z-000000.pcap}, {@code out-20261202T031500Z-000001.pcap}, ... with both limits, the
+ * sequence starting again at each period. Periods are aligned to whole multiples of their length since 1970 UTC (an
+ * hour starts on the hour), so names sort by time and no two periods share one. A frame whose timestamp is past the
+ * current period closes the file and opens the file of that frame's period; a period without frames has no file,
+ * and a file whose period has ended without traffic is closed by the next frame (or at the end), so rotation never
+ * needs a timer and never splits a record.
  */
 final class RotatingPcapFile
 {
     private static final System.Logger LOGGER = System.getLogger("io.trafficmirror.core.receiver");
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** UTC, to the second, sortable: 20261202T031500Z. */
+    private static final DateTimeFormatter PERIOD_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'",
+        Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Path path;
     private final long rotateBytes;
+    private final long rotateNanos;
     private final TimestampResolution resolution;
     private final LiveCounters counters;
     private PcapWriter writer;
     private int sequence;
+    /** With time rotation: the current period, or {@code Long.MIN_VALUE} before the first. */
+    private long periodStart = Long.MIN_VALUE;
     /** The current file exists with its header: opening it again appends. */
     private boolean started;
     private IOException openFailure;
 
     /**
      * @param path the file, or with rotation the name the numbered files are made from.
-     * @param rotateBytes 0 for one file at {@code path}; otherwise the size limit of each file.
+     * @param rotateBytes 0 for no size limit; otherwise the size limit of each file.
+     * @param rotateNanos 0 for no period; otherwise the length of each file's period.
      * @param counters where losses are counted.
      */
-    RotatingPcapFile(final Path path, final long rotateBytes, final TimestampResolution resolution,
-        final LiveCounters counters)
+    RotatingPcapFile(final Path path, final long rotateBytes, final long rotateNanos,
+        final TimestampResolution resolution, final LiveCounters counters)
     {
         this.path = path;
         this.rotateBytes = rotateBytes;
+        this.rotateNanos = rotateNanos;
         this.resolution = resolution;
         this.counters = counters;
     }
@@ -59,10 +80,15 @@ final class RotatingPcapFile
      * Creates the current file now, its header on disk, so that a capture without traffic is a valid file and a
      * place that cannot be written is known at once.
      *
+     * @param epochNanos now: with time rotation, the file is the one of this instant's period.
      * @throws FileSystemException naming the file and why it cannot be written.
      */
-    void create() throws FileSystemException
+    void create(final long epochNanos) throws FileSystemException
     {
+        if (rotateNanos > 0)
+        {
+            periodStart = periodOf(epochNanos);
+        }
         if (!open())
         {
             throw failure(currentPath(), openFailure);
@@ -78,6 +104,21 @@ final class RotatingPcapFile
     int write(final long epochNanos, final ByteBuffer buffer, final int offset, final int length)
         throws FileSystemException
     {
+        if (rotateNanos > 0 && (periodStart == Long.MIN_VALUE || epochNanos - periodStart >= rotateNanos))
+        {
+            try
+            {
+                suspend();
+            }
+            catch (final FileSystemException e)
+            {
+                counters.writeFailed(1, length);
+                throw e;
+            }
+            periodStart = periodOf(epochNanos);
+            sequence = 0;
+            started = false;
+        }
         if (writer == null && !openFor(length))
         {
             return FrameSink.OPEN_FAILED;
@@ -155,16 +196,34 @@ final class RotatingPcapFile
     /** The file being written (or to be written next). */
     Path currentPath()
     {
-        if (rotateBytes == 0)
+        if (rotateBytes == 0 && rotateNanos == 0)
         {
             return path;
         }
         final String name = path.getFileName().toString();
         final int dot = name.lastIndexOf('.');
-        final String numbered = dot > 0
-            ? String.format(Locale.ROOT, "%s-%06d%s", name.substring(0, dot), sequence, name.substring(dot))
-            : String.format(Locale.ROOT, "%s-%06d", name, sequence);
-        return path.resolveSibling(numbered);
+        final StringBuilder numbered = new StringBuilder(name.length() + 24).append(dot > 0 ? name.substring(0, dot)
+            : name);
+        if (rotateNanos > 0)
+        {
+            numbered.append('-').append(PERIOD_FORMAT.format(Instant.ofEpochSecond(
+                Math.floorDiv(Math.max(0, periodStart), NANOS_PER_SECOND))));
+        }
+        if (rotateBytes > 0)
+        {
+            numbered.append(String.format(Locale.ROOT, "-%06d", sequence));
+        }
+        if (dot > 0)
+        {
+            numbered.append(name, dot, name.length());
+        }
+        return path.resolveSibling(numbered.toString());
+    }
+
+    /** The start of the period holding {@code epochNanos}: periods are whole multiples of their length since 1970. */
+    private long periodOf(final long epochNanos)
+    {
+        return Math.floorDiv(epochNanos, rotateNanos) * rotateNanos;
     }
 
     void flush() throws FileSystemException

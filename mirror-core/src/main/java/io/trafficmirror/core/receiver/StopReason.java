@@ -10,5 +10,10 @@ public enum StopReason
     /** The receiver ran for the duration it was limited to. */
     DURATION,
     /** A handler threw or a capture file could not be written; see {@link MirrorReceiver#failure()}. */
-    FAILED
+    FAILED,
+    /**
+     * The pcap stream's reader went away (a broken pipe: the analyzer reading the receiver's standard output
+     * exited); what was lost is counted as write failures and {@link MirrorReceiver#failure()} says why.
+     */
+    OUTPUT_CLOSED
 }

@@ -28,6 +28,7 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -180,7 +181,8 @@ class MicrometerBindersTest
     {
         final List<Integer> vnis = new ArrayList<>();
         try (MirrorReceiver receiver = MirrorReceiver.builder()
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).allowVnis(7)
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).allowVnis(7, 8)
+            .sessions(Map.of(7, "tms-0123456789abcdef0"))
             .handler((vni, sender, nanos, frame) -> vnis.add(vni)).open();
             DatagramChannel channel = DatagramChannel.open())
         {
@@ -190,18 +192,20 @@ class MicrometerBindersTest
             channel.send(ByteBuffer.wrap(concat(vxlanHeader(0x08, 7), inner)), receiver.localAddress());
             channel.send(ByteBuffer.wrap(concat(vxlanHeader(0x08, 7), inner)), receiver.localAddress());
             channel.send(ByteBuffer.wrap(concat(vxlanHeader(0x08, 9), inner)), receiver.localAddress());
+            channel.send(ByteBuffer.wrap(concat(vxlanHeader(0x08, 8), inner)), receiver.localAddress());
             channel.send(ByteBuffer.wrap(new byte[5]), receiver.localAddress());
-            await(() -> receiver.counters().received() == 4);
+            await(() -> receiver.counters().received() == 5);
 
-            assertThat(count("trafficmirror.receiver.received.packets", "receiver", "test")).isEqualTo(4);
+            assertThat(count("trafficmirror.receiver.received.packets", "receiver", "test")).isEqualTo(5);
             assertThat(count("trafficmirror.receiver.accepted.packets", "receiver", "test")).isEqualTo(2);
             assertThat(count("trafficmirror.receiver.accepted.bytes", "receiver", "test")).isEqualTo(2 * inner.length);
             assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "vni")).isEqualTo(1);
             assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "malformed")).isEqualTo(1);
             assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "sender")).isZero();
             assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "not_ethernet")).isZero();
+            assertThat(count("trafficmirror.receiver.dropped.packets", "reason", "no_session")).isEqualTo(1);
             assertThat(droppedOverAllReasons() + count("trafficmirror.receiver.accepted.packets"))
-                .as("every datagram is accepted or dropped for a reason the meters show").isEqualTo(4);
+                .as("every datagram is accepted or dropped for a reason the meters show").isEqualTo(5);
         }
     }
 

@@ -10,12 +10,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trafficmirror.core.capture.TimestampResolution;
 import io.trafficmirror.core.transport.DatagramTransport;
 import io.trafficmirror.testing.Pcap;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -170,7 +173,8 @@ class ReceiverFilesTest
     void shouldCloseTheLeastRecentlyWrittenFileAndReopenItForAppend() throws Exception
     {
         final LiveCounters counters = new LiveCounters();
-        final PerVniPcapSink sink = new PerVniPcapSink(temp, 0, TimestampResolution.MICROSECONDS, 2, counters);
+        final PerVniPcapSink sink = new PerVniPcapSink(temp, 0, 0, null, TimestampResolution.MICROSECONDS, 2,
+            counters);
         final Map<Integer, List<byte[]>> written = new TreeMap<>();
         final int[] order = {1, 2, 1, 3, 2, 1, 4, 4, 2};
         final boolean[][] openAfter = {
@@ -204,7 +208,8 @@ class ReceiverFilesTest
     void shouldRotateAReopenedFileByItsWholeSize() throws Exception
     {
         final LiveCounters counters = new LiveCounters();
-        final PerVniPcapSink sink = new PerVniPcapSink(temp, 1024, TimestampResolution.MICROSECONDS, 1, counters);
+        final PerVniPcapSink sink = new PerVniPcapSink(temp, 1024, 0, null, TimestampResolution.MICROSECONDS, 1,
+            counters);
         // 24 + 2 * (16 + 400) = 856 bytes in vni-1-000000.pcap, closed for VNI 2 in between; a third 400-byte frame
         // would take it past 1024 and starts vni-1-000001.pcap.
         for (final int vni : new int[] {1, 2, 1, 2, 1})
@@ -218,6 +223,58 @@ class ReceiverFilesTest
         assertThat(Pcap.read(temp.resolve("vni-1-000000.pcap"))).hasSize(2);
         assertThat(Pcap.read(temp.resolve("vni-1-000001.pcap"))).hasSize(1);
         assertThat(Pcap.read(temp.resolve("vni-2-000000.pcap"))).hasSize(2);
+    }
+
+    /**
+     * Time and size rotation together, per VNI, named after sessions: the period's start (UTC) comes first, the size
+     * sequence after it starts again at each period, a file closed for another VNI is taken up again in its period
+     * and not after it, and a period without frames has no file.
+     */
+    @Test
+    void shouldNameFilesByPeriodThenSizeSequenceAndStartTheSequenceAgainEachPeriod() throws Exception
+    {
+        final LiveCounters counters = new LiveCounters();
+        final VniTable<String> sessions = new VniTable<>();
+        sessions.put(7, "tms-0123456789abcdef0");
+        final long second = 1_000_000_000L;
+        // 2026-12-02T03:15:00Z, the start of a 60-second period.
+        final long period = 1_796_181_300L * second;
+        final PerVniPcapSink sink = new PerVniPcapSink(temp, 1024, 60 * second, sessions,
+            TimestampResolution.MICROSECONDS, 1, counters);
+        final long[][] writes = {
+            {7, period + second}, {7, period + 2 * second}, {8, period + 3 * second}, {7, period + 4 * second},
+            {7, period + 59 * second}, {7, period + 61 * second}, {8, period + 185 * second}};
+        for (final long[] write : writes)
+        {
+            final byte[] frame = frame((int)write[0], 400);
+            assertThat(sink.accept((int)write[0], null, write[1], ByteBuffer.wrap(frame), 0, frame.length))
+                .isEqualTo(FrameSink.ACCEPTED);
+        }
+        sink.close();
+        assertThat(fileNames(temp)).containsExactly(
+            "tms-0123456789abcdef0-vni-7-20261202T031500Z-000000.pcap",
+            "tms-0123456789abcdef0-vni-7-20261202T031500Z-000001.pcap",
+            "tms-0123456789abcdef0-vni-7-20261202T031600Z-000000.pcap",
+            "vni-8-20261202T031500Z-000000.pcap",
+            "vni-8-20261202T031800Z-000000.pcap");
+        assertThat(Pcap.read(temp.resolve("tms-0123456789abcdef0-vni-7-20261202T031500Z-000000.pcap"))).hasSize(2);
+        assertThat(Pcap.read(temp.resolve("tms-0123456789abcdef0-vni-7-20261202T031500Z-000001.pcap"))).hasSize(2);
+        assertThat(Pcap.read(temp.resolve("tms-0123456789abcdef0-vni-7-20261202T031600Z-000000.pcap"))).hasSize(1);
+        assertThat(Pcap.read(temp.resolve("vni-8-20261202T031500Z-000000.pcap"))).hasSize(1);
+        assertThat(Pcap.read(temp.resolve("vni-8-20261202T031800Z-000000.pcap"))).hasSize(1);
+        assertThat(counters.snapshot().droppedWriteFailed()).isZero();
+    }
+
+    @Test
+    void shouldRefuseARotationPeriodThatIsNotWholeSecondsOrIsForAStream()
+    {
+        assertThatThrownBy(() -> builder().rotateEvery(Duration.ofMillis(1500)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("receiver: rotation period PT1.5S is not a whole number of seconds from 1 to 31622400");
+        assertThatThrownBy(() -> builder().pcapStream(Channels.newChannel(
+            new ByteArrayOutputStream()), "a stream").rotateEvery(Duration.ofSeconds(5)).open())
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessage("receiver: a rotation period is for pcapFile and pcapPerVni, not pcapStream");
     }
 
     @Test
