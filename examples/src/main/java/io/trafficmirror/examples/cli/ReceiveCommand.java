@@ -62,9 +62,10 @@ final class ReceiveCommand implements Callable<Integer>
     private Path perVni;
 
     @Option(names = "--config", paramLabel = "CONFIG.json",
-        description = "The mirroring configuration (AWS JSON): per-VNI files are named after the session that owns the "
-            + "VNI, and frames of VNIs no session owns are dropped and counted (dropped for no session).")
-    private Path config;
+        description = "The mirroring configuration (AWS JSON, or terraform show -json of a plan or a state; repeatable, "
+            + "the documents are read as one): per-VNI files are named after the session that owns the VNI, and frames "
+            + "of VNIs no session owns are dropped and counted (dropped for no session).")
+    private List<Path> config;
 
     @Option(names = "--rotate-seconds", paramLabel = "N", defaultValue = "0", converter = NumberOptions.RotateSeconds.class,
         description = "Start a new file every N seconds (0, the default, never), periods aligned to multiples of N "
@@ -267,7 +268,7 @@ final class ReceiveCommand implements Callable<Integer>
             }
             if (configuration != null)
             {
-                err.println("sessions: " + configuration.sessions().size() + " from " + config
+                err.println("sessions: " + configuration.sessions().size() + " from " + Inputs.names(config)
                     + "; frames of other VNIs are dropped");
             }
             if (receiver.maxOpenVniFiles() > 0)
