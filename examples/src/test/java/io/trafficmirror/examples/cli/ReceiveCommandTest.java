@@ -3,7 +3,6 @@ package io.trafficmirror.examples.cli;
 import io.trafficmirror.testing.Pcap;
 import io.trafficmirror.testing.SmallDisk;
 import io.trafficmirror.testing.Tshark;
-import io.trafficmirror.vxlan.VxlanHeaderEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +22,11 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import static io.trafficmirror.examples.cli.ReceiverTraffic.fileNames;
+import static io.trafficmirror.examples.cli.ReceiverTraffic.frame;
+import static io.trafficmirror.examples.cli.ReceiverTraffic.javaCommand;
+import static io.trafficmirror.examples.cli.ReceiverTraffic.vxlan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -300,41 +301,6 @@ class ReceiveCommandTest
     }
 
     // ---------------------------------------------------------------------------------------------------------
-
-    private static List<String> javaCommand(final String... args)
-    {
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-            MirrorCommand.class.getName()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static byte[] frame(final int seed, final int length)
-    {
-        final byte[] frame = new byte[length];
-        for (int i = 0; i < length; i++)
-        {
-            frame[i] = (byte)(i * 31 + seed * 7);
-        }
-        return frame;
-    }
-
-    private static byte[] vxlan(final int vni, final byte[] frame)
-    {
-        final byte[] datagram = new byte[VxlanHeaderEncoder.HEADER_LENGTH + frame.length];
-        new VxlanHeaderEncoder().wrap(ByteBuffer.wrap(datagram), 0).encode(vni);
-        System.arraycopy(frame, 0, datagram, VxlanHeaderEncoder.HEADER_LENGTH, frame.length);
-        return datagram;
-    }
-
-    private static List<String> fileNames(final Path directory) throws IOException
-    {
-        try (Stream<Path> files = Files.list(directory))
-        {
-            return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-        }
-    }
 
     /** The kernel's count of datagrams dropped at a loopback UDP socket, from /proc/net/udp; 0 where unknown. */
     private static final class SocketDrops
