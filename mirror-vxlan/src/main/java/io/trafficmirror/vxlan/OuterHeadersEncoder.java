@@ -767,14 +767,7 @@ public final class OuterHeadersEncoder
         }
         else
         {
-            Bytes.put8(t, ip + IPV4_VERSION_IHL_OFFSET, 0x45);
-            Bytes.put8(t, ip + IPV4_TOS_OFFSET, tos);
-            Bytes.put16(t, ip + IPV4_IDENTIFICATION_OFFSET, identification);
-            Bytes.put16(t, ip + IPV4_FLAGS_FRAGMENT_OFFSET, dontFragment ? IPV4_DONT_FRAGMENT : 0);
-            Bytes.put8(t, ip + IPV4_TTL_OFFSET, ttl);
-            Bytes.put8(t, ip + IPV4_PROTOCOL_OFFSET, PROTOCOL_UDP);
-            t.put(ip + IPV4_SOURCE_OFFSET, source);
-            t.put(ip + IPV4_DESTINATION_OFFSET, destination);
+            writeIpv4Template(t, ip, source, destination);
             udpOffset = ip + IPV4_MIN_HEADER_LENGTH;
         }
         Bytes.put16(t, udpOffset + UDP_DESTINATION_PORT_OFFSET, destinationPort);
@@ -803,6 +796,19 @@ public final class OuterHeadersEncoder
         return this;
     }
 
+    /** The IPv4 header's fields that stay the same from packet to packet; length and checksum are left zero. */
+    private void writeIpv4Template(final ByteBuffer t, final int ip, final byte[] source, final byte[] destination)
+    {
+        Bytes.put8(t, ip + IPV4_VERSION_IHL_OFFSET, 0x45);
+        Bytes.put8(t, ip + IPV4_TOS_OFFSET, tos);
+        Bytes.put16(t, ip + IPV4_IDENTIFICATION_OFFSET, identification);
+        Bytes.put16(t, ip + IPV4_FLAGS_FRAGMENT_OFFSET, dontFragment ? IPV4_DONT_FRAGMENT : 0);
+        Bytes.put8(t, ip + IPV4_TTL_OFFSET, ttl);
+        Bytes.put8(t, ip + IPV4_PROTOCOL_OFFSET, PROTOCOL_UDP);
+        t.put(ip + IPV4_SOURCE_OFFSET, source);
+        t.put(ip + IPV4_DESTINATION_OFFSET, destination);
+    }
+
     private void rebuildEnvelope()
     {
         Arrays.fill(envelope, (byte)0);
@@ -816,14 +822,7 @@ public final class OuterHeadersEncoder
         e.put(ETHERNET_SOURCE_OFFSET, sourceMac);
         Bytes.put16(e, ETHERNET_TYPE_OFFSET, ETHERTYPE_IPV4);
         final int ip = ETHERNET_HEADER_LENGTH;
-        Bytes.put8(e, ip + IPV4_VERSION_IHL_OFFSET, 0x45);
-        Bytes.put8(e, ip + IPV4_TOS_OFFSET, tos);
-        Bytes.put16(e, ip + IPV4_IDENTIFICATION_OFFSET, identification);
-        Bytes.put16(e, ip + IPV4_FLAGS_FRAGMENT_OFFSET, dontFragment ? IPV4_DONT_FRAGMENT : 0);
-        Bytes.put8(e, ip + IPV4_TTL_OFFSET, ttl);
-        Bytes.put8(e, ip + IPV4_PROTOCOL_OFFSET, PROTOCOL_UDP);
-        e.put(ip + IPV4_SOURCE_OFFSET, envelopeSourceAddress);
-        e.put(ip + IPV4_DESTINATION_OFFSET, envelopeDestinationAddress);
+        writeIpv4Template(e, ip, envelopeSourceAddress, envelopeDestinationAddress);
         Bytes.put16(e, V4_UDP + UDP_DESTINATION_PORT_OFFSET, GENEVE_PORT);
         // The flow cookie is written per packet over the 0 here.
         geneveEncoder.wrap(e, V4_UDP + UDP_HEADER_LENGTH)
